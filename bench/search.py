@@ -1,0 +1,443 @@
+"""Search benchmark: import rate, search latency and relevance, on SQLite and PostgreSQL.
+
+    python3 bench/search.py                      # N = 10 000 and 100 000, SQLite and PostgreSQL
+    python3 bench/search.py --quick              # N = 2 000 only
+    python3 bench/search.py --million            # also N = 1 000 000
+    python3 bench/search.py --sizes 1000000 --no-atec --only sqlite
+    python3 bench/search.py --pg-url postgresql://postgres@127.0.0.1:5432/kefu_bench --only sqlite
+
+Each run is a fresh database in a child process (settings are read once per process): SQLite in a
+temporary KEFU_HOME, PostgreSQL in the database of --pg-url, dropped and created again (never point
+it at a database you care about). Articles are synthetic Chinese FAQ entries of a shop (topics,
+products and wordings drawn from lists with a fixed seed), imported through ``kb_io.kb_import`` in
+CSV chunks so memory stays bounded; queries are customers' wordings generated from the same lists.
+Relevance is measured on the ATEC paraphrase pairs (../shared/data/atec/, first 3 000 pairs): every
+``faq`` is indexed as a title, each ``query`` searched, and the share whose own ``faq`` comes first
+and in the top 3 is reported (skipped when the file is absent).
+"""
+
+import argparse
+import csv
+import io
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ATEC = ROOT.parent / "shared" / "data" / "atec" / "paraphrase_pairs.tsv"
+ATEC_PAIRS = 3000
+SEED = 20261122
+CHUNK = 5000
+QUERIES = 300
+
+CATEGORIES = ["产品订购", "保修条例", "维修保养", "技术支持", "常见问题", "物流配送", "售后服务", "优惠活动"]
+PRODUCTS = [
+    "口红",
+    "面霜",
+    "精华液",
+    "防晒霜",
+    "洗面奶",
+    "爽肤水",
+    "面膜",
+    "粉底液",
+    "眼霜",
+    "卸妆油",
+    "香水",
+    "护手霜",
+    "身体乳",
+    "洗发水",
+    "护发素",
+    "T恤",
+    "衬衫",
+    "连衣裙",
+    "半身裙",
+    "牛仔裤",
+    "休闲裤",
+    "运动裤",
+    "羽绒服",
+    "羊毛衫",
+    "卫衣",
+    "外套",
+    "风衣",
+    "打底衫",
+    "睡衣",
+    "内衣",
+    "袜子",
+    "运动鞋",
+    "帆布鞋",
+    "皮鞋",
+    "凉鞋",
+    "靴子",
+    "拖鞋",
+    "双肩包",
+    "手提包",
+    "钱包",
+    "帽子",
+    "围巾",
+    "手套",
+    "蓝牙耳机",
+    "充电宝",
+    "数据线",
+    "手机壳",
+    "保温杯",
+    "电饭煲",
+    "吹风机",
+    "电动牙刷",
+    "剃须刀",
+    "台灯",
+    "加湿器",
+    "榨汁机",
+    "扫地机器人",
+    "空气炸锅",
+    "电热水壶",
+    "床单",
+    "被套",
+    "枕头",
+    "毛巾",
+    "收纳盒",
+    "雨伞",
+    "行李箱",
+    "儿童玩具",
+    "奶瓶",
+    "猫粮",
+    "狗粮",
+]
+ACTIONS = [
+    "退货",
+    "换货",
+    "退款",
+    "发货",
+    "开发票",
+    "修改地址",
+    "取消订单",
+    "催发货",
+    "查物流",
+    "使用优惠券",
+    "申请保修",
+    "维修",
+    "清洗",
+    "保养",
+    "选尺码",
+    "激活",
+    "充电",
+    "安装",
+    "绑定",
+    "拆封",
+    "试用",
+    "补发",
+    "改价",
+    "预约",
+    "寄回",
+    "签收",
+    "拒收",
+    "验货",
+    "投诉",
+    "评价",
+    "积分兑换",
+    "领取赠品",
+    "拼单",
+    "分期付款",
+    "开通会员",
+    "延长保修",
+    "更换配件",
+]
+MODIFIERS = [
+    "七天无理由",
+    "顺丰",
+    "中通",
+    "圆通",
+    "京东快递",
+    "预售",
+    "定金",
+    "满减",
+    "会员",
+    "积分",
+    "赠品",
+    "包邮",
+    "偏远地区",
+    "港澳台",
+    "海外",
+    "大促期间",
+    "双十一",
+    "周末",
+    "节假日",
+    "晚上",
+    "新疆西藏",
+    "已拆封",
+    "未拆封",
+    "质量问题",
+    "非质量问题",
+    "第一次购买",
+    "老客户",
+    "团购",
+    "直播间",
+    "官方旗舰店",
+]
+TITLE_TEMPLATES = [
+    "{modifier}的{product}怎么{action}？",
+    "{modifier}的{product}可以{action}吗？",
+    "{modifier}{product}{action}需要多久？",
+    "{product}{modifier}{action}有什么规定？",
+    "{modifier}{product}{action}运费谁出？",
+    "{modifier}买了{product}想{action}怎么办？",
+    "{modifier}购买{product}能{action}吗？",
+    "{product}{action}的流程是什么？（{modifier}）",
+    "{modifier}{product}不能{action}是什么原因？",
+    "{modifier}下单的{product}{action}要注意什么？",
+]
+SENTENCES = [
+    "{product}签收后七天内未使用、包装完好的可以申请{action}。",
+    "请在订单详情页点击申请{action}，填写原因并上传照片，客服会在24小时内审核。",
+    "{modifier}的订单{action}以活动页面说明为准，如有疑问请联系在线客服。",
+    "{action}的运费：质量问题由本店承担，非质量问题由买家承担。",
+    "仓库收到寄回的{product}后一到三个工作日内处理，处理结果会短信通知您。",
+    "{product}属于{category}范围，保修期为一年，人为损坏不在保修范围内。",
+    "默认发中通快递，需要顺丰请联系客服补差价，偏远地区需要加收运费。",
+    "每天下午四点前付款的订单当天发货，{modifier}订单发货时间可能延迟两到三天。",
+    "使用{product}前请先阅读说明书，如出现过敏、红肿请立即停用并联系客服。",
+    "优惠券在店铺首页领取，满199减20，每个账号限领一张，不能与其他优惠叠加。",
+    "如需开具发票，请在下单时备注抬头和税号，发票会在确认收货后七天内开出。",
+    "会员积分可以在会员中心兑换{product}或者优惠券，积分有效期一年。",
+]
+QUERY_TEMPLATES = [
+    "{product}能{action}吗",
+    "我买的{product}想{action}",
+    "{product}坏了怎么{action}",
+    "{modifier}能不能{action}",
+    "{action}要多长时间",
+    "{product}{action}运费谁付",
+    "刚收到的{product}怎么{action}",
+    "{modifier}的{product}{action}",
+    "{product}{action}怎么弄",
+    "{action}找谁",
+]
+
+
+def _pick(rng: random.Random, template: str, category: str) -> str:
+    return template.format(
+        product=rng.choice(PRODUCTS),
+        action=rng.choice(ACTIONS),
+        modifier=rng.choice(MODIFIERS),
+        category=category,
+    )
+
+
+def articles(n: int):
+    """``n`` distinct (category, title, body) rows, the same for a given n on every run."""
+    rng = random.Random(SEED)
+    combos = len(TITLE_TEMPLATES) * len(PRODUCTS) * len(ACTIONS) * len(MODIFIERS)
+    step = 7_919_993  # coprime with ``combos``: i * step walks every combination once, well mixed
+    while math.gcd(step, combos) != 1:
+        step += 2
+    for i in range(n):
+        k, round_ = (i * step) % combos, i // combos
+        k, t = divmod(k, len(TITLE_TEMPLATES))
+        k, p = divmod(k, len(PRODUCTS))
+        m, a = divmod(k, len(ACTIONS))
+        category = CATEGORIES[(i + round_) % len(CATEGORIES)]
+        title = TITLE_TEMPLATES[t].format(product=PRODUCTS[p], action=ACTIONS[a], modifier=MODIFIERS[m])
+        body = "".join(_pick(rng, s, category) for s in rng.sample(SENTENCES, rng.randint(2, 4)))
+        yield category, title, body
+
+
+def queries(count: int) -> list[str]:
+    rng = random.Random(SEED + 1)
+    return [_pick(rng, rng.choice(QUERY_TEMPLATES), "") for _ in range(count)]
+
+
+def _csv_chunks(n: int):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["category", "title", "body"])
+    rows = 0
+    for row in articles(n):
+        writer.writerow(row)
+        rows += 1
+        if rows == CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(["category", "title", "body"])
+            rows = 0
+    if rows:
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def worker(n: int, atec: bool) -> dict:
+    """One database, already chosen through the environment: migrate, import, search, measure."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kefu.helpcenter.kb_io import kb_import
+    from kefu.helpcenter.selectors import article_search
+    from kefu.search import selectors, services
+
+    call_command("migrate", verbosity=0)
+    result: dict = {"n": n, "db": connection.vendor}
+    started = time.perf_counter()
+    imported = 0
+    for chunk in _csv_chunks(n):
+        report = kb_import(data=chunk)
+        if report.errors:
+            raise SystemExit(f"import errors: {report.errors[:3]}")
+        imported += report.created + report.updated
+    elapsed = time.perf_counter() - started
+    result.update(imported=imported, import_s=round(elapsed, 1), import_rate=round(imported / elapsed))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    texts = queries(QUERIES)
+    for text in texts[:20]:  # warm caches and connections
+        article_search(q=text, page_size=10)
+    timings, found = [], 0
+    for text in texts:
+        t0 = time.perf_counter()
+        page = article_search(q=text, page_size=10)
+        timings.append((time.perf_counter() - t0) * 1000)
+        found += bool(page.articles)
+    result.update(
+        p50_ms=round(statistics.median(timings), 1),
+        p95_ms=round(_percentile(timings, 0.95), 1),
+        answered=round(found / len(texts), 3),
+    )
+
+    if atec and ATEC.exists():
+        pairs = []
+        with ATEC.open(encoding="utf-8") as handle:
+            next(handle)
+            for line in handle:
+                faq, query = line.rstrip("\n").split("\t")[:2]
+                pairs.append((faq, query))
+                if len(pairs) >= ATEC_PAIRS:
+                    break
+        services.index_documents(
+            kind="bench_atec",
+            documents=(services.Document(object_id=i, title=f) for i, (f, _q) in enumerate(pairs)),
+        )
+        top1 = top3 = 0
+        for i, (_faq, query) in enumerate(pairs):
+            ids = [h.object_id for h in selectors.search(kind="bench_atec", query=query, limit=3)[0]]
+            top1 += bool(ids) and ids[0] == i
+            top3 += i in ids
+        result.update(
+            atec_pairs=len(pairs),
+            atec_top1=round(top1 / len(pairs), 3),
+            atec_top3=round(top3 / len(pairs), 3),
+        )
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return result
+
+
+def _pg_recreate(url: str) -> str | None:
+    """Drop and create the benchmark database; the reason when the server cannot be reached."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    base, _, name = url.rpartition("/")
+    name = name.split("?")[0]
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
+            )
+    except Exception as error:  # noqa: BLE001 - any failure means: skip PostgreSQL, say why
+        return " ".join(f"{type(error).__name__}: {error}".split())
+    return None
+
+
+def run(db: str, n: int, atec: bool, pg_url: str) -> dict:
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as home:
+        env["KEFU_HOME"] = home
+        env.pop("KEFU_DATABASE_URL", None)
+        if db == "postgresql":
+            problem = _pg_recreate(pg_url)
+            if problem:
+                return {"n": n, "db": db, "skipped": f"PostgreSQL unreachable ({problem})"}
+            env["KEFU_DATABASE_URL"] = pg_url
+        args = [sys.executable, __file__, "--worker", str(n)] + (["--atec"] if atec else [])
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+        if done.returncode:
+            return {"n": n, "db": db, "skipped": f"failed: {done.stderr.strip().splitlines()[-1:]}"}
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+COLUMNS = [
+    ("db", "数据库"),
+    ("n", "N"),
+    ("import_rate", "导入 篇/秒"),
+    ("import_s", "导入 秒"),
+    ("p50_ms", "搜索 p50 ms"),
+    ("p95_ms", "搜索 p95 ms"),
+    ("answered", "有结果"),
+    ("atec_top1", "ATEC top-1"),
+    ("atec_top3", "ATEC top-3"),
+    ("peak_rss_mb", "峰值内存 MB"),
+]
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| " + " | ".join(label for _k, label in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in results:
+        if "skipped" in r:
+            lines.append(f"| {r['db']} | {r['n']} | {r['skipped']} |" + " |" * (len(COLUMNS) - 3))
+        else:
+            lines.append("| " + " | ".join(str(r.get(k, "–")) for k, _label in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="N = 2 000 only")
+    parser.add_argument("--million", action="store_true", help="also N = 1 000 000")
+    parser.add_argument("--sizes", help="comma-separated N, instead of the defaults")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/kefu_bench")
+    parser.add_argument("--no-atec", action="store_true", help="skip the ATEC relevance run")
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--atec", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.atec)))
+        return
+    sizes = [2000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.million else [])
+    if args.sizes:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    dbs = [args.only] if args.only else ["sqlite", "postgresql"]
+    if not ATEC.exists():
+        print(f"ATEC relevance skipped: {ATEC} not found")
+    results = []
+    for db in dbs:
+        for i, n in enumerate(sizes):
+            result = run(db, n, atec=(i == 0 and not args.no_atec), pg_url=args.pg_url)
+            results.append(result)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    print()
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Shared pytest fixtures: users in each role, and a clean shop."""
+
+import pytest
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(username: str = "agent", *role_names: str, password: str = "pw-kefu-123", **extra):
+        user = get_user_model().objects.create_user(username=username, password=password, **extra)
+        if role_names:
+            user.groups.set(Group.objects.filter(name__in=role_names))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("agent", "客服", first_name="小美")
+
+
+@pytest.fixture
+def aftersales_agent(make_user):
+    return make_user("aftersales", "售后", first_name="小李")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("supervisor", "主管", first_name="王主管")
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("boss", "管理员", first_name="管理员")
+
+
+@pytest.fixture
+def customer_client(client):
+    """An anonymous visitor of the public help center."""
+    return client
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def admin_client_kefu(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _restore_seed_data() -> None:
+    """Put back what data migrations created; a transactional test's flush empties every table."""
+    from django.apps import apps as django_apps
+
+    from kefu.search.synonyms import DEFAULT_GROUPS
+
+    Group = django_apps.get_model("auth", "Group")
+    for name in ("客服", "售后", "主管", "管理员"):
+        Group.objects.get_or_create(name=name)
+    SynonymGroup = django_apps.get_model("search", "SynonymGroup")
+    if not SynonymGroup.objects.exists():
+        SynonymGroup.objects.bulk_create(SynonymGroup(words=words) for words in DEFAULT_GROUPS)
+    for restore in SEED_RESTORERS:
+        restore()
+
+
+# Apps whose data migrations seed rows (forbidden phrases, starter quick phrases…) add a restorer here.
+SEED_RESTORERS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_survives_transactional_tests(request, django_db_blocker):
+    """Every database test starts with the migrations' seed rows, even after another test's flush."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        with django_db_blocker.unblock():
+            _restore_seed_data()
+    yield

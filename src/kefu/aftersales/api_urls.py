@@ -1,0 +1,2 @@
+app_name = "aftersales_api"
+urlpatterns: list = []

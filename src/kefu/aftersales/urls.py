@@ -1,0 +1,2 @@
+app_name = "aftersales"
+urlpatterns: list = []

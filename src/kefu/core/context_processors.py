@@ -1,0 +1,19 @@
+from kefu.core import roles
+
+
+def desk(request):
+    """What every page's navigation needs: the user's roles, the app links and their counters."""
+    user = getattr(request, "user", None)
+    if not roles.is_staff_member(user):
+        return {"is_staff_member": False}
+    from kefu.core import navigation
+
+    names = roles.role_names(user)
+    counts = navigation.badges(request)
+    return {
+        "is_staff_member": True,
+        "is_admin": roles.ADMIN in names,
+        "is_supervisor": bool(names & {roles.SUPERVISOR, roles.ADMIN}),
+        "nav_badges": counts,
+        "nav_links": navigation.links(request, counts),
+    }

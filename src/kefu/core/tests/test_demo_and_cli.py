@@ -1,0 +1,91 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+
+from kefu.core import demo
+from kefu.helpcenter.models import Article, Category
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+@pytest.mark.django_db
+def test_demo_shop_loads_once_with_five_categories_and_thirty_articles():
+    first = demo.demo_load()
+    assert first, "the first load reports what it created"
+    assert set(Category.objects.values_list("name", flat=True)) >= {
+        "产品订购",
+        "保修条例",
+        "维修保养",
+        "技术支持",
+        "常见问题",
+    }
+    articles = Article.objects.count()
+    assert articles >= 30
+    assert demo.demo_load() == []
+    assert Article.objects.count() == articles
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_with_the_printed_passwords():
+    logins = demo.demo_users_ensure()
+    for username, password, _role in logins:
+        assert authenticate(username=username, password=password) is not None
+
+
+def test_the_kefu_console_script_fronts_management_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu", "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_kefu_serve_demo_starts_gunicorn_with_the_demo_shop(tmp_path):
+    """The README's first command, end to end, on a fresh SQLite home."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "KEFU_DATABASE_URL"}
+    env.update({"KEFU_HOME": str(tmp_path), "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kefu", "serve", "--demo", "--port", str(port), "--workers", "1"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = ""
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:  # noqa: S310
+                    body = response.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert "帮助中心" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/kefu/htmx.min.js", timeout=5) as r:  # noqa: S310
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert "admin / kefu-admin" in output
+    assert "gunicorn" in output.lower() or "Listening at" in output

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class HelpcenterConfig(AppConfig):
+    name = "kefu.helpcenter"
+    label = "helpcenter"
+    verbose_name = "帮助中心"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from kefu.core import demo, navigation, roles
+        from kefu.helpcenter import demo as helpcenter_demo
+        from kefu.helpcenter import rules  # noqa: F401 - declares the help center's shop settings
+        from kefu.helpcenter.selectors import question_new_count
+
+        navigation.register_badge("new_questions", lambda request: question_new_count())
+        navigation.register_link(_("客户问题"), "helpcenter:staff_questions", order=10, badge="new_questions")
+        navigation.register_link(_("文章目录"), "helpcenter:staff_articles", order=11)
+        navigation.register_link(_("提交文章"), "helpcenter:staff_article_add", order=12)
+        navigation.register_link(
+            _("类别管理"), "helpcenter:staff_categories", order=13, only_roles=(roles.ADMIN,)
+        )
+        navigation.register_link(_("搜索同义词"), "helpcenter:staff_synonyms", order=14)
+        demo.register("帮助中心", helpcenter_demo.load)

@@ -1,0 +1,212 @@
+"""The help center's forms: they shape and limit input; the rules themselves live in services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.services import QUESTION_LIMITS
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, each message beside its field where it has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def split_tags(raw: str) -> list[str]:
+    """Tags are typed as one line, separated by commas (either width) or spaces."""
+    for sep in ("，", "、", ","):
+        raw = raw.replace(sep, " ")
+    return [t for t in raw.split() if t]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Category.objects.order_by("position", "id"))
+        kwargs.setdefault("error_messages", {"invalid_choice": _("所选类别不存在，请重新选择。")})
+        super().__init__(**kwargs)
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100, strip=True)
+    category = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+class QuestionForm(forms.Form):
+    """The public ask form. ``website`` is a honeypot: people never see it, form-filling bots do."""
+
+    category = CategoryChoiceField(label=_("问题类别"), required=False, empty_label=_("不确定 / 其他"))
+    title = forms.CharField(
+        label=_("问题标题"),
+        max_length=QUESTION_LIMITS["title"],
+        error_messages={"required": _("请填写问题标题。")},
+        widget=forms.TextInput(attrs={"placeholder": _("一句话描述您的问题，例如：收到的面霜漏液了怎么办")}),
+    )
+    details = forms.CharField(
+        label=_("详细描述"),
+        required=False,
+        max_length=QUESTION_LIMITS["details"],
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": _("订单号、购买时间、遇到的情况……写得越清楚，答复越快")}
+        ),
+    )
+    name = forms.CharField(
+        label=_("您的称呼"),
+        max_length=QUESTION_LIMITS["name"],
+        error_messages={"required": _("请填写您的称呼。")},
+    )
+    phone = forms.CharField(label=_("手机"), required=False, max_length=QUESTION_LIMITS["phone"])
+    email = forms.EmailField(
+        label=_("邮箱"),
+        required=False,
+        max_length=QUESTION_LIMITS["email"],
+        error_messages={"invalid": _("请填写正确的邮箱地址。")},
+    )
+    im_id = forms.CharField(label=_("旺旺/微信"), required=False, max_length=QUESTION_LIMITS["im_id"])
+    website = forms.CharField(
+        label=_("网址（请勿填写）"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # While the customer types a title, articles that may already answer it appear below.
+        self.fields["title"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "hx-get": reverse("helpcenter:ask_suggest"),
+                # keyup for keyboards; input too, because a Chinese IME or a paste may send no keyup.
+                "hx-trigger": "keyup changed delay:300ms, input changed delay:300ms, search",
+                "hx-target": "#suggestions",
+                "hx-sync": "this:replace",
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f) for f in ("phone", "email", "im_id")) and not self.has_error("email"):
+            self.add_error("phone", _("请至少留下一种联系方式：手机、邮箱或旺旺/微信。"))
+        return data
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+for _field in QuestionForm.base_fields.values():
+    # Django's own max_length message is English-ish in tone; say it the shop's way.
+    if getattr(_field, "max_length", None):
+        _field.error_messages["max_length"] = _("不能超过 %(limit_value)d 个字（现在是 %(show_value)d 个）。")
+
+
+# --- back office --------------------------------------------------------------------------
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(
+        label=_("类别名称"), max_length=50, error_messages={"required": _("请填写类别名称。")}
+    )
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class CategoryRenameForm(forms.Form):
+    name = forms.CharField(
+        label=_("类别名称"), max_length=50, error_messages={"required": _("请填写类别名称。")}
+    )
+
+
+class CategoryDeleteForm(forms.Form):
+    move_to = CategoryChoiceField(label=_("把文章移到"), required=False, empty_label=_("（不移动）"))
+
+
+class ArticleForm(forms.Form):
+    category = CategoryChoiceField(
+        label=_("类别"),
+        empty_label=_("请选择类别"),
+        error_messages={"required": _("请选择类别。"), "invalid_choice": _("所选类别不存在，请重新选择。")},
+    )
+    title = forms.CharField(label=_("标题"), max_length=200, error_messages={"required": _("请填写标题。")})
+    body = forms.CharField(
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("支持 Markdown：**加粗**、- 列表、[链接](https://…)、| 表格 |"),
+        error_messages={"required": _("请填写正文。")},
+    )
+    tags = forms.CharField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
+    publish = forms.BooleanField(label=_("立即发布"), required=False, initial=True)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags", ""))
+
+
+class QuestionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        error_messages={"required": _("请填写答复内容。")},
+        help_text=_("只有提问的客户能在其专属链接里看到这条答复。"),
+    )
+
+
+class QuestionPublishForm(forms.Form):
+    """Staff write the article themselves: the answer starts empty, the title is theirs to edit."""
+
+    title = forms.CharField(
+        label=_("文章标题"), max_length=200, error_messages={"required": _("请填写标题。")}
+    )
+    answer = forms.CharField(
+        label=_("答复（文章正文）"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": _("请填写答复内容。")},
+        help_text=_("支持 Markdown。客户的原话不会被发布，请用您自己的话写答复。"),
+    )
+    category = CategoryChoiceField(
+        label=_("类别"),
+        empty_label=_("请选择类别"),
+        error_messages={"required": _("请选择类别。"), "invalid_choice": _("所选类别不存在，请重新选择。")},
+    )
+    tags = forms.CharField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags", ""))
+
+
+class QuestionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Question.Status.choices]
+    )
+    category = CategoryChoiceField(label=_("类别"), required=False, empty_label=_("全部类别"))
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    category = CategoryChoiceField(label=_("类别"), required=False, empty_label=_("全部类别"))
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Article.Status.choices]
+    )
+
+
+class SynonymsForm(forms.Form):
+    text = forms.CharField(
+        label=_("同义词"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("每行一组，词之间用空格或逗号分隔，例如：邮费 运费 快递费。一行少于两个词会被忽略。"),
+    )
+
+    @property
+    def lines(self) -> list[str]:
+        return self.cleaned_data.get("text", "").splitlines()

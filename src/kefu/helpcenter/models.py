@@ -1,0 +1,140 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    name = models.CharField(_("类别名称"), max_length=50, unique=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("类别")
+        verbose_name_plural = _("类别")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("标签"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("未发布")
+        PUBLISHED = "published", _("已发布")
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="articles"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), help_text=_("支持 Markdown"))
+    tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="articles")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    views = models.PositiveIntegerField(_("浏览次数"), default=0)
+    helpful_yes = models.PositiveIntegerField(_("有帮助"), default=0)
+    helpful_no = models.PositiveIntegerField(_("没帮助"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        ordering = ["category__position", "-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "title"], name="article_title_unique_in_category")
+        ]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def _question_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Question(models.Model):
+    """A customer's question: never public; answered privately or turned into an article."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("待处理")
+        ANSWERED = "answered", _("已单独答复")
+        PUBLISHED = "published", _("已发布为文章")
+        CLOSED = "closed", _("已关闭")
+
+    token = models.CharField(max_length=64, unique=True, default=_question_token, editable=False)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    title = models.CharField(_("问题标题"), max_length=120)
+    details = models.TextField(_("详细描述"), max_length=2000, blank=True)
+    name = models.CharField(_("称呼"), max_length=40)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    im_id = models.CharField(_("旺旺/微信"), max_length=60, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("发布的文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("客户问题")
+        verbose_name_plural = _("客户问题")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(email="") | ~Q(im_id=""), name="question_has_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def contact(self) -> str:
+        return " / ".join(v for v in (self.phone, self.email, self.im_id) if v)

@@ -1,0 +1,111 @@
+"""Reads of the help center. Public reads only ever see published articles, never questions."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kefu.helpcenter.models import Article, Category, Question
+from kefu.search import selectors as search_selectors
+
+SEARCH_KIND = "article"
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.annotate(
+        article_count=Count("articles", distinct=True),
+        published_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True),
+    ).order_by("position", "id")
+
+
+@dataclass
+class ArticleResults:
+    """One page of articles; ``scores`` only when the list came from a keyword search."""
+
+    articles: list[Article]
+    total: int
+    page: int
+    page_size: int
+    scores: dict[int, float]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _published() -> QuerySet[Article]:
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("tags")
+    )
+
+
+def article_search(
+    *, q: str = "", category_id: int | None = None, page: int = 1, page_size: int = 10
+) -> ArticleResults:
+    """Published articles by keyword (best first) and/or category (newest first), one page."""
+    page = max(1, page)
+    offset = (page - 1) * page_size
+    if q.strip():
+        hits, total = search_selectors.search(
+            kind=SEARCH_KIND, query=q, category_id=category_id, limit=page_size, offset=offset
+        )
+        by_id = _published().in_bulk([h.object_id for h in hits])
+        articles = [by_id[h.object_id] for h in hits if h.object_id in by_id]
+        return ArticleResults(articles, total, page, page_size, {h.object_id: h.score for h in hits})
+    qs = _published().order_by("category__position", "-published_at", "-id")
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    total = qs.count()
+    return ArticleResults(list(qs[offset : offset + page_size]), total, page, page_size, {})
+
+
+def article_suggest(*, title: str, limit: int = 5) -> list[Article]:
+    """Articles that may already answer what a customer is typing into the ask form."""
+    if len(title.strip()) < 2:
+        return []
+    return article_search(q=title, page_size=limit).articles
+
+
+def article_get_public(*, article_id: int) -> Article:
+    return get_object_or_404(_published(), pk=article_id)
+
+
+def article_list_staff(
+    *, q: str = "", category_id: int | None = None, status: str | None = None
+) -> QuerySet[Article]:
+    qs = Article.objects.select_related("category", "updated_by").prefetch_related("tags")
+    if q.strip():
+        qs = qs.filter(Q(title__icontains=q.strip()) | Q(body__icontains=q.strip()))
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-id")
+
+
+def question_list(*, status: str | None = None, category_id: int | None = None) -> QuerySet[Question]:
+    """Newest first, as staff work through them."""
+    qs = Question.objects.select_related("category", "answered_by", "article")
+    if status:
+        qs = qs.filter(status=status)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    return qs.order_by("-created_at", "-id")
+
+
+def question_new_count() -> int:
+    return Question.objects.filter(status=Question.Status.NEW).count()
+
+
+def question_get_by_token(*, token: str) -> Question:
+    return get_object_or_404(Question.objects.select_related("article", "category"), token=token)

@@ -1,0 +1,365 @@
+"""Writes of the help center: each service checks permission, validates, writes history.
+
+Only published articles are in the search index; the services keep index and table in step in
+the same transaction.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core import roles
+from kefu.core.activity import activity_record
+from kefu.helpcenter.models import Article, Category, Question, Tag
+from kefu.helpcenter.selectors import SEARCH_KIND
+from kefu.search import services as search_services
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("请填写类别名称。")})
+    if len(name) > 50:
+        raise ValidationError({"name": _("类别名称不能超过 50 个字。")})
+    return name
+
+
+def article_document(article: Article, *, tags: Iterable[str] | None = None) -> search_services.Document:
+    """What search sees of an article: title, then body and tags (a tag finds the article too).
+
+    ``tags`` spares the query when the caller already knows them (a fresh import has none).
+    """
+    names = [t.name for t in article.tags.all()] if tags is None else list(tags)
+    return search_services.Document(
+        object_id=article.pk,
+        title=article.title,
+        body=f"{article.body}\n{' '.join(names)}",
+        category_id=article.category_id,
+    )
+
+
+def _index(article: Article) -> None:
+    if article.is_published:
+        search_services.index_documents(kind=SEARCH_KIND, documents=[article_document(article)])
+    else:
+        search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
+
+
+# --- categories (admins only) -------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(*, name: str, by, description: str = "") -> Category:
+    roles.require_role(by, roles.ADMIN)
+    name = _clean_name(name)
+    if Category.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("类别“%(name)s”已存在。") % {"name": name}})
+    position = (Category.objects.aggregate(m=Max("position"))["m"] or 0) + 1
+    category = Category.objects.create(name=name, description=description, position=position)
+    activity_record(target=category, actor=by, verb="category_create", message=name)
+    return category
+
+
+@transaction.atomic
+def category_rename(*, category: Category, name: str, by, description: str | None = None) -> Category:
+    roles.require_role(by, roles.ADMIN)
+    name = _clean_name(name)
+    if Category.objects.filter(name=name).exclude(pk=category.pk).exists():
+        raise ValidationError({"name": _("类别“%(name)s”已存在。") % {"name": name}})
+    old = category.name
+    category.name = name
+    fields = ["name"]
+    if description is not None:
+        category.description = description
+        fields.append("description")
+    category.save(update_fields=fields)
+    activity_record(target=category, actor=by, verb="category_rename", message=f"{old} → {name}")
+    return category
+
+
+@transaction.atomic
+def category_reorder(*, ordered_ids: list[int], by) -> None:
+    """Set the display order to ``ordered_ids``; categories not named keep their place after them."""
+    roles.require_role(by, roles.ADMIN)
+    known = list(Category.objects.select_for_update().order_by("position", "id").values_list("id", flat=True))
+    unknown = set(ordered_ids) - set(known)
+    if unknown:
+        raise ValidationError(_("类别不存在：%(ids)s") % {"ids": ", ".join(map(str, sorted(unknown)))})
+    order = list(dict.fromkeys(ordered_ids)) + [i for i in known if i not in ordered_ids]
+    for position, category_id in enumerate(order, start=1):
+        Category.objects.filter(pk=category_id).update(position=position)
+
+
+def category_move(*, category: Category, offset: int, by) -> None:
+    """Move one category up (offset -1) or down (+1) in the display order."""
+    order = list(Category.objects.order_by("position", "id").values_list("id", flat=True))
+    i = order.index(category.pk)
+    j = min(max(i + offset, 0), len(order) - 1)
+    order.insert(j, order.pop(i))
+    category_reorder(ordered_ids=order, by=by)
+
+
+@transaction.atomic
+def category_delete(*, category: Category, by, move_to: Category | None = None) -> int:
+    """Delete a category; refused while it holds articles unless they are moved to ``move_to``."""
+    roles.require_role(by, roles.ADMIN)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    count = category.articles.count()
+    moved = 0
+    if count and move_to is None:
+        raise ValidationError(
+            _("类别“%(name)s”下还有 %(n)d 篇文章，请先把文章移到其他类别。")
+            % {"name": category.name, "n": count}
+        )
+    if move_to is not None:
+        if move_to.pk == category.pk:
+            raise ValidationError(_("不能把文章移到要删除的类别本身。"))
+        clashes = set(category.articles.values_list("title", flat=True)) & set(
+            move_to.articles.values_list("title", flat=True)
+        )
+        if clashes:
+            raise ValidationError(
+                _("目标类别已有同名文章：%(titles)s") % {"titles": "、".join(sorted(clashes))}
+            )
+        ids = list(category.articles.values_list("id", flat=True))
+        moved = Article.objects.filter(id__in=ids).update(category=move_to)
+        for article in Article.objects.filter(id__in=ids).prefetch_related("tags"):
+            _index(article)
+    activity_record(
+        target=category, actor=by, verb="category_delete", message=category.name, data={"moved": moved}
+    )
+    category.delete()
+    return moved
+
+
+# --- articles (any staff member) ----------------------------------------------------------
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = []
+    for name in names:
+        name = " ".join(name.split())[:30]
+        if name and name not in cleaned:
+            cleaned.append(name)
+    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
+
+
+def _validate_article(
+    *, category: Category | None, title: str, body: str, exclude_pk: int | None = None
+) -> str:
+    errors = {}
+    title = " ".join((title or "").split())
+    if category is None:
+        errors["category"] = _("请选择类别。")
+    if not title:
+        errors["title"] = _("请填写标题。")
+    elif len(title) > 200:
+        errors["title"] = _("标题不能超过 200 个字。")
+    if not (body or "").strip():
+        errors["body"] = _("请填写正文。")
+    if category is not None and title:
+        clash = Article.objects.filter(category=category, title=title).exclude(pk=exclude_pk)
+        if clash.exists():
+            errors["title"] = _("该类别下已有同名文章。")
+    if errors:
+        raise ValidationError(errors)
+    return title
+
+
+@transaction.atomic
+def article_create(
+    *, category: Category, title: str, body: str, by, tags: Iterable[str] = (), publish: bool = True
+) -> Article:
+    roles.require_staff(by)
+    title = _validate_article(category=category, title=title, body=body)
+    now = timezone.now()
+    article = Article.objects.create(
+        category=category,
+        title=title,
+        body=body.strip(),
+        status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+        published_at=now if publish else None,
+        created_by=by,
+        updated_by=by,
+    )
+    article.tags.set(_tags(tags))
+    _index(article)
+    activity_record(target=article, actor=by, verb="article_create", message=title)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *, article: Article, by, category: Category, title: str, body: str, tags: Iterable[str] | None = None
+) -> Article:
+    roles.require_staff(by)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    title = _validate_article(category=category, title=title, body=body, exclude_pk=article.pk)
+    changed = [
+        f
+        for f, v in (("category", category), ("title", title), ("body", body.strip()))
+        if getattr(article, f) != v
+    ]
+    article.category = category
+    article.title = title
+    article.body = body.strip()
+    article.updated_by = by
+    article.save(update_fields=["category", "title", "body", "updated_by", "updated_at"])
+    if tags is not None:
+        article.tags.set(_tags(tags))
+    _index(article)
+    activity_record(target=article, actor=by, verb="article_update", message=title, data={"changed": changed})
+    return article
+
+
+@transaction.atomic
+def article_set_published(*, article: Article, by, published: bool) -> Article:
+    """Publish or unpublish: an unpublished article leaves the public site and its search."""
+    roles.require_staff(by)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    article.status = Article.Status.PUBLISHED if published else Article.Status.DRAFT
+    if published and article.published_at is None:
+        article.published_at = timezone.now()
+    article.updated_by = by
+    article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    _index(article)
+    activity_record(target=article, actor=by, verb="article_publish" if published else "article_unpublish")
+    return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article, by) -> None:
+    roles.require_staff(by)
+    search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
+    activity_record(target=article, actor=by, verb="article_delete", message=article.title)
+    article.delete()
+
+
+def article_view_count(*, article: Article) -> None:
+    """Counted with F() so concurrent readers never lose a view."""
+    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+
+
+def article_feedback(*, article: Article, helpful: bool) -> None:
+    field = "helpful_yes" if helpful else "helpful_no"
+    Article.objects.filter(pk=article.pk).update(**{field: F(field) + 1})
+
+
+# --- customer questions -------------------------------------------------------------------
+
+QUESTION_LIMITS = {"title": 120, "details": 2000, "name": 40, "phone": 20, "email": 254, "im_id": 60}
+
+
+def question_submit(
+    *,
+    title: str,
+    name: str,
+    details: str = "",
+    phone: str = "",
+    email: str = "",
+    im_id: str = "",
+    category: Category | None = None,
+    ip_address: str | None = None,
+) -> Question:
+    """A customer's question; stored hidden from the public, reachable only by its private token."""
+    values = {
+        "title": " ".join((title or "").split()),
+        "details": (details or "").strip(),
+        "name": (name or "").strip(),
+        "phone": (phone or "").strip(),
+        "email": (email or "").strip(),
+        "im_id": (im_id or "").strip(),
+    }
+    errors = {}
+    if not values["title"]:
+        errors["title"] = _("请填写问题标题。")
+    if not values["name"]:
+        errors["name"] = _("请填写您的称呼。")
+    if not (values["phone"] or values["email"] or values["im_id"]):
+        errors["phone"] = _("请至少留下一种联系方式：手机、邮箱或旺旺/微信。")
+    for field, limit in QUESTION_LIMITS.items():
+        if len(values[field]) > limit:
+            errors[field] = _("不能超过 %(n)d 个字。") % {"n": limit}
+    if errors:
+        raise ValidationError(errors)
+    question = Question(category=category, ip_address=ip_address or None, **values)
+    question.full_clean(exclude=["token"])
+    question.save()
+    activity_record(target=question, actor=None, verb="question_submit", message=question.title)
+    return question
+
+
+@transaction.atomic
+def question_answer(*, question: Question, by, answer: str) -> Question:
+    """Answer the customer individually; the answer appears on their private page only."""
+    roles.require_staff(by)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("请填写答复内容。")})
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == Question.Status.PUBLISHED:
+        raise ValidationError(_("该问题已发布为文章。"))
+    question.answer = answer
+    question.status = Question.Status.ANSWERED
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    activity_record(target=question, actor=by, verb="question_answer")
+    return question
+
+
+@transaction.atomic
+def question_publish(
+    *,
+    question: Question,
+    by,
+    title: str,
+    answer: str,
+    category: Category | None = None,
+    tags: Iterable[str] = (),
+) -> Article:
+    """Edit the title and answer and publish them as an article, in one step.
+
+    The customer's own text is never published: the article is made only of what staff wrote
+    here. The question links to the article and the customer sees the answer on their page.
+    """
+    roles.require_staff(by)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == Question.Status.PUBLISHED:
+        raise ValidationError(_("该问题已经发布过了。"))
+    category = category or question.category
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("请填写答复内容。")})
+    try:
+        with transaction.atomic():
+            article = article_create(category=category, title=title, body=answer, by=by, tags=tags)
+    except IntegrityError as exc:
+        raise ValidationError({"title": _("该类别下已有同名文章。")}) from exc
+    question.article = article
+    question.answer = article.body
+    question.status = Question.Status.PUBLISHED
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.save(update_fields=["article", "answer", "status", "answered_by", "answered_at"])
+    activity_record(target=question, actor=by, verb="question_publish", data={"article": article.pk})
+    return article
+
+
+@transaction.atomic
+def question_close(*, question: Question, by) -> Question:
+    """Close a question that needs no answer (spam, duplicate)."""
+    roles.require_staff(by)
+    updated = (
+        Question.objects.filter(pk=question.pk)
+        .exclude(status=Question.Status.PUBLISHED)
+        .update(status=Question.Status.CLOSED)
+    )
+    if not updated:
+        raise ValidationError(_("已发布的问题不能关闭。"))
+    activity_record(target=question, actor=by, verb="question_close")
+    question.refresh_from_db()
+    return question

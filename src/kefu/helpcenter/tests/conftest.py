@@ -1,0 +1,25 @@
+"""Fixtures of the help center's tests: a few categories, and clients for each role."""
+
+import pytest
+from django.test import Client
+
+from kefu.helpcenter.tests.factories import CategoryFactory
+
+
+@pytest.fixture
+def login(db):
+    """``login(user)`` → a fresh test client logged in as ``user`` (several roles in one test)."""
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def categories(db):
+    """The demo shop's five categories, in their display order."""
+    names = ["产品订购", "保修条例", "维修保养", "技术支持", "常见问题"]
+    return [CategoryFactory(name=name, position=i) for i, name in enumerate(names, start=1)]

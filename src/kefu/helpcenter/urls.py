@@ -1,0 +1,24 @@
+from django.urls import path
+
+from kefu.helpcenter import views
+
+app_name = "helpcenter"
+urlpatterns = [
+    # public help center
+    path("", views.home, name="home"),
+    path("help/articles/<int:pk>/", views.article_detail, name="article"),
+    path("help/articles/<int:pk>/feedback/", views.article_feedback, name="article_feedback"),
+    path("help/ask/", views.ask, name="ask"),
+    path("help/ask/suggest/", views.ask_suggest, name="ask_suggest"),
+    path("help/q/<str:token>/", views.question_status, name="question_status"),
+    # back office (the eight pages of seed 000)
+    path("desk/help/categories/", views.staff_categories, name="staff_categories"),
+    path("desk/help/categories/add/", views.staff_category_add, name="staff_category_add"),
+    path("desk/help/questions/", views.staff_questions, name="staff_questions"),
+    path("desk/help/questions/<int:pk>/", views.staff_question, name="staff_question"),
+    path("desk/help/articles/", views.staff_articles, name="staff_articles"),
+    path("desk/help/articles/add/", views.staff_article_add, name="staff_article_add"),
+    path("desk/help/articles/<int:pk>/edit/", views.staff_article_edit, name="staff_article_edit"),
+    path("desk/help/synonyms/", views.staff_synonyms, name="staff_synonyms"),
+    path("desk/help/preview/", views.staff_preview, name="staff_preview"),
+]

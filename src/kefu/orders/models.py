@@ -1,0 +1,135 @@
+"""Orders as the shop platform shows them (domain.md §2).
+
+The state values are the platform's own API codes; their labels are the exact strings the seller
+center prints, so an import can map either and every page shows what agents already know.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderState(models.TextChoices):
+    WAIT_BUYER_PAY = "WAIT_BUYER_PAY", "等待买家付款"
+    WAIT_SELLER_SEND = "WAIT_SELLER_SEND_GOODS", "买家已付款，等待卖家发货"
+    SELLER_CONSIGNED_PART = "SELLER_CONSIGNED_PART", "卖家部分发货"
+    WAIT_BUYER_CONFIRM = "WAIT_BUYER_CONFIRM_GOODS", "卖家已发货，等待买家确认"
+    TRADE_FINISHED = "TRADE_FINISHED", "交易成功"
+    TRADE_CLOSED = "TRADE_CLOSED", "交易关闭"
+
+
+class ShippingMethod(models.TextChoices):
+    """How the goods travel; it decides the auto-confirm timeout (10 / 30 / 1 / 3 days)."""
+
+    EXPRESS = "express", _("快递")
+    SURFACE = "surface", _("平邮")
+    AUTO_DELIVERY = "auto", _("自动发货")
+    VIRTUAL = "virtual", _("虚拟物品")
+
+
+class FlagColour(models.TextChoices):
+    """The platform's remark flags; what each colour means is a shop setting."""
+
+    NONE = "", _("无")
+    RED = "red", _("红旗")
+    YELLOW = "yellow", _("黄旗")
+    GREEN = "green", _("绿旗")
+    BLUE = "blue", _("蓝旗")
+    PURPLE = "purple", _("紫旗")
+
+
+class Order(models.Model):
+    shop = models.CharField(_("店铺"), max_length=60, blank=True, default="")
+    number = models.CharField(_("订单编号"), max_length=32)
+    buyer_nick = models.CharField(_("买家会员名"), max_length=64, blank=True)
+    buyer_im = models.CharField(_("买家旺旺"), max_length=64, blank=True)
+    receiver_name = models.CharField(_("收货人姓名"), max_length=64, blank=True)
+    receiver_phone = models.CharField(_("联系手机"), max_length=32, blank=True)
+    receiver_province = models.CharField(_("省份"), max_length=16, blank=True)
+    receiver_address = models.CharField(_("收货地址"), max_length=255, blank=True)
+
+    goods_amount = models.DecimalField(_("买家应付货款"), max_digits=12, decimal_places=2, default=0)
+    postage = models.DecimalField(_("买家应付邮费"), max_digits=10, decimal_places=2, default=0)
+    paid_amount = models.DecimalField(_("买家实际支付金额"), max_digits=12, decimal_places=2, default=0)
+    item_count = models.PositiveIntegerField(_("宝贝总数量"), default=0)
+
+    state = models.CharField(
+        _("订单状态"), max_length=32, choices=OrderState.choices, default=OrderState.WAIT_BUYER_PAY
+    )
+    shipping_method = models.CharField(
+        _("运送方式"), max_length=10, choices=ShippingMethod.choices, default=ShippingMethod.EXPRESS
+    )
+    courier = models.CharField(_("物流公司"), max_length=32, blank=True)
+    waybill = models.CharField(_("物流单号"), max_length=64, blank=True)
+
+    created_at = models.DateTimeField(_("订单创建时间"))
+    paid_at = models.DateTimeField(_("订单付款时间"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("交易成功时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("交易关闭时间"), null=True, blank=True)
+    close_reason = models.CharField(_("订单关闭原因"), max_length=120, blank=True)
+
+    buyer_message = models.TextField(_("买家留言"), blank=True)
+    flag = models.CharField(_("旗帜"), max_length=8, choices=FlagColour.choices, blank=True, default="")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "number"], name="order_number_unique_in_shop")]
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["state", "shipped_at"]),
+            models.Index(fields=["buyer_nick"]),
+            models.Index(fields=["receiver_phone"]),
+            models.Index(fields=["waybill"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def state_label(self) -> str:
+        return OrderState(self.state).label
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    title = models.CharField(_("宝贝标题"), max_length=200)
+    sku = models.CharField(_("销售属性"), max_length=120, blank=True)
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    price = models.DecimalField(_("价格"), max_digits=10, decimal_places=2, default=0)
+    is_gift = models.BooleanField(_("赠品"), default=False)
+
+    class Meta:
+        verbose_name = _("宝贝")
+        verbose_name_plural = _("宝贝")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} × {self.quantity}"
+
+
+class OrderRemark(models.Model):
+    """Every remark is kept; the seller-center 订单备注 is their concatenation."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="remarks")
+    text = models.TextField(_("备注"))
+    flag = models.CharField(_("旗帜"), max_length=8, choices=FlagColour.choices, blank=True, default="")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("订单备注")
+        verbose_name_plural = _("订单备注")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

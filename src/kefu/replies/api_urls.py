@@ -1,0 +1,2 @@
+app_name = "replies_api"
+urlpatterns: list = []

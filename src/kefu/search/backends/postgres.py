@@ -1,0 +1,43 @@
+"""PostgreSQL: a generated tsvector column over the segmented terms, with a GIN index.
+
+The terms are already segmented and space-separated, so the 'simple' configuration only splits on
+the spaces and lower-cases (the database's ctype must class Han characters as letters, as C.UTF-8
+and every UTF-8 locale do). Weights: A title words, B title bigrams, C body words, D body bigrams.
+"""
+
+from django.db import connection
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def candidates(*, kind: str, terms: list[str], category_id: int | None, limit: int) -> list[int]:
+    """Ids of the SearchEntry rows matching any term, best ``limit`` first by ts_rank."""
+    if not terms:
+        return []
+    query = " | ".join(_lexeme(t) for t in terms)
+    sql = (
+        "SELECT id FROM search_searchentry "
+        f"WHERE document @@ %s::tsquery AND kind = %s{' AND category_id = %s' if category_id else ''} "
+        "ORDER BY ts_rank(document, %s::tsquery) DESC, id LIMIT %s"
+    )
+    params = [query, kind, *([category_id] if category_id else []), query, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+INSTALL = [
+    """ALTER TABLE search_searchentry ADD COLUMN document tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, title_terms), 'A') ||
+        setweight(to_tsvector('simple'::regconfig, title_grams), 'B') ||
+        setweight(to_tsvector('simple'::regconfig, body_terms), 'C') ||
+        setweight(to_tsvector('simple'::regconfig, body_grams), 'D')
+    ) STORED""",
+    "CREATE INDEX search_entry_document_gin ON search_searchentry USING GIN (document)",
+]
+UNINSTALL = [
+    "DROP INDEX IF EXISTS search_entry_document_gin",
+    "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS document",
+]

@@ -1,0 +1,148 @@
+"""Reading the search index: ``search`` gives the same results contract on SQLite and PostgreSQL."""
+
+from dataclasses import dataclass
+
+import rjieba
+
+from kefu.search import analysis, scoring
+from kefu.search.backends import backend
+from kefu.search.models import SearchEntry, SearchTerm
+from kefu.search.synonyms import synonym_map
+
+MAX_QUERY_WORDS = 24
+MAX_GRAMS = 32
+CANDIDATES = 100
+# The candidate query asks the full-text index for the query's terms, rarest first, while their
+# postings (documents to rank) stay within POSTINGS_BUDGET — the rarest term always joins. On a large
+# index this leaves out the characters and bigrams every other article has (the scorer still counts
+# them for every candidate); on a small one every term joins.
+MAX_CANDIDATE_TERMS = 24
+POSTINGS_BUDGET = 2_000
+# A hit scoring below this share of the best hit is noise from a stray bigram, not an answer.
+RELATIVE_CUTOFF = 0.12
+
+
+@dataclass(frozen=True)
+class Hit:
+    object_id: int
+    score: float
+    category_id: int | None
+
+
+def _parts(word: str) -> list[str]:
+    """The shorter dictionary words inside ``word`` (快递费 → 快递), as documents are indexed."""
+    if len(word) < 3 or not analysis.is_han(word):
+        return []
+    return [
+        p for p in rjieba.cut_for_search(word) if p != word and len(p) > 1 and p not in analysis.STOPWORDS
+    ]
+
+
+Plan = tuple[list[str], dict[str, set[str]], list[str], list[str]]
+
+
+def _plan(text: str) -> Plan:
+    """The query's precise words, the synonym map, its bigrams and its characters."""
+    words = list(dict.fromkeys(analysis.words(text, search_mode=False)))[:MAX_QUERY_WORDS]
+    grams = list(dict.fromkeys(analysis.grams(text)))[:MAX_GRAMS]
+    chars = list(dict.fromkeys(analysis.chars(text)))[:MAX_GRAMS]
+    return words, synonym_map(), grams, chars
+
+
+def parse_query(
+    text: str, df: dict[str, int] | None = None, *, plan: Plan | None = None
+) -> scoring.ParsedQuery:
+    """The customer's words, each with what may stand for it in an article.
+
+    ``df`` (document frequencies) lets a word the index has never seen (a segmentation the articles
+    do not share, like 有券) fall back to its characters (券), which the index keeps.
+    """
+    words, synonyms, grams, chars = plan or _plan(text)
+    groups = []
+    for word in words:
+        alternatives: dict[str, float] = {word: 1.0}
+        for synonym in sorted(synonyms.get(word, ())):
+            alternatives.setdefault(synonym, scoring.SYNONYM_WEIGHT)
+        for part in _parts(word):
+            alternatives.setdefault(part, scoring.PART_WEIGHT)
+            for synonym in sorted(synonyms.get(part, ())):
+                alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
+        if (
+            df is not None
+            and len(word) > 1
+            and analysis.is_han(word)
+            and not any(df.get(t) for t in alternatives)
+        ):
+            for ch in analysis.chars(word):
+                alternatives.setdefault(ch, scoring.PART_WEIGHT)
+                for synonym in sorted(synonyms.get(ch, ())):
+                    alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
+        weight = scoring.QUESTION_WORD_WEIGHT if word in analysis.QUESTION_WORDS else 1.0
+        groups.append(scoring.QueryGroup(word=word, alternatives=tuple(alternatives.items()), weight=weight))
+    return scoring.ParsedQuery(groups=groups, grams=grams, chars=chars)
+
+
+def _all_terms(plan: Plan) -> set[str]:
+    """Every term the query may use, to fetch their document frequencies in one query."""
+    words, synonyms, grams, chars = plan
+    out = {*words, *grams, *chars}
+    for word in words:
+        out.update(synonyms.get(word, ()))
+        for part in _parts(word):
+            out.add(part)
+            out.update(synonyms.get(part, ()))
+        for ch in analysis.chars(word):
+            out.update(synonyms.get(ch, ()))
+    return out
+
+
+def candidate_terms(parsed: scoring.ParsedQuery, df: dict[str, int]) -> list[str]:
+    """The terms to ask the full-text index for: those some document has, rarest first, within budget."""
+    present = sorted((t for t in parsed.terms() if df.get(t)), key=lambda t: (df[t], t))
+    chosen, postings = [], 0
+    for term in present[:MAX_CANDIDATE_TERMS]:
+        if chosen and postings + df[term] > POSTINGS_BUDGET:
+            break
+        chosen.append(term)
+        postings += df[term]
+    return chosen
+
+
+def search(
+    *, kind: str, query: str, category_id: int | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[Hit], int]:
+    """Best hits first and the number of hits in all (at most ``CANDIDATES``)."""
+    hits = search_all(kind=kind, query=query, category_id=category_id)
+    return hits[offset : offset + limit], len(hits)
+
+
+def search_all(*, kind: str, query: str, category_id: int | None = None) -> list[Hit]:
+    plan = _plan(query)
+    terms = _all_terms(plan)
+    if not terms:
+        return []
+    df = dict(SearchTerm.objects.filter(kind=kind, term__in=[*terms, ""]).values_list("term", "df"))
+    n = max(df.pop("", 0), 1)
+    parsed = parse_query(query, df, plan=plan)
+    wanted = candidate_terms(parsed, df)
+    if not wanted:
+        return []
+    ids = backend().candidates(kind=kind, terms=wanted, category_id=category_id, limit=CANDIDATES)
+    if not ids:
+        return []
+    rows = SearchEntry.objects.filter(id__in=ids).values(
+        "object_id", "category_id", "title_terms", "title_grams", "body_terms", "body_grams"
+    )
+    hits = []
+    for row in rows:
+        fields = {k: row[k] for k in ("title_terms", "title_grams", "body_terms", "body_grams")}
+        value = scoring.score(parsed, fields, df, n)
+        if value > 0:
+            hits.append(
+                Hit(object_id=row["object_id"], score=round(value, 6), category_id=row["category_id"])
+            )
+    hits.sort(key=lambda h: (-h.score, h.object_id))
+    if hits:
+        floor = hits[0].score * RELATIVE_CUTOFF
+        hits = [h for h in hits if h.score >= floor]
+    return hits
