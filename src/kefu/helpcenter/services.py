@@ -49,6 +49,24 @@ def _index(article: Article) -> None:
         search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
 
 
+@transaction.atomic
+def articles_reindex() -> int:
+    """Rebuild the articles' search index from the table.
+
+    Needed after the analysis itself changes (a new rjieba dictionary, stop words, a kefu upgrade),
+    since each entry keeps the terms it was segmented into when it was written.
+    """
+    search_services.clear_kind(kind=SEARCH_KIND)
+    published = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .prefetch_related("tags")
+        .iterator(chunk_size=500)
+    )
+    return search_services.index_documents(
+        kind=SEARCH_KIND, documents=(article_document(article) for article in published)
+    )
+
+
 # --- categories (admins only) -------------------------------------------------------------
 
 

@@ -297,3 +297,19 @@ def test_the_kefu_console_front_exits_with_the_commands_status(tmp_path):
 
     assert done.returncode == 2
     assert "无法读取文件" in done.stderr
+
+
+def test_reindex_rebuilds_a_lost_index_from_the_published_articles(categories):
+    from kefu.helpcenter.selectors import SEARCH_KIND
+    from kefu.search import services as search_services
+
+    shown = ArticleFactory(category=categories[3], title="仪器无法开机怎么办", body="先充电两小时再开机。")
+    ArticleFactory(category=categories[3], title="开机草稿", body="开机", status=Article.Status.DRAFT)
+    search_services.clear_kind(kind=SEARCH_KIND)
+    assert json.loads(kb("search", "开机", "--json")[1]) == []
+
+    code, out, _ = kb("reindex")
+
+    assert code == 0
+    assert "1 篇" in out
+    assert [r["id"] for r in json.loads(kb("search", "开机", "--json")[1])] == [shown.pk]

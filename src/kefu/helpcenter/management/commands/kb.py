@@ -1,4 +1,4 @@
-"""``kefu kb import|export|search``: the knowledge base from the command line.
+"""``kefu kb import|export|search|reindex``: the knowledge base from the command line.
 
 Exit status of ``import``: 0 when every row landed, 1 when some rows were bad (the good ones
 are imported all the same), 2 when the file cannot be read at all — so a shop's script can tell
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kefu.helpcenter import kb_io, selectors
+from kefu.helpcenter import kb_io, selectors, services
 from kefu.helpcenter.models import Category
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "帮助中心知识库：导入 / 导出 CSV（category,title,body），命令行搜索。"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", metavar="{import,export,search}")
+        sub = parser.add_subparsers(dest="action", metavar="{import,export,search,reindex}")
         sub.required = True
 
         p_import = sub.add_parser(
@@ -39,10 +39,16 @@ class Command(BaseCommand):
         p_search.add_argument("--limit", type=int, default=10, help="最多显示几条（默认 10）")
         p_search.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+        sub.add_parser("reindex", help="重建文章搜索索引（升级或更换分词词典后使用）")
+
     def handle(self, *args, **options):
         action = options["action"]
         if action == "import":
             return self.do_import(options["file"])
+        if action == "reindex":
+            count = services.articles_reindex()
+            self.stdout.write(f"已重建搜索索引：{count} 篇已发布文章。")
+            return None
         if action == "export":
             return self.do_export(options["file"], published_only=options["published_only"])
         return self.do_search(
