@@ -67,12 +67,28 @@ def _restore_seed_data() -> None:
     SynonymGroup = django_apps.get_model("search", "SynonymGroup")
     if not SynonymGroup.objects.exists():
         SynonymGroup.objects.bulk_create(SynonymGroup(words=words) for words in DEFAULT_GROUPS)
-    for restore in SEED_RESTORERS:
+    for restore in _seed_restorers():
         restore()
 
 
-# Apps whose data migrations seed rows (forbidden phrases, starter quick phrases…) add a restorer here.
-SEED_RESTORERS: list = []
+def _seed_restorers() -> list:
+    """An app whose data migration seeds rows (forbidden phrases, starter quick phrases…) ships
+    ``kefu/<app>/seed.py`` with a ``restore()`` that puts them back; each is found here by itself."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps as django_apps
+
+    found = []
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("kefu."):
+            continue
+        name = f"{config.name}.seed"
+        if importlib.util.find_spec(name) is not None:
+            restore = getattr(importlib.import_module(name), "restore", None)
+            if restore is not None:
+                found.append(restore)
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import navigation, roles
+        from kefu.core import (
+            navigation,
+            roles,
+            rules,  # noqa: F401 - declares the shop-wide settings
+        )
 
         navigation.register_link(
             _("店铺设置"), "core:settings", order=900, only_roles=(roles.SUPERVISOR, roles.ADMIN)
