@@ -7,4 +7,10 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单"
 
     def ready(self):
-        from kefu.orders import rules  # noqa: F401 - declares the orders' shop settings
+        from kefu.core import sweeps
+        from kefu.orders import (
+            lifecycle,
+            rules,  # noqa: F401 - declares the orders' shop settings
+        )
+
+        sweeps.register("orders", lifecycle.orders_sweep)

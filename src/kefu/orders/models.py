@@ -6,6 +6,7 @@ center prints, so an import can map either and every page shows what agents alre
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,6 +70,13 @@ class Order(models.Model):
     closed_at = models.DateTimeField(_("交易关闭时间"), null=True, blank=True)
     close_reason = models.CharField(_("订单关闭原因"), max_length=120, blank=True)
 
+    terms_changed_at = models.DateTimeField(
+        _("卖家最后修改交易条件时间"), null=True, blank=True, help_text=_("未付款超时从此时起重新计算")
+    )
+    auto_confirmed = models.BooleanField(_("超时自动确认收货"), default=False)
+    items_summary = models.CharField(_("宝贝标题"), max_length=255, blank=True)
+    platform_remark = models.TextField(_("平台订单备注"), blank=True)
+
     buyer_message = models.TextField(_("买家留言"), blank=True)
     flag = models.CharField(_("旗帜"), max_length=8, choices=FlagColour.choices, blank=True, default="")
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -76,6 +84,11 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Every kefu write bumps it; a page sends back the version it showed, so two agents editing
+    # the same order cannot overwrite each other without seeing it.
+    version = models.PositiveIntegerField(default=1)
+    # Digest of the export row last applied: re-importing the same file changes nothing.
+    import_digest = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("订单")
@@ -88,6 +101,7 @@ class Order(models.Model):
             models.Index(fields=["buyer_nick"]),
             models.Index(fields=["receiver_phone"]),
             models.Index(fields=["waybill"]),
+            models.Index(fields=["state", "paid_at"]),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +111,14 @@ class Order(models.Model):
     def state_label(self) -> str:
         return OrderState(self.state).label
 
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
+    def gift_count(self) -> int:
+        return sum(1 for line in self.lines.all() if line.is_gift)
+
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
@@ -105,11 +127,16 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     price = models.DecimalField(_("价格"), max_digits=10, decimal_places=2, default=0)
     is_gift = models.BooleanField(_("赠品"), default=False)
+    # 子订单编号 of the line export, or a key made from title and spec (``gift:…`` for gifts added in
+    # kefu): re-imports update a line, never add it twice.
+    line_key = models.CharField(max_length=64, default="")
+    outer_code = models.CharField(_("商家编码"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("宝贝")
         verbose_name_plural = _("宝贝")
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "line_key"], name="order_line_key_unique")]
 
     def __str__(self) -> str:
         return f"{self.title} × {self.quantity}"
@@ -133,3 +160,107 @@ class OrderRemark(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ReminderChannel(models.TextChoices):
+    IM = "im", _("旺旺")
+    SMS = "sms", _("短信")
+    PHONE = "phone", _("电话")
+
+
+class ReminderReason(models.TextChoices):
+    """Why the buyer has not paid: the seed's list (seed 003 "分析原因")."""
+
+    UNFAMILIAR = "unfamiliar", _("不熟悉购物流程")
+    PAYMENT_PROBLEM = "payment_problem", _("支付/证书问题")
+    BALANCE = "balance", _("余额不足")
+    CASUAL = "casual", _("随手拍下")
+    SHOP_PROBLEM = "shop_problem", _("店铺自身问题")
+    ATTITUDE = "attitude", _("客服服务态度")
+    PRICE = "price", _("价格问题")
+    OTHER = "other", _("其他")
+
+
+class PaymentReminder(models.Model):
+    """One 催付: who chased which unpaid order, how, and what the buyer said."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reminders")
+    sequence = models.PositiveIntegerField(_("提醒次数"))
+    channel = models.CharField(_("方式"), max_length=8, choices=ReminderChannel.choices)
+    reason = models.CharField(_("未付款原因"), max_length=20, choices=ReminderReason.choices)
+    feedback = models.TextField(_("反馈信息"), blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("催付记录")
+        verbose_name_plural = _("催付记录")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["order", "sequence"], name="reminder_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} #{self.sequence}"
+
+
+class ReminderScript(models.Model):
+    """A 催付 script (话术) with placeholders {买家} {宝贝} {店铺} {截止时间}."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    channel = models.CharField(
+        _("方式"), max_length=8, choices=ReminderChannel.choices, default=ReminderChannel.IM
+    )
+    text = models.TextField(_("话术"))
+    position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("催付话术")
+        verbose_name_plural = _("催付话术")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderImport(models.Model):
+    """One upload of a seller-center export, with its progress and the rows it refused."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    file = models.FileField(upload_to="order-imports/")
+    lines_file = models.FileField(upload_to="order-imports/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    done_bytes = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="前 500 条出错的行：[行号, 原因]")
+    message = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订单导入")
+        verbose_name_plural = _("订单导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.pk)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done_bytes / self.total_bytes) if self.total_bytes else 0
