@@ -269,6 +269,14 @@ def article_feedback(*, article: Article, helpful: bool) -> None:
 
 # --- customer questions -------------------------------------------------------------------
 
+
+def _blacklisted(*, phone: str, im_id: str) -> bool:
+    """The shop's blacklist (seed 000): a blacklisted customer may not submit questions."""
+    from kefu.customers.selectors import blacklist_entry_for
+
+    return blacklist_entry_for(buyer_nick=im_id, phone=phone) is not None
+
+
 QUESTION_LIMITS = {"title": 120, "details": 2000, "name": 40, "phone": 20, "email": 254, "im_id": 60}
 
 
@@ -304,6 +312,9 @@ def question_submit(
             errors[field] = _("不能超过 %(n)d 个字。") % {"n": limit}
     if errors:
         raise ValidationError(errors)
+    if _blacklisted(phone=values["phone"], im_id=values["im_id"]):
+        # Polite and vague on purpose: the seed refuses blacklisted customers, it does not accuse them.
+        raise ValidationError(_("抱歉，暂时无法受理您的提问，请通过店铺客服旺旺与我们联系。"))
     question = Question(category=category, ip_address=ip_address or None, **values)
     question.full_clean(exclude=["token"])
     question.save()
