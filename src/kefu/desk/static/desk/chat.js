@@ -1,0 +1,201 @@
+/* The customer's chat window on every help-center page.
+ * No account: the conversation's token comes from the API (which keeps it in an httponly cookie, so a
+ * returning customer continues the same conversation). New messages arrive by polling ?after=<last id>.
+ * Every text goes into the page through textContent: customer and agent text is never HTML. */
+(function () {
+  "use strict";
+  var root = document.getElementById("kefu-chat");
+  if (!root) return;
+  var T = JSON.parse(document.getElementById("kc-i18n").textContent);
+  var api = root.dataset.api; // .../conversations/
+  var csrf = root.dataset.csrf;
+  var panel = root.querySelector(".kc-panel");
+  var launch = root.querySelector(".kc-launch");
+  var badge = launch.querySelector(".badge");
+  var list = root.querySelector(".kc-messages");
+  var sendForm = root.querySelector(".kc-send");
+  var leaveForm = root.querySelector(".kc-leave");
+  var notice = root.querySelector(".kc-notice");
+  var stateLabel = root.querySelector(".kc-state");
+  var sendError = root.querySelector(".kc-send-error");
+  var profile = root.querySelector(".kc-profile");
+  var token = null, lastId = 0, pollMs = 2000, timer = null, unread = 0, busy = false;
+
+  function fmt(s, values) { return s.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k] == null ? "" : values[k]; }); }
+
+  function call(method, url, body) {
+    var opts = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.headers["X-CSRFToken"] = csrf;
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(url, opts).then(function (r) {
+      if (r.status === 204) return { status: 204, data: null };
+      return r.json().then(function (data) { return { status: r.status, data: data }; }, function () { return { status: r.status, data: {} }; });
+    });
+  }
+
+  function linkify(el, text) {
+    // Only our own help-center links (/help/...) and http(s) URLs become links; the rest stays text.
+    var re = /(https?:\/\/[^\s]+|\/help\/[^\s]+)/g, last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = document.createElement("a");
+      a.href = m[0]; a.textContent = m[0]; a.target = "_blank"; a.rel = "noopener";
+      el.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function addMessage(m) {
+    if (m.id <= lastId) return;
+    lastId = m.id;
+    var li = document.createElement("li");
+    li.className = "msg-line " + (m.sender === "customer" ? "mine" : m.sender === "system" && !m.is_auto ? "system" : "theirs") + (m.is_auto ? " auto" : "");
+    li.dataset.id = m.id;
+    var meta = document.createElement("span");
+    meta.className = "meta";
+    var when = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    meta.textContent = (m.sender === "customer" ? T.me : m.is_auto ? T.auto : m.sender === "agent" ? T.agent : "") + " " + when;
+    var bubble = document.createElement("span");
+    bubble.className = "bubble";
+    linkify(bubble, m.text);
+    if (m.sender !== "system" || m.is_auto) li.appendChild(meta);
+    li.appendChild(bubble);
+    list.appendChild(li);
+    list.scrollTop = list.scrollHeight;
+    if (panel.hidden && m.sender !== "customer") { unread += 1; badge.textContent = unread; badge.hidden = false; }
+  }
+
+  function showState(status, agentName, service) {
+    if (status === "active" && agentName) stateLabel.textContent = fmt(T.serving, { name: agentName });
+    else if (status === "closed") stateLabel.textContent = T.closed;
+    else if (token) stateLabel.textContent = T.waiting;
+    if (service) {
+      var off = !service.within_hours, none = !service.available;
+      notice.hidden = !none;
+      root.querySelector(".kc-notice-text").textContent = fmt(off ? T.offHours : T.noAgent, { hours: service.working_hours });
+    }
+  }
+
+  function applyState(data) {
+    token = data.conversation.token;
+    pollMs = Math.max(1, data.poll_seconds || 2) * 1000;
+    (data.messages || []).forEach(addMessage);
+    showState(data.conversation.status, data.conversation.agent_name, data.service);
+    var p = data.conversation;
+    profile.querySelector("[name=name]").value = profile.querySelector("[name=name]").value || p.buyer_name || "";
+    profile.querySelector("[name=contact]").value = profile.querySelector("[name=contact]").value || p.buyer_contact || "";
+  }
+
+  function poll() {
+    clearTimeout(timer);
+    if (!token) return;
+    call("GET", api + token + "/messages/?after=" + lastId).then(function (r) {
+      if (r.status === 200) {
+        r.data.messages.forEach(addMessage);
+        showState(r.data.status, r.data.agent_name, r.data.service);
+      }
+    }).catch(function () {}).then(function () {
+      timer = setTimeout(poll, panel.hidden ? Math.max(pollMs, 10000) : pollMs);
+    });
+  }
+
+  function resume() {
+    return call("GET", api + "current/").then(function (r) {
+      if (r.status === 200) { applyState(r.data); poll(); }
+    }).catch(function () {});
+  }
+
+  function ensureConversation() {
+    if (token) return Promise.resolve(token);
+    var body = {
+      name: profile.querySelector("[name=name]").value,
+      contact: profile.querySelector("[name=contact]").value,
+      page_url: location.pathname + location.search
+    };
+    return call("POST", api, body).then(function (r) {
+      if (r.status !== 200 && r.status !== 201) throw r;
+      applyState(r.data);
+      return token;
+    });
+  }
+
+  function errorText(r) {
+    var d = (r && r.data) || {};
+    var parts = [];
+    Object.keys(d).forEach(function (k) { parts.push([].concat(d[k]).join(" ")); });
+    return parts.join(" ") || T.error;
+  }
+
+  function open() {
+    panel.hidden = false;
+    launch.setAttribute("aria-expanded", "true");
+    unread = 0; badge.hidden = true;
+    try { sessionStorage.setItem("kefu-chat-open", "1"); } catch (e) { /* private mode */ }
+    sendForm.querySelector("textarea").focus();
+    if (!token) resume(); else poll();
+  }
+
+  function close() {
+    panel.hidden = true;
+    launch.setAttribute("aria-expanded", "false");
+    try { sessionStorage.removeItem("kefu-chat-open"); } catch (e) { /* private mode */ }
+  }
+
+  launch.addEventListener("click", function () { if (panel.hidden) open(); else close(); });
+  root.querySelector(".kc-close").addEventListener("click", close);
+
+  sendForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var box = sendForm.querySelector("textarea");
+    var text = box.value.trim();
+    if (!text || busy) return;
+    busy = true; sendError.textContent = "";
+    ensureConversation().then(function () {
+      return call("POST", api + token + "/messages/", { text: text });
+    }).then(function (r) {
+      if (r.status === 201) { box.value = ""; r.data.forEach(addMessage); poll(); }
+      else sendError.textContent = errorText(r);
+    }).catch(function (r) { sendError.textContent = errorText(r); }).then(function () { busy = false; });
+  });
+  sendForm.querySelector("textarea").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); sendForm.requestSubmit(); }
+  });
+
+  profile.addEventListener("change", function () {
+    if (!token) return;
+    call("PATCH", api + token + "/", {
+      name: profile.querySelector("[name=name]").value, contact: profile.querySelector("[name=contact]").value
+    }).catch(function () {});
+  });
+
+  root.querySelector(".kc-leave-open").addEventListener("click", function () {
+    leaveForm.hidden = false; sendForm.hidden = true;
+    leaveForm.querySelector("[name=name]").value = profile.querySelector("[name=name]").value;
+    leaveForm.querySelector("[name=contact]").value = profile.querySelector("[name=contact]").value;
+    leaveForm.querySelector("[name=text]").value = sendForm.querySelector("textarea").value;
+  });
+  root.querySelector(".kc-leave-cancel").addEventListener("click", function () { leaveForm.hidden = true; sendForm.hidden = false; });
+  leaveForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var err = leaveForm.querySelector(".kc-error");
+    err.textContent = "";
+    var body = {
+      name: leaveForm.querySelector("[name=name]").value,
+      contact: leaveForm.querySelector("[name=contact]").value,
+      text: leaveForm.querySelector("[name=text]").value
+    };
+    ensureConversation().then(function () {
+      return call("POST", api + token + "/leave-message/", body);
+    }).then(function (r) {
+      if (r.status !== 201) { err.textContent = errorText(r); return; }
+      leaveForm.hidden = true; sendForm.hidden = false; sendForm.querySelector("textarea").value = "";
+      poll();
+    }).catch(function (r) { err.textContent = errorText(r); });
+  });
+
+  try { if (sessionStorage.getItem("kefu-chat-open")) open(); } catch (e) { /* private mode */ }
+})();
