@@ -1,0 +1,311 @@
+"""Writes of the orders app: review, remarks and flags, address and courier changes, imports.
+
+Every service locks the order row and, when the caller says which version it showed the agent
+(``expected_version``), refuses if someone else changed the order since: two agents reviewing the
+same order never overwrite each other silently.
+"""
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core import roles
+from kefu.core.activity import activity_record
+from kefu.orders import exportformat, rulebook
+from kefu.orders.models import FlagColour, Order, OrderImport, OrderLine, OrderRemark, OrderState
+
+REVIEWABLE = (OrderState.WAIT_BUYER_PAY, OrderState.WAIT_SELLER_SEND)
+
+
+def _lock(order: Order, expected_version: int | None) -> Order:
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise ValidationError(
+            _("订单 %(n)s 已被其他客服修改，请刷新页面查看最新内容后再操作。") % {"n": locked.number}
+        )
+    return locked
+
+
+def _save(order: Order, fields: list[str]) -> None:
+    order.version += 1
+    order.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _agent_name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# --- remarks and flags ----------------------------------------------------------------------
+
+
+def _check_flag(flag: str | None) -> None:
+    if flag is not None and flag not in FlagColour.values:
+        raise ValidationError({"flag": _("未知的旗帜颜色：%(f)s") % {"f": flag}})
+
+
+@transaction.atomic
+def order_remark_add(
+    *, order: Order, by, text: str, flag: str | None = None, expected_version: int | None = None
+) -> OrderRemark:
+    """Keep a remark with its time and agent; ``flag`` also sets the order's flag (先点红旗，再写备注)."""
+    roles.require_staff(by)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写备注内容。")})
+    if len(text) > 500:
+        raise ValidationError({"text": _("备注不能超过 500 个字。")})
+    _check_flag(flag)
+    order = _lock(order, expected_version)
+    remark = OrderRemark.objects.create(order=order, text=text, flag=flag or "", author=by)
+    fields = []
+    if flag is not None and flag != order.flag:
+        order.flag = flag
+        fields.append("flag")
+    _save(order, fields)
+    activity_record(target=order, actor=by, verb="order_remark", message=text, data={"flag": flag or ""})
+    return remark
+
+
+@transaction.atomic
+def order_flag_set(*, order: Order, by, flag: str, expected_version: int | None = None) -> Order:
+    roles.require_staff(by)
+    _check_flag(flag)
+    order = _lock(order, expected_version)
+    old = order.flag
+    order.flag = flag
+    _save(order, ["flag"])
+    activity_record(target=order, actor=by, verb="order_flag", message=f"{old or '-'} → {flag or '-'}")
+    return order
+
+
+# --- order review (订单审核) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def order_review_confirm(*, order: Order, by, expected_version: int | None = None) -> Order:
+    """Confirm a paid, unshipped order after review; a second confirm (by anyone) is refused."""
+    roles.require_staff(by)
+    order = _lock(order, expected_version)
+    if order.state != OrderState.WAIT_SELLER_SEND:
+        raise ValidationError(
+            _("只有“买家已付款，等待卖家发货”的订单需要审核（当前：%(s)s）。") % {"s": order.state_label}
+        )
+    if order.reviewed_at is not None:
+        raise ValidationError(
+            _("订单 %(n)s 已于 %(t)s 审核过。")
+            % {"n": order.number, "t": timezone.localtime(order.reviewed_at).strftime("%m-%d %H:%M")}
+        )
+    order.reviewed_at = timezone.now()
+    order.reviewed_by = by
+    _save(order, ["reviewed_at", "reviewed_by"])
+    activity_record(target=order, actor=by, verb="order_review_confirm")
+    return order
+
+
+@transaction.atomic
+def order_review_bulk_confirm(*, order_ids: list[int], by) -> dict:
+    """Confirm in one step those of ``order_ids`` that the seed lets skip manual review.
+
+    One conditional UPDATE: an order another agent confirmed a moment ago, or that no longer
+    qualifies, is simply not counted; the rest are reported as skipped for the agent to open.
+    """
+    roles.require_staff(by)
+    now = timezone.now()
+    candidates = Order.objects.filter(
+        pk__in=order_ids, state=OrderState.WAIT_SELLER_SEND, reviewed_at__isnull=True
+    )
+    eligible = list(candidates.filter(rulebook.bulk_confirmable_q()).values_list("pk", flat=True))
+    confirmed = Order.objects.filter(pk__in=eligible, reviewed_at__isnull=True).update(
+        reviewed_at=now, reviewed_by=by, version=F("version") + 1, updated_at=now
+    )
+    for order in Order.objects.filter(pk__in=eligible, reviewed_by=by, reviewed_at=now):
+        activity_record(target=order, actor=by, verb="order_review_confirm", message=_("批量审核"))
+    skipped = sorted(set(order_ids) - set(eligible))
+    return {"confirmed": confirmed, "skipped": skipped}
+
+
+@transaction.atomic
+def order_gift_add(
+    *, order: Order, by, title: str, quantity: int = 1, sku: str = "", expected_version: int | None = None
+) -> OrderLine:
+    """Add a gift (赠品) line before the order ships."""
+    roles.require_staff(by)
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("请填写赠品名称。")})
+    if not 1 <= int(quantity) <= 99:
+        raise ValidationError({"quantity": _("赠品数量应在 1 到 99 之间。")})
+    order = _lock(order, expected_version)
+    if order.state not in REVIEWABLE:
+        raise ValidationError(_("订单已发货或已结束，不能再加赠品。"))
+    line = OrderLine.objects.create(
+        order=order,
+        title=title[:200],
+        sku=sku.strip()[:120],
+        quantity=int(quantity),
+        price=0,
+        is_gift=True,
+        line_key=f"gift:{uuid.uuid4().hex[:16]}",
+    )
+    _save(order, [])
+    activity_record(target=order, actor=by, verb="order_gift_add", message=f"{title} × {quantity}")
+    return line
+
+
+@transaction.atomic
+def order_courier_change(*, order: Order, by, courier: str, expected_version: int | None = None) -> Order:
+    roles.require_staff(by)
+    courier = " ".join((courier or "").split())
+    if not courier:
+        raise ValidationError({"courier": _("请填写快递公司。")})
+    if len(courier) > 32:
+        raise ValidationError({"courier": _("快递公司名称不能超过 32 个字。")})
+    order = _lock(order, expected_version)
+    if order.state not in REVIEWABLE:
+        raise ValidationError(_("订单已发货或已结束，不能再改快递。"))
+    old = order.courier
+    order.courier = courier
+    _save(order, ["courier"])
+    activity_record(
+        target=order, actor=by, verb="order_courier_change", message=f"{old or '-'} → {courier}",
+        data={"old": old, "new": courier},
+    )  # fmt: skip
+    return order
+
+
+@transaction.atomic
+def order_address_edit(
+    *,
+    order: Order,
+    by,
+    receiver_name: str,
+    receiver_phone: str,
+    receiver_address: str,
+    expected_version: int | None = None,
+) -> Order:
+    """Change where the parcel goes; the old and new address are kept with who and when, and a
+    remark is written as seed 002 asks ("修改了地址等必须备注")."""
+    roles.require_staff(by)
+    values = {
+        "receiver_name": " ".join((receiver_name or "").split()),
+        "receiver_phone": (receiver_phone or "").strip(),
+        "receiver_address": " ".join((receiver_address or "").split()),
+    }
+    errors = {}
+    if not values["receiver_name"]:
+        errors["receiver_name"] = _("请填写收货人。")
+    if not values["receiver_phone"]:
+        errors["receiver_phone"] = _("请填写联系手机。")
+    elif len(values["receiver_phone"]) > 32:
+        errors["receiver_phone"] = _("手机号码太长。")
+    if not values["receiver_address"]:
+        errors["receiver_address"] = _("请填写收货地址。")
+    elif len(values["receiver_address"]) > 255:
+        errors["receiver_address"] = _("地址不能超过 255 个字。")
+    if errors:
+        raise ValidationError(errors)
+    order = _lock(order, expected_version)
+    if order.state not in REVIEWABLE:
+        raise ValidationError(_("订单已发货或已结束，不能再改地址。"))
+    old = {name: getattr(order, name) for name in values}
+    if old == values:
+        return order
+    for name, value in values.items():
+        setattr(order, name, value)
+    order.receiver_province = exportformat.province(values["receiver_address"])
+    _save(order, [*values, "receiver_province"])
+    OrderRemark.objects.create(
+        order=order,
+        text=_("修改收货信息：%(old)s → %(new)s")
+        % {"old": " ".join(old.values()), "new": " ".join(values.values())},
+        author=by,
+    )
+    activity_record(target=order, actor=by, verb="order_address_edit", data={"old": old, "new": values})
+    return order
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_import_start(*, by, file: UploadedFile, lines_file: UploadedFile | None = None) -> OrderImport:
+    """Keep the uploaded export(s) and queue the import; the page polls the job's progress."""
+    roles.require_staff(by)
+    name = file.name or ""
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError({"file": _("请上传订单报表（.csv 或 .xlsx 文件）。")})
+    if lines_file is not None and not (lines_file.name or "").lower().endswith((".csv", ".xlsx")):
+        raise ValidationError({"lines_file": _("宝贝报表应为 .csv 或 .xlsx 文件。")})
+    job = OrderImport.objects.create(
+        file=file,
+        lines_file=lines_file or "",
+        original_name=name[:200],
+        total_bytes=file.size + (lines_file.size if lines_file else 0),
+        by=by,
+    )
+    from kefu.orders import tasks
+
+    transaction.on_commit(lambda: tasks.order_import_task(job.pk))
+    return job
+
+
+def order_import_run(*, job_id: int) -> OrderImport:
+    """Run a queued import (in the huey worker), writing its progress as it goes."""
+    from kefu.orders.importer import ImportFileError, import_file
+
+    claimed = OrderImport.objects.filter(pk=job_id, status=OrderImport.Status.QUEUED).update(
+        status=OrderImport.Status.RUNNING
+    )
+    job = OrderImport.objects.get(pk=job_id)
+    if not claimed:
+        return job
+    offset = 0
+
+    def progress(done: int) -> None:
+        OrderImport.objects.filter(pk=job_id).update(done_bytes=offset + done)
+
+    totals = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "lines": 0, "error_count": 0}
+    errors: list = []
+    try:
+        for field_file in (job.file, job.lines_file):
+            if not field_file:
+                continue
+            report = import_file(field_file.path, progress=progress)
+            offset += field_file.size
+            for key in totals:
+                totals[key] += getattr(report, key)
+            totals["unchanged"] += report.stale
+            prefix = f"{field_file.name.rsplit('/', 1)[-1]} " if job.lines_file else ""
+            errors.extend([f"{prefix}{line}", reason] for line, reason in report.errors)
+        status, message = OrderImport.Status.DONE, ""
+    except ImportFileError as exc:
+        status, message = OrderImport.Status.FAILED, str(exc)
+    OrderImport.objects.filter(pk=job_id).update(
+        status=status,
+        message=message,
+        errors=errors[:500],
+        done_bytes=job.total_bytes if status == OrderImport.Status.DONE else F("done_bytes"),
+        finished_at=timezone.now(),
+        **totals,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def order_terms_changed(*, order: Order, by, at: datetime | None = None) -> Order:
+    """The seller changed the price or terms of an unpaid order: its payment timeout starts again."""
+    with transaction.atomic():
+        roles.require_staff(by)
+        order = _lock(order, None)
+        if order.state != OrderState.WAIT_BUYER_PAY:
+            raise ValidationError(_("只有等待付款的订单可以修改交易条件。"))
+        order.terms_changed_at = at or timezone.now()
+        _save(order, ["terms_changed_at"])
+        activity_record(target=order, actor=by, verb="order_terms_changed")
+    return order
