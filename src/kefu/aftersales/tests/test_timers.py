@@ -1,0 +1,141 @@
+"""The refund timers of seed 001 (超时规定 ④), each just before and just after its deadline."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from kefu.aftersales import services
+from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, RefundChannel, WorkItem, WorkState
+from kefu.aftersales.sweep import aftersales_sweep
+from kefu.core.activity import activity_list
+from kefu.core.shopsettings import shop_setting_set
+from kefu.core.sweeps import names, sweeps_run
+
+pytestmark = pytest.mark.django_db
+SECOND = timedelta(seconds=1)
+
+
+def _backdate(case, **fields) -> AfterSalesCase:
+    AfterSalesCase.objects.filter(pk=case.pk).update(**fields)
+    return AfterSalesCase.objects.get(pk=case.pk)
+
+
+def test_the_sweep_is_registered_with_the_core_sweeps():
+    assert "aftersales" in names()
+
+
+def test_seller_idle_five_days_agrees_a_return_refund(make_case):
+    t0 = timezone.now() - timedelta(days=10)
+    case = _backdate(make_case(kind=CaseKind.RETURN_REFUND), requested_at=t0)
+    deadline = t0 + timedelta(days=5)
+
+    assert aftersales_sweep(now=deadline - SECOND)["refund_auto_agreed"] == 0
+    assert AfterSalesCase.objects.get(pk=case.pk).state == CaseState.REQUESTED
+
+    assert aftersales_sweep(now=deadline)["refund_auto_agreed"] == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.AWAITING_RETURN
+    assert case.agreed_automatically and case.agreed_at == deadline
+    item = WorkItem.objects.get(pk=case.item_id)
+    assert item.state == WorkState.WAITING
+    assert item.due_at == deadline + timedelta(days=7), "the buyer now has 7 days to send it back"
+    assert activity_list(target=item).filter(verb="case_auto_agree").count() == 1
+    # Idempotent: a second run changes nothing.
+    assert aftersales_sweep(now=deadline + SECOND)["refund_auto_agreed"] == 0
+    assert activity_list(target=item).filter(verb="case_auto_agree").count() == 1
+
+
+def test_seller_idle_five_days_refunds_a_refund_only_case(make_case):
+    t0 = timezone.now() - timedelta(days=10)
+    case = _backdate(make_case(kind=CaseKind.REFUND_ONLY, refund_requested="59.00"), requested_at=t0)
+    deadline = t0 + timedelta(days=5)
+    assert aftersales_sweep(now=deadline - SECOND)["refund_auto_refunded"] == 0
+    assert aftersales_sweep(now=deadline)["refund_auto_refunded"] == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.REFUNDED
+    assert case.refunded_automatically
+    assert case.refund_amount == Decimal("59.00")
+    assert case.refund_channel == RefundChannel.PLATFORM
+    assert WorkItem.objects.get(pk=case.item_id).state == WorkState.DONE
+
+
+def test_buyer_idle_seven_days_after_refusal_closes_the_refund(make_case, aftersales_agent):
+    case = services.case_refuse(
+        case=make_case(kind=CaseKind.REFUND_ONLY), by=aftersales_agent, reason="已发货"
+    )
+    t0 = timezone.now() - timedelta(days=20)
+    case = _backdate(case, refused_at=t0)
+    deadline = t0 + timedelta(days=7)
+    assert aftersales_sweep(now=deadline - SECOND)["refund_closed_after_refusal"] == 0
+    assert aftersales_sweep(now=deadline)["refund_closed_after_refusal"] == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED
+    assert "超时" in case.close_reason
+
+
+def test_buyer_must_ship_the_return_within_seven_days(make_case, aftersales_agent):
+    case = services.case_agree(case=make_case(kind=CaseKind.RETURN_REFUND), by=aftersales_agent)
+    assert case.state == CaseState.AWAITING_RETURN
+    t0 = timezone.now() - timedelta(days=20)
+    case = _backdate(case, agreed_at=t0)
+    deadline = t0 + timedelta(days=7)
+    assert aftersales_sweep(now=deadline - SECOND)["refund_closed_no_return"] == 0
+    assert aftersales_sweep(now=deadline)["refund_closed_no_return"] == 1
+    assert AfterSalesCase.objects.get(pk=case.pk).state == CaseState.CLOSED
+
+
+@pytest.mark.parametrize(("method", "days"), [("express", 10), ("surface", 30)])
+def test_seller_must_confirm_the_return_in_time_or_the_refund_goes_through(
+    make_case, aftersales_agent, method, days
+):
+    case = services.case_agree(case=make_case(kind=CaseKind.RETURN_REFUND), by=aftersales_agent)
+    case = services.case_return_shipped(case=case, by=aftersales_agent, waybill="SF100200300", method=method)
+    t0 = timezone.now() - timedelta(days=40)
+    case = _backdate(case, return_shipped_at=t0)
+    deadline = t0 + timedelta(days=days)
+    assert aftersales_sweep(now=deadline - SECOND)["refund_auto_refunded_return"] == 0
+    assert AfterSalesCase.objects.get(pk=case.pk).state == CaseState.RETURN_SHIPPED
+    assert aftersales_sweep(now=deadline)["refund_auto_refunded_return"] == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.REFUNDED and case.refunded_automatically
+
+
+def test_the_return_confirm_due_time_follows_the_shipping_method(make_case, aftersales_agent):
+    case = services.case_agree(case=make_case(), by=aftersales_agent)
+    case = services.case_return_shipped(case=case, by=aftersales_agent, waybill="YZ123", method="surface")
+    assert case.item.due_at == case.return_shipped_at + timedelta(days=30)
+
+
+def test_the_timers_are_shop_settings(make_case, supervisor):
+    shop_setting_set(key="refund_seller_idle_days", value=2, by=supervisor)
+    t0 = timezone.now() - timedelta(days=10)
+    case = _backdate(make_case(kind=CaseKind.RETURN_REFUND), requested_at=t0)
+    assert aftersales_sweep(now=t0 + timedelta(days=2))["refund_auto_agreed"] == 1
+    case.refresh_from_db()
+    assert case.state == CaseState.AWAITING_RETURN
+
+
+def test_exchanges_are_not_agreed_by_the_refund_timer(make_case):
+    t0 = timezone.now() - timedelta(days=10)
+    case = _backdate(make_case(kind=CaseKind.EXCHANGE), requested_at=t0)
+    aftersales_sweep(now=timezone.now())
+    assert AfterSalesCase.objects.get(pk=case.pk).state == CaseState.REQUESTED
+
+
+def test_overdue_marks_follow_the_due_time(make_case):
+    case = make_case(kind=CaseKind.RESHIPMENT)
+    item = case.item
+    assert not item.overdue
+    due = item.due_at
+    assert aftersales_sweep(now=due - SECOND)["marked_overdue"] == 0
+    assert aftersales_sweep(now=due + SECOND)["marked_overdue"] == 1
+    item.refresh_from_db()
+    assert item.overdue
+    assert aftersales_sweep(now=due + 2 * SECOND)["marked_overdue"] == 0
+
+
+def test_kefu_sweep_runs_the_aftersales_sweep(make_case):
+    report = sweeps_run(only=["aftersales"])
+    assert set(report["aftersales"]) >= {"refund_auto_agreed", "marked_overdue", "questions_added"}
