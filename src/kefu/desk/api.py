@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import BaseAuthentication, CSRFCheck
-from rest_framework.permissions import AllowAny
+from rest_framework.authentication import CSRFCheck
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,16 +32,18 @@ COOKIE = "kefu_chat"
 COOKIE_AGE = 60 * 60 * 24 * 30
 
 
-class CustomerCsrfCheck(BaseAuthentication):
-    """DRF skips CSRF for anonymous callers; the chat's customer endpoints check it anyway."""
+class CustomerCsrf(BasePermission):
+    """Anyone may call the customer endpoints, but an unsafe call must carry Django's CSRF token
+    (DRF only checks it for logged-in users)."""
 
-    def authenticate(self, request):
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            check = CSRFCheck(lambda _request: None)
-            check.process_request(request._request)
-            if check.process_view(request._request, None, (), {}):
-                raise exceptions.PermissionDenied(_("页面已过期，请刷新后再试（CSRF 校验失败）。"))
-        return None
+    message = _lazy("页面已过期，请刷新后再试（CSRF 校验失败）。")
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        check = CSRFCheck(lambda _request: None)
+        check.process_request(request._request)
+        return check.process_view(request._request, None, (), {}) is None
 
 
 def _limit(request, kind: str) -> None:
@@ -138,8 +141,8 @@ def _set_cookie(request, response, conversation: Conversation) -> None:
 
 
 class CustomerApi(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = [CustomerCsrfCheck]
+    permission_classes = [CustomerCsrf]
+    authentication_classes: list = []
 
     def conversation(self, token: str) -> Conversation:
         return selectors.conversation_get_by_token(token=token)
