@@ -1,21 +1,12 @@
 """The help center's forms: they shape and limit input; the rules themselves live in services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.forms import apply_service_errors  # noqa: F401 - the help center's views import it from here
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.services import QUESTION_LIMITS
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message beside its field where it has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def split_tags(raw: str) -> list[str]:

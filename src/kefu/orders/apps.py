@@ -7,10 +7,20 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单"
 
     def ready(self):
-        from kefu.core import sweeps
+        from django.utils.translation import gettext_lazy as _
+
+        from kefu.core import demo, navigation, sweeps
+        from kefu.orders import demo as orders_demo
         from kefu.orders import (
             lifecycle,
             rules,  # noqa: F401 - declares the orders' shop settings
+            selectors,
         )
 
         sweeps.register("orders", lifecycle.orders_sweep)
+        navigation.register_badge("orders_review", lambda request: selectors.review_queue_count())
+        navigation.register_badge("orders_reminders", lambda request: selectors.reminder_queue_count())
+        navigation.register_link(_("订单"), "orders:list", order=20)
+        navigation.register_link(_("订单审核"), "orders:review", order=21, badge="orders_review")
+        navigation.register_link(_("催付"), "orders:reminders", order=22, badge="orders_reminders")
+        demo.register("订单", orders_demo.load)
