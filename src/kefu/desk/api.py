@@ -372,6 +372,7 @@ class StaffConversationSerializer(serializers.Serializer):
     last_message_id = serializers.IntegerField(allow_null=True, default=None)
     last_message_text = serializers.CharField(allow_null=True, default=None)
     last_message_sender = serializers.CharField(allow_null=True, default=None)
+    last_customer_text = serializers.CharField(allow_null=True, default=None, help_text="客户最新一条消息")
     customer_message_count = serializers.IntegerField()
     agent_message_count = serializers.IntegerField()
 

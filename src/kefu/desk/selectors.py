@@ -75,6 +75,7 @@ def _with_last_message(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
         last_message_id=Subquery(last.values("id")[:1]),
         last_message_text=Subquery(last.values("text")[:1]),
         last_message_sender=Subquery(last.values("sender")[:1]),
+        last_customer_text=Subquery(last.filter(sender=Sender.CUSTOMER).values("text")[:1]),
     )
 
 

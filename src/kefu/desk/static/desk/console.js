@@ -62,7 +62,7 @@
       waitLabel(w, c.awaiting_since);
       top.appendChild(w);
       li.appendChild(top);
-      li.appendChild(el("div", "preview", c.last_message_text || ""));
+      li.appendChild(el("div", "preview", c.last_customer_text || c.last_message_text || ""));
       li.addEventListener("click", function () { isWaiting ? take(c.id, li) : openConv(c); });
       ul.appendChild(li);
     });
