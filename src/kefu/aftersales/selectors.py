@@ -169,3 +169,10 @@ def staff_for(*, item: WorkItem) -> list:
 
 def items_of_customer(*, customer) -> QuerySet[WorkItem]:
     return _items().filter(customer=customer).order_by("-created_at", "-id")
+
+
+def blacklisted_case_nicks(*, cases: list[AfterSalesCase]) -> set[str]:
+    """Which of these cases' buyers are blacklisted, in one query, to flag them in lists."""
+    from kefu.customers.selectors import blacklisted_nicks
+
+    return blacklisted_nicks(nicks=[c.buyer_nick for c in cases if c.buyer_nick])

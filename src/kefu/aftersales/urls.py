@@ -1,2 +1,19 @@
+from django.urls import path
+
+from kefu.aftersales import views
+
 app_name = "aftersales"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("items/<int:pk>/action/", views.item_action, name="item_action"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("photos/<int:pk>/", views.case_photo, name="photo"),
+    path("complaints/", views.complaint_list, name="complaints"),
+    path("complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("reviews/", views.review_list, name="reviews"),
+    path("reviews/new/", views.review_new, name="review_new"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+]
