@@ -66,6 +66,16 @@ def phrase_list(
     return qs.order_by("group__position", "group__name", "-use_count", "id")
 
 
+def phrase_export_list(*, user=None, scope: str = "team") -> QuerySet[QuickPhrase]:
+    """What an export holds: the team's phrases, or (``scope="mine"``) the user's own."""
+    qs = QuickPhrase.objects.select_related("group")
+    if scope == "mine":
+        qs = qs.filter(owner=user) if getattr(user, "is_authenticated", False) else qs.none()
+    else:
+        qs = qs.filter(owner__isnull=True)
+    return qs.order_by("group__position", "group__name", "-use_count", "id")
+
+
 def access_phrase(*, user, pk: int) -> QuickPhrase:
     """A phrase the user may see: a team phrase or their own; a colleague's personal phrase is hidden."""
     roles.require_staff(user)

@@ -247,6 +247,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    fatal: str = ""  # the file as a whole could not be read; nothing was imported
 
     @property
     def good(self) -> int:
