@@ -116,6 +116,11 @@ class Order(models.Model):
         return self.paid_at is not None
 
     @property
+    def amount_due(self):
+        """What the buyer owes (货款 + 邮费); the export's 实际支付金额 is 0 until they pay."""
+        return self.goods_amount + self.postage
+
+    @property
     def gift_count(self) -> int:
         return sum(1 for line in self.lines.all() if line.is_gift)
 
