@@ -1,2 +1,12 @@
+from django.urls import path
+
+from kefu.customers import api
+
 app_name = "customers_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("", api.CustomerListApi.as_view(), name="list"),
+    path("blacklist/check/", api.BlacklistCheckApi.as_view(), name="blacklist_check"),
+    path("<int:pk>/", api.CustomerDetailApi.as_view(), name="detail"),
+    path("<int:pk>/blacklist/", api.CustomerBlacklistApi.as_view(), name="blacklist"),
+    path("<int:pk>/lift/", api.CustomerBlacklistLiftApi.as_view(), name="lift"),
+]

@@ -1,0 +1,168 @@
+"""The customers' REST API (/api/v1/customers/): profiles, the blacklist and its lookup."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from kefu.customers import selectors, services
+from kefu.customers.models import Customer
+
+TAG = "客户"
+
+
+class CustomerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    display_name = serializers.CharField()
+    buyer_nick = serializers.CharField()
+    im_id = serializers.CharField()
+    phone = serializers.CharField()
+    company = serializers.CharField()
+    address = serializers.CharField()
+    note = serializers.CharField()
+    misdescription_count = serializers.IntegerField()
+    blacklisted = serializers.BooleanField()
+    blacklisted_at = serializers.DateTimeField(allow_null=True)
+    blacklist_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Customer"
+
+
+class CustomerFieldsSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    buyer_nick = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    im_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    company = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "CustomerFields"
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=255)
+
+    class Meta:
+        ref_name = "CustomerBlacklistReason"
+
+
+class CustomerListApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="客户列表",
+        operation_id="customers_list",
+        parameters=[OpenApiParameter("q", str), OpenApiParameter("blacklisted", bool)],
+        responses=CustomerOutputSerializer(many=True),
+    )
+    def get(self, request):
+        raw = request.query_params.get("blacklisted")
+        black = None if raw in (None, "") else raw in ("1", "true")
+        qs = selectors.customer_list(q=request.query_params.get("q", ""), blacklisted=black)
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(qs, request)
+        return paginator.get_paginated_response(CustomerOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="添加客户",
+        operation_id="customers_create",
+        request=CustomerFieldsSerializer,
+        responses={201: CustomerOutputSerializer},
+    )
+    def post(self, request):
+        data = CustomerFieldsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_create(by=request.user, **data.validated_data)
+        return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerDetailApi(APIView):
+    @extend_schema(
+        tags=[TAG], summary="客户详情", operation_id="customers_get", responses=CustomerOutputSerializer
+    )
+    def get(self, request, pk: int):
+        return Response(CustomerOutputSerializer(get_object_or_404(Customer, pk=pk)).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="修改客户资料",
+        operation_id="customers_update",
+        request=CustomerFieldsSerializer,
+        responses=CustomerOutputSerializer,
+    )
+    def patch(self, request, pk: int):
+        data = CustomerFieldsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_update(
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+        )
+        return Response(CustomerOutputSerializer(customer).data)
+
+
+class CustomerBlacklistApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="加入黑名单（主管）",
+        operation_id="customers_blacklist",
+        request=ReasonSerializer,
+        responses=CustomerOutputSerializer,
+    )
+    def post(self, request, pk: int):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_blacklist_add(
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+        )
+        return Response(CustomerOutputSerializer(customer).data)
+
+
+class CustomerBlacklistLiftApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="解除黑名单（主管）",
+        operation_id="customers_blacklist_lift",
+        request=ReasonSerializer,
+        responses=CustomerOutputSerializer,
+    )
+    def post(self, request, pk: int):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_blacklist_lift(
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+        )
+        return Response(CustomerOutputSerializer(customer).data)
+
+
+class BlacklistCheckApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        blacklisted = serializers.BooleanField()
+        customer = CustomerOutputSerializer(allow_null=True)
+
+        class Meta:
+            ref_name = "BlacklistCheck"
+
+    @extend_schema(
+        tags=[TAG],
+        summary="查询是否在黑名单（会员名不区分大小写，或手机）",
+        operation_id="customers_blacklist_check",
+        parameters=[OpenApiParameter("buyer_nick", str), OpenApiParameter("phone", str)],
+        responses=OutputSerializer,
+    )
+    def get(self, request):
+        entry = selectors.blacklist_entry_for(
+            buyer_nick=request.query_params.get("buyer_nick", ""), phone=request.query_params.get("phone", "")
+        )
+        return Response(
+            {
+                "blacklisted": entry is not None,
+                "customer": CustomerOutputSerializer(entry).data if entry else None,
+            }
+        )
