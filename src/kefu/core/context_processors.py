@@ -10,10 +10,12 @@ def desk(request):
 
     names = roles.role_names(user)
     counts = navigation.badges(request)
+    nav_links = navigation.links(request, counts)
     return {
         "is_staff_member": True,
         "is_admin": roles.ADMIN in names,
         "is_supervisor": bool(names & {roles.SUPERVISOR, roles.ADMIN}),
         "nav_badges": counts,
-        "nav_links": navigation.links(request, counts),
+        "nav_links": nav_links,
+        "nav_sections": navigation.sections(nav_links),
     }

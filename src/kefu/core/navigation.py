@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kefu.core import roles
 
@@ -40,6 +41,30 @@ def badges(request) -> dict[str, int]:
     return {name: count(request) for name, count in _BADGES.items()}
 
 
+# The back office's sections, by the URL namespace a link lives in, in the order of a working day.
+SECTIONS = {
+    "desk": _("咨询"),
+    "aftersales": _("售后"),
+    "orders": _("订单"),
+    "customers": _("客户"),
+    "replies": _("话术"),
+    "helpcenter": _("帮助中心"),
+    "core": _("设置"),
+}
+
+
+def sections(nav_links: list[dict]) -> list[dict]:
+    """The links grouped by section, so two dozen links stay findable in the top bar."""
+    grouped: dict[str, list[dict]] = {}
+    for link in nav_links:
+        grouped.setdefault(link["section"], []).append(link)
+    order = list(SECTIONS)
+    return [
+        {"key": key, "label": SECTIONS.get(key, key), "links": grouped[key]}
+        for key in sorted(grouped, key=lambda k: order.index(k) if k in order else len(order))
+    ]
+
+
 def links(request, counts: dict[str, int]) -> list[dict]:
     out = []
     for link in sorted(_LINKS, key=lambda link: link.order):
@@ -52,6 +77,7 @@ def links(request, counts: dict[str, int]) -> list[dict]:
                 "badge": counts.get(link.badge) if link.badge else None,
                 "badge_name": link.badge,
                 "active": request.path.startswith(reverse(link.url_name)),
+                "section": link.url_name.partition(":")[0],
             }
         )
     return out
