@@ -164,7 +164,9 @@ def conversation_history(
 
 
 def waiting_count(request=None) -> int:
-    return conversation_waiting_list().count()
+    return Conversation.objects.filter(
+        status=ConversationStatus.WAITING, customer_message_count__gt=0
+    ).count()
 
 
 # --- what the help center learns ------------------------------------------------------------

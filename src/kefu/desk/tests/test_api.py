@@ -374,3 +374,24 @@ def test_the_chat_endpoints_generate_a_schema_without_warnings_or_errors():
     assert len(operations) == 24
     assert len({op["operationId"] for op in operations}) == len(operations)
     assert all(op["summary"] and op["tags"] for op in operations)
+
+
+def test_the_inbox_rows_are_what_the_documented_serializer_says(login, agent, waiting):
+    from django.utils import timezone
+
+    from kefu.desk import api as chat_api
+    from kefu.desk import selectors
+    from kefu.orders.models import Order
+
+    Order.objects.create(number="55501", created_at=timezone.now())
+    services.conversation_link_order(conversation=waiting, by=agent, number="55501")
+    services.agent_message_send(conversation=waiting, by=agent, text="您好，很高兴为您服务")
+    row = selectors.conversation_mine_list(user=agent).get()
+
+    by_hand = chat_api.conversation_row(row)
+    documented = dict(chat_api.StaffConversationSerializer(row).data)
+
+    assert by_hand == documented
+    inbox = login(agent).get(f"{API}staff/inbox/").json()
+    assert inbox["mine"] == [documented]
+    assert inbox["waiting_total"] == 0

@@ -355,7 +355,7 @@
       clockOffset = new Date(d.now).getTime() - Date.now();
       target = d.first_response_target_seconds;
       setPresence(d.presence);
-      document.getElementById("waiting-count").textContent = d.waiting.length;
+      document.getElementById("waiting-count").textContent = d.waiting_total;
       document.getElementById("mine-count").textContent = d.mine.length;
       renderList(document.getElementById("waiting-list"), d.waiting, true);
       renderList(document.getElementById("mine-list"), d.mine, false);

@@ -1,0 +1,418 @@
+"""Chat benchmark: message round trips through gunicorn, customers and agents polling.
+
+    python3 bench/chat.py                         # 200 customers, 20 agents, SQLite
+    python3 bench/chat.py --postgres              # the same on PostgreSQL (kefu_bench_chat, recreated)
+    python3 bench/chat.py --customers 50 --messages 3 --quick
+
+The app runs under gunicorn on 127.0.0.1 (a free port) with a fresh database: SQLite in a temporary
+KEFU_HOME, or the PostgreSQL database of --pg-url, dropped and created again (never point it at a
+database you care about). Everything goes through the public HTTP API, as the browser does:
+
+- ``--customers`` threads (one conversation each, so 200 conversations by default) each fetch a
+  help-center page for the CSRF cookie, open a chat, then send ``--messages`` messages, each after
+  the agent's answer to the previous one arrived, polling ``?after=<last id>`` every ``--poll`` s;
+- ``--agents`` agent threads log in, go online, poll the inbox every ``--poll`` s, take waiting
+  conversations (the take race between agents is real; 409s are counted), fetch the new messages of
+  their conversations and answer each customer message (the linter runs on every answer).
+
+Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll sees it" and "agent
+replies → the customer's poll sees it" (both include the polling interval: that is what a person
+waits), HTTP requests and chat messages per second, and errors by status. Loopback only, bounded
+thread count and time (--max-seconds).
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENT_PASSWORD = "bench-agent-pw"
+MAX_THREADS = 500
+QUESTIONS = [
+    "请问今天付款今天能发货吗",
+    "这款面霜敏感肌可以用吗",
+    "默认发什么快递呀",
+    "可以开发票吗",
+    "收到的瓶子漏液了怎么办",
+    "有没有满减活动",
+    "七天无理由退货运费谁出",
+    "能改一下收货地址吗",
+]
+ANSWERS = [
+    "您好，16:30 前付款当天就发货哦",
+    "亲，建议先在耳后试用一下，没有不适再用在脸上",
+    "默认发申通，需要顺丰可以补差价",
+    "可以的，下单时备注抬头和税号就好",
+    "非常抱歉，麻烦拍张照片给我们，马上为您补发",
+]
+MARK = re.compile(r"〔(\d+)-(\d+)〕")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup(agents: int) -> None:
+    """In the benchmark's database: migrate, the agents, and shop settings for one loopback IP."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from kefu.core.models import ShopSetting
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    group = Group.objects.get(name="客服")
+    for i in range(agents):
+        user = get_user_model().objects.create_user(
+            f"bench{i}", password=AGENT_PASSWORD, first_name=f"客服{i}"
+        )
+        user.groups.add(group)
+    # Every simulated customer comes from 127.0.0.1: the per-IP limits would stop the benchmark, not
+    # measure it. The team works around the clock so no off-hours reply interferes.
+    for key, value in {
+        "chat_send_rate_limit": 1_000_000,
+        "chat_poll_rate_limit": 1_000_000,
+        "work_hours_start": "00:00",
+        "work_hours_end": "00:00",
+        "autoreply_no_answer_seconds": 3600,
+    }.items():
+        ShopSetting.objects.update_or_create(key=key, defaults={"value": value})
+
+
+def _pg_recreate(url: str) -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    base, _, name = url.rpartition("/")
+    name = name.split("?")[0]
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    except Exception as error:  # noqa: BLE001 - any failure means: skip PostgreSQL, say why
+        return " ".join(f"{type(error).__name__}: {error}".split())
+    return None
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sent_at: dict[tuple[int, int], float] = {}  # customer message → when it was sent
+        self.reply_sent_at: dict[tuple[int, int], float] = {}
+        self.to_agent: list[float] = []
+        self.to_customer: list[float] = []
+        self.requests = 0
+        self.errors: Counter = Counter()
+        self.messages = 0
+        self.take_conflicts = 0
+        self.durations: list[float] = []
+        self.lint_blocks = 0
+
+    def request(self, response) -> None:
+        with self.lock:
+            self.requests += 1
+            self.durations.append(response.elapsed.total_seconds())
+            if response.status_code >= 400 and response.status_code != 409:
+                self.errors[response.status_code] += 1
+
+
+def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
+    import requests
+
+    s = requests.Session()
+    rng = random.Random(i)
+    r = s.get(f"{base}/")
+    stats.request(r)
+    csrf = s.cookies.get("csrftoken", "")
+    headers = {"X-CSRFToken": csrf, "Referer": f"{base}/"}
+    r = s.post(f"{base}/api/v1/chat/conversations/", json={"name": f"顾客{i}"}, headers=headers)
+    stats.request(r)
+    if r.status_code not in (200, 201):
+        return
+    token = r.json()["conversation"]["token"]
+    last = max([m["id"] for m in r.json()["messages"]] or [0])
+    url = f"{base}/api/v1/chat/conversations/{token}/messages/"
+    time.sleep(rng.random() * args.poll)  # customers do not all arrive in the same instant
+    for k in range(args.messages):
+        if stop.is_set():
+            return
+        key = (i, k)
+        t0 = time.perf_counter()
+        with stats.lock:
+            stats.sent_at[key] = t0
+        r = s.post(url, json={"text": f"{rng.choice(QUESTIONS)}〔{i}-{k}〕"}, headers=headers)
+        stats.request(r)
+        if r.status_code != 201:
+            continue
+        with stats.lock:
+            stats.messages += 1
+        last = max(last, *(m["id"] for m in r.json()))
+        deadline = time.perf_counter() + args.reply_timeout
+        answered = False
+        while not answered and not stop.is_set() and time.perf_counter() < deadline:
+            time.sleep(args.poll)
+            r = s.get(url, params={"after": last})
+            stats.request(r)
+            if r.status_code != 200:
+                continue
+            now = time.perf_counter()
+            for m in r.json()["messages"]:
+                last = max(last, m["id"])
+                found = MARK.search(m["text"]) if m["sender"] == "agent" else None
+                if found and (int(found.group(1)), int(found.group(2))) == key:
+                    with stats.lock:
+                        sent = stats.reply_sent_at.get(key)
+                        if sent is not None:
+                            stats.to_customer.append(now - sent)
+                    answered = True
+        time.sleep(rng.uniform(0.2, 1.0) * args.think)
+
+
+def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
+    import requests
+
+    s = requests.Session()
+    r = s.get(f"{base}/desk/login/")
+    stats.request(r)
+    r = s.post(
+        f"{base}/desk/login/",
+        data={
+            "username": f"bench{n}",
+            "password": AGENT_PASSWORD,
+            "csrfmiddlewaretoken": s.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{base}/desk/login/"},
+    )
+    stats.request(r)
+    headers = {"X-CSRFToken": s.cookies["csrftoken"], "Referer": f"{base}/desk/chat/"}
+    api = f"{base}/api/v1/chat/staff/"
+    stats.request(s.post(f"{api}presence/", json={"status": "online"}, headers=headers))
+    seen: dict[int, int] = {}
+    rng = random.Random(1000 + n)
+    while not stop.is_set():
+        tick = time.perf_counter()
+        r = s.get(f"{api}inbox/")
+        stats.request(r)
+        if r.status_code == 200:
+            inbox = r.json()
+            # Take a share of the waiting ones (as a person would: a few at a time), racing colleagues.
+            for c in inbox["waiting"][n :: args.agents][: args.take_per_tick]:
+                t = s.post(f"{api}conversations/{c['id']}/take/", headers=headers)
+                stats.request(t)
+                if t.status_code == 409:
+                    with stats.lock:
+                        stats.take_conflicts += 1
+                elif t.status_code == 200:
+                    inbox["mine"].append(t.json())
+            for c in inbox["mine"]:
+                if (c.get("last_message_id") or 0) <= seen.get(c["id"], 0) and c["id"] in seen:
+                    continue
+                m = s.get(f"{api}conversations/{c['id']}/messages/", params={"after": seen.get(c["id"], 0)})
+                stats.request(m)
+                if m.status_code != 200:
+                    continue
+                now = time.perf_counter()
+                for msg in m.json():
+                    seen[c["id"]] = max(seen.get(c["id"], 0), msg["id"])
+                    found = MARK.search(msg["text"]) if msg["sender"] == "customer" else None
+                    if not found:
+                        continue
+                    key = (int(found.group(1)), int(found.group(2)))
+                    with stats.lock:
+                        sent = stats.sent_at.get(key)
+                        if sent is not None:
+                            stats.to_agent.append(now - sent)
+                    with stats.lock:
+                        stats.reply_sent_at[key] = time.perf_counter()
+                    reply = s.post(
+                        f"{api}conversations/{c['id']}/messages/",
+                        json={"text": f"{rng.choice(ANSWERS)}〔{key[0]}-{key[1]}〕"},
+                        headers=headers,
+                    )
+                    stats.request(reply)
+                    if reply.status_code == 201:
+                        with stats.lock:
+                            stats.messages += 1
+                    elif reply.status_code == 409:
+                        with stats.lock:
+                            stats.lint_blocks += 1
+        stop.wait(max(0.0, args.poll - (time.perf_counter() - tick)))
+
+
+def run(args) -> dict:
+    if args.customers + args.agents > MAX_THREADS:
+        raise SystemExit(f"at most {MAX_THREADS} threads")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("KEFU_DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-chat-") as home:
+        env["KEFU_HOME"] = home
+        db = "sqlite"
+        if args.postgres:
+            problem = _pg_recreate(args.pg_url)
+            if problem:
+                return {"db": "postgresql", "skipped": f"PostgreSQL unreachable ({problem})"}
+            env["KEFU_DATABASE_URL"] = args.pg_url
+            db = "postgresql"
+        subprocess.run(
+            [sys.executable, __file__, "--setup", "--agents", str(args.agents)], env=env, check=True
+        )
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
+                "--bind", f"127.0.0.1:{port}",
+                "--workers", str(args.workers), "--threads", str(args.threads),
+                "--worker-class", "gthread", "--log-level", "warning",
+            ],
+            env=env,
+            cwd=home,
+        )  # fmt: skip
+        try:
+            import requests
+
+            for _ in range(100):
+                try:
+                    if requests.get(f"{base}/", timeout=1).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            else:
+                raise SystemExit("gunicorn did not come up")
+            stats, stop = Stats(), threading.Event()
+            threads = [
+                threading.Thread(target=agent, args=(n, base, args, stats, stop)) for n in range(args.agents)
+            ]
+            threads += [
+                threading.Thread(target=customer, args=(i, base, args, stats, stop))
+                for i in range(args.customers)
+            ]
+            started = time.perf_counter()
+            for t in threads:
+                t.daemon = True
+                t.start()
+            timer = threading.Timer(args.max_seconds, stop.set)
+            timer.start()
+            for t in threads[args.agents :]:
+                t.join()
+            elapsed = time.perf_counter() - started
+            stop.set()
+            timer.cancel()
+            for t in threads[: args.agents]:
+                t.join(timeout=10)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
+
+    def figures(values: list[float]) -> dict:
+        if not values:
+            return {"n": 0}
+        ms = [v * 1000 for v in values]
+        return {
+            "n": len(ms),
+            "p50_ms": round(statistics.median(ms)),
+            "p95_ms": round(_percentile(ms, 0.95)),
+            "p99_ms": round(_percentile(ms, 0.99)),
+        }
+
+    return {
+        "db": db,
+        "customers": args.customers,
+        "agents": args.agents,
+        "gunicorn": f"{args.workers}x{args.threads} gthread",
+        "poll_s": args.poll,
+        "seconds": round(elapsed, 1),
+        "customer_to_agent": figures(stats.to_agent),
+        "agent_to_customer": figures(stats.to_customer),
+        "messages": stats.messages,
+        "messages_per_s": round(stats.messages / elapsed, 1),
+        "requests": stats.requests,
+        "requests_per_s": round(stats.requests / elapsed, 1),
+        "request": figures(stats.durations),
+        "unanswered": args.customers * args.messages - len(stats.to_customer),
+        "take_conflicts_409": stats.take_conflicts,
+        "lint_blocks": stats.lint_blocks,
+        "errors": dict(stats.errors),
+    }
+
+
+def table(r: dict) -> str:
+    if "skipped" in r:
+        return f"{r['db']}: {r['skipped']}"
+    a, c = r["customer_to_agent"], r["agent_to_customer"]
+    return "\n".join(
+        [
+            "| 数据库 | 客户/客服 | 方向 | 条数 | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|---|",
+            f"| {r['db']} | {r['customers']}/{r['agents']} | 客户发 → 客服看到 | {a['n']} | {a.get('p50_ms', '–')} | {a.get('p95_ms', '–')} | {a.get('p99_ms', '–')} |",
+            f"| {r['db']} | {r['customers']}/{r['agents']} | 客服回 → 客户看到 | {c['n']} | {c.get('p50_ms', '–')} | {c.get('p95_ms', '–')} | {c.get('p99_ms', '–')} |",
+            "",
+            f"{r['messages']} 条消息 / {r['seconds']} 秒 = {r['messages_per_s']} 条/秒；"
+            f"{r['requests']} 个请求 = {r['requests_per_s']} 请求/秒；轮询间隔 {r['poll_s']} 秒；"
+            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；gunicorn {r['gunicorn']}；未收到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
+            f"错误 {r['errors'] or '无'}",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=200, help="concurrent customers = conversations")
+    parser.add_argument(
+        "--agents", type=int, default=20, help="agent threads (a person answers about 10 chats)"
+    )
+    parser.add_argument("--messages", type=int, default=5, help="messages per customer")
+    parser.add_argument("--poll", type=float, default=1.0, help="polling interval of both sides, seconds")
+    parser.add_argument("--think", type=float, default=1.0, help="a customer's pause between messages, s")
+    parser.add_argument("--reply-timeout", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--max-seconds", type=float, default=180.0)
+    parser.add_argument("--take-per-tick", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="50 customers, 3 messages")
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/kefu_bench_chat")
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup:
+        setup(args.agents)
+        return
+    if args.quick:
+        args.customers, args.messages = 50, 3
+    result = run(args)
+    print(json.dumps(result, ensure_ascii=False))
+    print()
+    print(table(result))
+
+
+if __name__ == "__main__":
+    main()
