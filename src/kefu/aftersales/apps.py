@@ -9,9 +9,10 @@ class AftersalesConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from kefu.aftersales import demo as aftersales_demo
         from kefu.aftersales import rules  # noqa: F401 - declares the after-sales shop settings
         from kefu.aftersales.sweep import aftersales_sweep
-        from kefu.core import navigation, sweeps
+        from kefu.core import demo, navigation, sweeps
 
         sweeps.register("aftersales", aftersales_sweep)
         navigation.register_badge("inbox_waiting", _inbox_badge)
@@ -19,6 +20,7 @@ class AftersalesConfig(AppConfig):
         navigation.register_link(_("售后单"), "aftersales:cases", order=30)
         navigation.register_link(_("投诉"), "aftersales:complaints", order=31)
         navigation.register_link(_("中差评"), "aftersales:reviews", order=32)
+        demo.register("售后", aftersales_demo.load)
 
 
 def _inbox_badge(request) -> int:

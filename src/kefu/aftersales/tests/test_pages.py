@@ -203,3 +203,15 @@ def test_pages_need_the_service_team(client, make_user):
     client.force_login(outsider)
     assert client.get("/desk/aftersales/").status_code == 403
     assert client.get("/desk/customers/").status_code == 403
+
+
+def test_the_demo_desk_loads_cases_of_each_kind_and_a_blacklisted_customer():
+    from kefu.aftersales import demo
+    from kefu.customers.selectors import blacklist_entry_for
+
+    report = demo.load()
+    assert "售后单" in report
+    kinds = set(AfterSalesCase.objects.values_list("kind", flat=True))
+    assert kinds == set(CaseKind.values)
+    assert blacklist_entry_for(buyer_nick="tb_trouble") is not None
+    assert Complaint.objects.count() == 2
