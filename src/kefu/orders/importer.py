@@ -82,8 +82,16 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str], int]]:
     with path.open("rb") as binary:
         text = fmt.open_text(binary)
         reader = csv.reader(text)
-        for cells in reader:
-            yield reader.line_num, cells, binary.tell()
+        try:
+            for cells in reader:
+                yield reader.line_num, cells, binary.tell()
+        except csv.Error:
+            # a runaway quote (a cell past the CSV reader's size limit) leaves the rest unreadable:
+            # say where, and let the rows before it land
+            yield reader.line_num, None, binary.tell()
+
+
+BROKEN = "从此行起文件无法按 CSV 读取（引号不成对或单元格过长），后面的行未导入"
 
 
 # --- orders ---------------------------------------------------------------------------------------
@@ -266,6 +274,9 @@ def _import_orders(rows: Iterator, header: list[str], report: ImportReport, *, s
     batch: dict[str, tuple[int, list]] = {}
     done = 0
     for line, cells, done in rows:
+        if cells is None:
+            report.error(line, BROKEN)
+            break
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
@@ -343,6 +354,9 @@ def _import_lines(rows: Iterator, header: list[str], report: ImportReport, *, sh
     batch: list[tuple[int, str, list]] = []
     done = 0
     for line, cells, done in rows:
+        if cells is None:
+            report.error(line, BROKEN)
+            break
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
@@ -391,6 +405,8 @@ def import_file(path: str | Path, *, shop: str = "", progress: Progress | None =
     report = ImportReport()
     header = None
     for _line, cells, _done in rows:
+        if cells is None:
+            raise ImportFileError(BROKEN)
         if any(c.strip() for c in cells):
             header = cells
             break

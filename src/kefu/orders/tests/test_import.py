@@ -262,3 +262,12 @@ def test_progress_is_reported_while_importing(db):
     seen = []
     import_file(ORDERS, progress=seen.append)
     assert seen and seen[-1] == ORDERS.stat().st_size
+
+
+def test_a_file_broken_midway_keeps_the_rows_before_and_says_where(db, tmp_path):
+    path = export(tmp_path, [row(number=f"193000000000000{i}") for i in range(1, 4)])
+    path.write_bytes(path.read_bytes() + b'1930000000000009,"' + b"x" * 200_000 + b'"\n')
+    report = import_file(path)
+    assert report.created == 3
+    assert report.errors == [(5, "从此行起文件无法按 CSV 读取（引号不成对或单元格过长），后面的行未导入")]
+    assert Order.objects.count() == 3
