@@ -4,7 +4,7 @@ A hit is shown with the better wording; the agent may still send (``lint_overrid
 it). False alarms cost more than a missed hit (agents stop reading a linter that cries wolf), so a
 wording is not a hit:
 
-- inside quotation marks (“…” "…" 「…」 『…』 ‘…’): the agent is quoting the customer;
+- inside quotation marks (“…” "…" 「…」 『…』 ‘…’) or a title (《…》): the agent is quoting;
 - in a double negation (不能不, 不会不 = must, will surely);
 - in an A-not-A question (能不能, 会不会, 可不可以);
 - inside one of the phrase's exception words (不可或缺, 必不可少);
@@ -45,7 +45,7 @@ class LintRule:
     fact_exempt: bool = False
 
 
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|\"[^\"]*\"|＂[^＂]*＂")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|《[^》]*》|\"[^\"]*\"|＂[^＂]*＂")
 # Words that may sit between the negation and the property: 不会轻易褪色, 不会出现起球, 不会引起过敏.
 _FACT_FILLERS = (
     "轻易",

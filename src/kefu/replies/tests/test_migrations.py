@@ -70,3 +70,14 @@ def test_the_seed_has_the_scripts_the_issue_asks_for():
     } <= forbidden
     shortcuts = [s for _g, s, _t in seed.PHRASES]
     assert len(shortcuts) == len(set(shortcuts))
+
+
+@pytest.mark.django_db
+def test_the_demo_loader_adds_phrases_and_usage_once():
+    from kefu.replies import demo
+
+    summary = demo.load()
+    assert "快捷短语" in summary
+    assert QuickPhrase.objects.get(owner__isnull=True, shortcut="hy").use_count == demo.USES["hy"]
+    assert QuickPhrase.objects.filter(owner__username="agent").count() == len(demo.AGENT)
+    assert selectors.phrase_search(user=None, text="穿多大码合适")

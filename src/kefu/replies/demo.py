@@ -1,0 +1,57 @@
+"""The demo shop's quick phrases: a few more team phrases, the demo agent's own, and usage counts.
+
+Written through the services (as the demo admin and agent) so the search index and the history
+are as a real shop's would be.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import F
+
+from kefu.core import demo
+from kefu.replies import services
+from kefu.replies.models import QuickPhrase
+
+TEAM = [
+    ("尺码", "cm", "亲，您提供一下身高体重，我帮您推荐合适的尺码哦~"),
+    ("尺码", "cmb", "亲，这款版型偏小，建议您拍大一码哦。"),
+    ("售后", "th", "亲，收到宝贝7天内不影响二次销售都可以申请退换货哦，请在订单页面点击“申请售后”。"),
+    ("售后", "yf", "亲，质量问题的退换运费由我们承担，请您先垫付，收到退货后给您补上哦。"),
+]
+AGENT = [
+    ("常用", "wo", "亲，我是{客服}，有什么问题随时找我哦😊"),
+    ("常用", "xx", "感谢{买家}的支持，祝您生活愉快！"),
+]
+# How often the demo team has used the starter phrases, so the usage list shows what matters.
+USES = {
+    "hy": 312,
+    "zai": 187,
+    "fh": 164,
+    "kd": 121,
+    "dd": 96,
+    "bz": 88,
+    "zp": 54,
+    "jg": 47,
+    "hp": 41,
+    "tf": 9,
+}
+
+
+def load() -> str:
+    demo.demo_users_ensure()
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    agent = User.objects.get(username="agent")
+    made = 0
+    for group, shortcut, text in TEAM:
+        if not QuickPhrase.objects.filter(owner__isnull=True, shortcut=shortcut).exists():
+            services.phrase_create(text=text, shortcut=shortcut, group=group, by=admin, team=True)
+            made += 1
+    for group, shortcut, text in AGENT:
+        if not QuickPhrase.objects.filter(owner=agent, shortcut=shortcut).exists():
+            services.phrase_create(text=text, shortcut=shortcut, group=group, by=agent)
+            made += 1
+    for shortcut, uses in USES.items():
+        QuickPhrase.objects.filter(owner__isnull=True, shortcut=shortcut).update(
+            use_count=F("use_count") + uses
+        )
+    return f"{made} 条快捷短语，{len(USES)} 条常用短语的使用次数"
