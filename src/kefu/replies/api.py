@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from kefu.replies import phrase_io, selectors, services
 from kefu.replies.linter import lint_reply
-from kefu.replies.models import AutoReplyRule, ForbiddenPhrase
+from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, PhraseGroup
 
 TAG = "快捷短语与回复检查"
 
@@ -365,6 +365,44 @@ class PhraseGroupListApi(APIView):
     )
     def get(self, request):
         return Response(self.OutputSerializer(selectors.phrase_group_list(), many=True).data)
+
+
+class PhraseGroupDetailApi(APIView):
+    """Rename (``name``), move (``move``: -1 up, 1 down) or delete an empty group (supervisor/admin)."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(required=False, allow_blank=True)
+        move = serializers.ChoiceField(choices=[-1, 1], required=False)
+
+        class Meta:
+            ref_name = "RepliesPhraseGroupUpdate"
+
+    @extend_schema(
+        tags=[TAG],
+        request=InputSerializer,
+        responses=PhraseGroupListApi.OutputSerializer,
+        summary="分组改名 / 移动",
+        operation_id="replies_group_update",
+    )
+    def patch(self, request, pk: int):
+        group = get_object_or_404(PhraseGroup, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "name" in data.validated_data:
+            group = services.phrase_group_rename(
+                group=group, name=data.validated_data["name"], by=request.user
+            )
+        if "move" in data.validated_data:
+            services.phrase_group_move(group=group, offset=data.validated_data["move"], by=request.user)
+            group.refresh_from_db()
+        return Response(PhraseGroupListApi.OutputSerializer(group).data)
+
+    @extend_schema(
+        tags=[TAG], responses={204: None}, summary="删除空分组", operation_id="replies_group_delete"
+    )
+    def delete(self, request, pk: int):
+        services.phrase_group_delete(group=get_object_or_404(PhraseGroup, pk=pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PhraseImportApi(APIView):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("phrases/<int:pk>/render/", api.PhraseRenderApi.as_view(), name="phrase_render"),
     path("phrases/<int:pk>/use/", api.PhraseUseApi.as_view(), name="phrase_use"),
     path("groups/", api.PhraseGroupListApi.as_view(), name="groups"),
+    path("groups/<int:pk>/", api.PhraseGroupDetailApi.as_view(), name="group"),
     path("lint/", api.LintApi.as_view(), name="lint"),
     path("lint/override/", api.LintOverrideApi.as_view(), name="lint_override"),
     path("forbidden/", api.ForbiddenListApi.as_view(), name="forbidden"),

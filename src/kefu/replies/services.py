@@ -219,6 +219,20 @@ def phrase_group_rename(*, group: PhraseGroup, name: str, by) -> PhraseGroup:
 
 
 @transaction.atomic
+def phrase_group_move(*, group: PhraseGroup, offset: int, by) -> None:
+    """Move a group up (offset -1) or down (+1) in the phrase panel; positions renumbered 1…n."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    order = list(
+        PhraseGroup.objects.select_for_update().order_by("position", "name").values_list("id", flat=True)
+    )
+    i = order.index(group.pk)
+    j = min(max(i + offset, 0), len(order) - 1)
+    order.insert(j, order.pop(i))
+    for position, group_id in enumerate(order, start=1):
+        PhraseGroup.objects.filter(pk=group_id).exclude(position=position).update(position=position)
+
+
+@transaction.atomic
 def phrase_group_delete(*, group: PhraseGroup, by) -> None:
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     count = QuickPhrase.objects.filter(group=group).count()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("phrases/export/", views.phrase_export, name="phrase_export"),
     path("phrases/<int:pk>/edit/", views.phrase_edit, name="phrase_edit"),
     path("phrases/<int:pk>/delete/", views.phrase_delete, name="phrase_delete"),
+    path("groups/", views.groups, name="groups"),
     path("forbidden/", views.forbidden, name="forbidden"),
     path("forbidden/<int:pk>/edit/", views.forbidden_edit, name="forbidden_edit"),
     path("forbidden/<int:pk>/delete/", views.forbidden_delete, name="forbidden_delete"),

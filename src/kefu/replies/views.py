@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +11,7 @@ from kefu.core import roles
 from kefu.core.decorators import staff_required
 from kefu.replies import api, forms, phrase_io, selectors, services
 from kefu.replies.linter import lint_reply
-from kefu.replies.models import ForbiddenPhrase, QuickPhrase
+from kefu.replies.models import ForbiddenPhrase, PhraseGroup, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
 
 
@@ -173,6 +174,36 @@ def phrase_export(request):
         scope=request.GET.get("scope", "team"),
         encoding=request.GET.get("encoding", "utf-8"),
     )
+
+
+@staff_required
+def groups(request):
+    """Rename, reorder and delete (empty) groups; supervisors and admins only change them."""
+    can_edit = _is_supervisor(request.user)
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有主管或管理员可以管理分组。"))
+        group_id = request.POST.get("group", "")
+        group = get_object_or_404(PhraseGroup, pk=int(group_id) if group_id.isdigit() else 0)
+        action = request.POST.get("action")
+        try:
+            if action == "rename":
+                services.phrase_group_rename(group=group, name=request.POST.get("name", ""), by=request.user)
+                messages.success(request, _("分组已改名。"))
+            elif action in ("up", "down"):
+                services.phrase_group_move(group=group, offset=-1 if action == "up" else 1, by=request.user)
+            elif action == "delete":
+                name = group.name
+                services.phrase_group_delete(group=group, by=request.user)
+                messages.success(request, _("已删除分组“%(name)s”。") % {"name": name})
+            else:
+                messages.error(request, _("未知的操作。"))
+            return redirect("replies:groups")
+        except ValidationError as exc:
+            errors[group.pk] = "；".join(exc.messages)
+    rows = selectors.phrase_group_list().annotate(phrase_count=Count("phrases"))
+    return render(request, "replies/groups.html", {"rows": rows, "can_edit": can_edit, "errors": errors})
 
 
 # --- forbidden phrases ----------------------------------------------------------------------

@@ -220,3 +220,14 @@ def test_the_schema_documents_the_replies_api(admin_client_kefu):
     assert response.status_code == 200
     text = response.content.decode()
     assert "/api/v1/replies/lint/" in text and "/api/v1/replies/phrases/import/" in text
+
+
+def test_groups_through_the_api(api_as, agent, supervisor):
+    from kefu.replies.models import PhraseGroup
+
+    group = PhraseGroup.objects.get(name="等待")
+    assert api_as(agent).patch(url("group", group.pk), {"name": "x"}, format="json").status_code == 403
+    response = api_as(supervisor).patch(url("group", group.pk), {"name": "稍等", "move": -1}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "稍等"
+    assert response.json()["position"] == 1
+    assert api_as(supervisor).delete(url("group", group.pk)).status_code == 400

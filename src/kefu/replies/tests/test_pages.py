@@ -229,3 +229,38 @@ def test_the_wait_seconds_on_the_page(supervisor_client):
     from kefu.replies.selectors import autoreply_no_answer_seconds
 
     assert autoreply_no_answer_seconds() == 40
+
+
+def test_a_supervisor_renames_moves_and_deletes_groups(supervisor_client):
+    from kefu.replies.models import PhraseGroup
+
+    welcome = PhraseGroup.objects.get(name="欢迎语")
+    waiting = PhraseGroup.objects.get(name="等待")
+    supervisor_client.post(reverse("replies:groups"), {"group": waiting.pk, "action": "up"})
+    names = list(PhraseGroup.objects.order_by("position").values_list("name", flat=True))
+    assert names.index("等待") < names.index("欢迎语")
+    supervisor_client.post(
+        reverse("replies:groups"), {"group": welcome.pk, "action": "rename", "name": "开场白"}
+    )
+    welcome.refresh_from_db()
+    assert welcome.name == "开场白"
+    html = supervisor_client.post(
+        reverse("replies:groups"), {"group": welcome.pk, "action": "delete"}
+    ).content.decode()
+    assert "请先移走或删除" in html
+    empty = PhraseGroup.objects.create(name="空的")
+    supervisor_client.post(reverse("replies:groups"), {"group": empty.pk, "action": "delete"})
+    assert not PhraseGroup.objects.filter(name="空的").exists()
+
+
+def test_agents_see_groups_but_cannot_change_them(agent_client):
+    from kefu.replies.models import PhraseGroup
+
+    assert "欢迎语" in agent_client.get(reverse("replies:groups")).content.decode()
+    group = PhraseGroup.objects.get(name="欢迎语")
+    assert (
+        agent_client.post(
+            reverse("replies:groups"), {"group": group.pk, "action": "rename", "name": "x"}
+        ).status_code
+        == 403
+    )
