@@ -287,3 +287,16 @@ def test_unresolved_needs_a_reason(supervisor):
     with pytest.raises(ValidationError):
         services.review_close(review=review, by=supervisor, outcome="unresolved")
     services.review_close(review=review, by=supervisor, outcome="unresolved", note="买家坚持不改")
+
+
+def test_the_case_list_and_its_blacklist_flags_are_two_queries(make_case, django_assert_num_queries):
+    from kefu.customers.tests.factories import BlacklistedCustomerFactory
+
+    BlacklistedCustomerFactory(buyer_nick="tb_flagged")
+    for n in range(5):
+        make_case(buyer_nick="tb_flagged" if n == 0 else f"tb_{n}", order_number=f"55{n}")
+    with django_assert_num_queries(2):
+        cases = list(selectors.case_list())
+        flagged = selectors.blacklisted_case_nicks(cases=cases)
+        _ = [(c.item.owner, c.customer, c.order) for c in cases]
+    assert flagged == {"tb_flagged"}

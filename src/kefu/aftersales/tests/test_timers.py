@@ -139,3 +139,42 @@ def test_overdue_marks_follow_the_due_time(make_case):
 def test_kefu_sweep_runs_the_aftersales_sweep(make_case):
     report = sweeps_run(only=["aftersales"])
     assert set(report["aftersales"]) >= {"refund_auto_agreed", "marked_overdue", "questions_added"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_fire_each_timer_once(make_user):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers on one file; concurrent sweeps need PostgreSQL")
+    user = make_user("sweeper", "售后")
+    t0 = timezone.now() - timedelta(days=10)
+    cases = [
+        services.case_create(
+            by=user, kind=CaseKind.RETURN_REFUND, buyer_nick=f"tb_s{n}", order_number=f"9{n}"
+        )
+        for n in range(20)
+    ]
+    AfterSalesCase.objects.filter(pk__in=[c.pk for c in cases]).update(requested_at=t0)
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def sweep():
+        try:
+            barrier.wait(timeout=10)
+            counts.append(aftersales_sweep(now=timezone.now())["refund_auto_agreed"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum(counts) == 20
+    assert AfterSalesCase.objects.filter(state=CaseState.AWAITING_RETURN).count() == 20
+    from kefu.core.models import ActivityLog
+
+    assert ActivityLog.objects.filter(verb="case_auto_agree").count() == 20
