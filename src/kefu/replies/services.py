@@ -292,8 +292,13 @@ def phrases_import(
     owner = None if team else by
     scope = QuickPhrase.objects.select_for_update().select_related("group")
     scope = scope.filter(owner__isnull=True) if team else scope.filter(owner=by)
-    by_shortcut = {p.shortcut: p for p in scope if p.shortcut}
-    by_text = {p.text: p for p in scope.filter(shortcut="")}
+    existing_rows = list(scope.order_by("id"))
+    by_shortcut = {p.shortcut: p for p in existing_rows if p.shortcut}
+    # A row without a shortcut is the phrase with the same text, shortcut or not (an export whose
+    # shortcut column was dropped must not double the set).
+    by_text: dict[str, QuickPhrase] = {}
+    for p in existing_rows:
+        by_text.setdefault(p.text, p)
     seen_shortcuts: dict[str, int] = {}
     seen_texts: dict[str, int] = {}
     groups: dict[str, PhraseGroup] = {}
@@ -316,10 +321,13 @@ def phrases_import(
             )
             continue
         key_seen[key] = row.line
-        if group_name not in groups:
-            groups[group_name] = group_get_or_create(group_name)
-        group = groups[group_name]
         existing = by_shortcut.get(shortcut) if shortcut else by_text.get(text)
+        if existing is not None and not (row.group or "").strip():
+            group = existing.group  # no group in the file: the phrase stays where the shop put it
+        else:
+            if group_name not in groups:
+                groups[group_name] = group_get_or_create(group_name)
+            group = groups[group_name]
         if existing is None:
             phrase = QuickPhrase.objects.create(
                 group=group, text=text, shortcut=shortcut, owner=owner, created_by=by

@@ -100,6 +100,15 @@ def test_rows_without_shortcut_are_matched_by_text(agent):
     assert QuickPhrase.objects.filter(owner=agent).count() == 2
 
 
+def test_a_file_without_shortcuts_does_not_double_phrases_that_have_one(supervisor):
+    before = _team().count()
+    welcome = _team(shortcut="hy").get().text
+    data = f"内容\n{welcome}\n".encode()
+    report = phrase_io.import_file(data=data, filename="p.csv", by=supervisor, team=True)
+    assert (report.created, report.unchanged) == (0, 1)
+    assert _team().count() == before
+
+
 def test_an_xlsx_file_lands_with_numbers_as_shortcuts(supervisor):
     data = _xlsx(
         [
