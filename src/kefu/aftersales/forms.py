@@ -212,7 +212,12 @@ class ComplaintProgressForm(forms.Form):
     )
     promised_reply_at = DateTimeLocalField(label=_("承诺回复调查结果时间"), required=False)
     expected_handling_at = DateTimeLocalField(label=_("客户期望处理时间"), required=False)
-    department = forms.CharField(label=_("转交部门"), required=False, max_length=60, initial="品质部")
+    department = forms.CharField(
+        label=_("转交部门"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("品质部")}),
+    )
     cause = forms.CharField(label=_("调查原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     proposed_handling = forms.CharField(
         label=_("处理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -112,7 +112,8 @@ def _item_context(request, item: WorkItem) -> dict:
         "can_assign": item.is_open and roles.has_role(user, roles.SUPERVISOR),
         "can_hand_over": item.is_open
         and (item.owner_id == user.pk or roles.has_role(user, roles.SUPERVISOR)),
-        "can_escalate": item.is_open and item.state != "escalated",
+        # A bad review already needs a supervisor: there is no one higher to escalate it to.
+        "can_escalate": item.is_open and item.state != "escalated" and item.required_role != roles.SUPERVISOR,
         "priorities": Priority.choices,
         "note_form": forms.NoteForm(),
         "escalate_form": forms.EscalateForm(),
@@ -524,9 +525,8 @@ def complaint_new(request):
 
 
 def _complaint_initial(complaint) -> dict:
-    return {name: getattr(complaint, name) for name in forms.ComplaintProgressForm.base_fields} | {
-        "department": complaint.department or "品质部"
-    }
+    # What is stored, so ``changed_data`` sees every line the agent filled in.
+    return {name: getattr(complaint, name) for name in forms.ComplaintProgressForm.base_fields}
 
 
 @staff_required

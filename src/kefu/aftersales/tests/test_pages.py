@@ -215,3 +215,25 @@ def test_the_demo_desk_loads_cases_of_each_kind_and_a_blacklisted_customer():
     assert kinds == set(CaseKind.values)
     assert blacklist_entry_for(buyer_nick="tb_trouble") is not None
     assert Complaint.objects.count() == 2
+
+
+def test_the_complaint_form_saves_each_line_filled_and_keeps_the_rest(login, aftersales_agent):
+    complaint = services.complaint_create(
+        by=aftersales_agent, customer_name="王女士", channel="phone", problem="漏液", phone="13900002222"
+    )
+    complaint = services.complaint_update(
+        complaint=complaint, by=aftersales_agent, first_judgement="运输挤压"
+    )
+    url = f"/desk/aftersales/complaints/{complaint.pk}/"
+    page = login(aftersales_agent).get(url).content.decode()
+    assert "运输挤压" in page
+    login(aftersales_agent).post(
+        url,
+        {"action": "progress", "first_judgement": "运输挤压", "department": "品质部", "cause": "外箱受压"},
+    )
+    complaint.refresh_from_db()
+    assert (complaint.first_judgement, complaint.department, complaint.cause) == (
+        "运输挤压",
+        "品质部",
+        "外箱受压",
+    )
