@@ -9,8 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.core import roles
 from kefu.core.decorators import staff_required
-from kefu.replies import api, forms, phrase_io, selectors, services
-from kefu.replies.linter import lint_reply
+from kefu.replies import api, forms, linter, phrase_io, selectors, services
 from kefu.replies.models import ForbiddenPhrase, PhraseGroup, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
 
@@ -39,9 +38,12 @@ def phrases(request):
         scope = "all"
     q = request.GET.get("q", "").strip()
     rows = list(selectors.phrase_list(user=request.user, scope=scope, q=q))
+    # The shop's own phrases must not teach the wording the linter forbids: flag them in the list.
+    rules, facts = linter.active_rules(), linter.fact_words()
     groups: dict[str, list[QuickPhrase]] = {}
     for phrase in rows:
         phrase.editable = selectors.can_edit_phrase(request.user, phrase)
+        phrase.lint_hits = linter.lint(phrase.text, rules=rules, fact_words=facts)
         groups.setdefault(phrase.group.name, []).append(phrase)
     top = sorted((p for p in rows if p.use_count), key=lambda p: (-p.use_count, p.pk))[:10]
     return render(
@@ -51,6 +53,8 @@ def phrases(request):
             "groups": groups,
             "count": len(rows),
             "total_uses": sum(p.use_count for p in rows),
+            "never_used": sum(1 for p in rows if not p.use_count),
+            "flagged": sum(1 for p in rows if p.lint_hits),
             "top": top,
             "scope": scope,
             "q": q,
@@ -291,7 +295,7 @@ def lint(request):
     text = customer = ""
     if form.is_bound and form.is_valid():
         text, customer = form.cleaned_data["text"], form.cleaned_data["customer_message"]
-    hits = lint_reply(text, customer_message=customer) if text.strip() else []
+    hits = linter.lint_reply(text, customer_message=customer) if text.strip() else []
     context = {
         "form": form,
         "text": text,

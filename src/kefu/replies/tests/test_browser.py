@@ -76,7 +76,10 @@ def _agent_flow(live_server, browser):
     page.click("nav.mainnav >> text=快捷短语")
     page.click("text=+ 新建短语")
     expect(page.locator("input[name=scope]")).to_have_count(0)  # an agent only makes her own
+    page.locator("textarea[name=text]").press_sequentially("这个不能改", delay=20)
+    expect(page.locator("#phrase-lint")).to_contain_text("看看我能为您做些什么")
     page.fill("textarea[name=text]", "亲，我是{客服}，有问题随时找我哦😊")
+    expect(page.locator("#phrase-lint")).to_contain_text("没有发现禁用说法")
     page.fill("input[name=shortcut]", "wo")
     page.fill("input[name=group]", "自我介绍")
     page.click("form.form button[type=submit]")

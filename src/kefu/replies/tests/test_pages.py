@@ -264,3 +264,11 @@ def test_agents_see_groups_but_cannot_change_them(agent_client):
         ).status_code
         == 403
     )
+
+
+def test_a_phrase_with_forbidden_wording_is_flagged_in_the_list(agent_client, agent):
+    QuickPhraseFactory(owner=agent, text="这个不能退哦")
+    QuickPhraseFactory(owner=agent, text="这款不会褪色哦")
+    html = agent_client.get(reverse("replies:phrases"), {"scope": "mine"}).content.decode()
+    assert html.count('class="small error lint-flag"') == 1
+    assert "1 条含禁用说法" in html and "2 条从未使用" in html
