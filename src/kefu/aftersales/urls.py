@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<int:pk>/action/", views.item_action, name="item_action"),
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
+    path("cases/export/", views.case_export, name="case_export"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("photos/<int:pk>/", views.case_photo, name="photo"),
     path("complaints/", views.complaint_list, name="complaints"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/new/", views.review_new, name="review_new"),
+    path("reviews/export/", views.review_export, name="review_export"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
 ]

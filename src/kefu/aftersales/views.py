@@ -1,13 +1,13 @@
 """The inbox and the case pages. Thin: a form shapes the input, a service does the work (and
 refuses what it must), the page shows the result, or the form again with the errors beside fields."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kefu.aftersales import forms, rules, selectors, services
+from kefu.aftersales import forms, registers, rules, selectors, services
 from kefu.aftersales.models import (
     QUICK_STEPS,
     CaseKind,
@@ -474,6 +474,40 @@ def _available_actions(case) -> list[str]:
     if not case.is_final:
         actions.append("close")
     return actions
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@staff_required
+@require_GET
+def case_export(request):
+    """The register as the seed keeps it (问题件/退回件表格, 售后记录表), with the list's filters."""
+    kind = request.GET.get("kind", "")
+    state = request.GET.get("state", "")
+    qs = selectors.case_list(
+        kind=kind if kind in CaseKind.values else "",
+        state=state if state in CaseState.values else "",
+        q=request.GET.get("q", "")[:60],
+    )
+    if request.GET.get("rights") == "1":
+        qs = qs.filter(rights_protection=True, refunded_at__isnull=False)
+    return _xlsx(registers.cases_workbook(cases=qs), f"售后记录-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@staff_required
+@require_GET
+def review_export(request):
+    """The bad-review count (对较差评价进行excel统计)."""
+    return _xlsx(
+        registers.reviews_workbook(reviews=selectors.review_list()),
+        f"中差评统计-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 @staff_required
