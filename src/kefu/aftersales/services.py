@@ -129,8 +129,22 @@ def work_item_hand_over(*, item: WorkItem, to, by, note: str = "") -> WorkItem:
     roles.require_staff(by)
     item = _locked_item(item)
     _require_open(item)
-    if item.owner_id != by.pk and not roles.has_role(by, roles.SUPERVISOR):
+    is_supervisor = roles.has_role(by, roles.SUPERVISOR)
+    if item.owner_id != by.pk and not is_supervisor:
         raise ValidationError(_("只有负责人或主管可以转交该事项。"))
+    fields = ["owner", "state", "updated_at"]
+    if (
+        item.state == WorkState.ESCALATED
+        and is_supervisor
+        and item.kind != WorkKind.REVIEW
+        and to is not None
+        and roles.is_staff_member(to)
+        and not roles.has_role(to, roles.SUPERVISOR)
+    ):
+        # The supervisor decided and hands the matter back to an agent: no longer escalated.
+        item.state = WorkState.OPEN
+        item.required_role = ""
+        fields.append("required_role")
     if to is None or not _may_hold(to, item):
         raise ValidationError({"owner": _("请选择可以处理该事项的客服。")})
     if to.pk == item.owner_id:
@@ -139,7 +153,7 @@ def work_item_hand_over(*, item: WorkItem, to, by, note: str = "") -> WorkItem:
     item.owner = to
     if item.state == WorkState.NEW:
         item.state = WorkState.OPEN
-    item.save(update_fields=["owner", "state", "updated_at"])
+    item.save(update_fields=fields)
     if note.strip():
         WorkNote.objects.create(item=item, author=by, text=note.strip())
     activity_record(

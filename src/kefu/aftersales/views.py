@@ -102,12 +102,19 @@ def _history(item: WorkItem) -> list[dict]:
 
 def _item_context(request, item: WorkItem) -> dict:
     user = request.user
+    holders = selectors.staff_for(item=item)
+    team = selectors.staff_for(item=WorkItem(kind=item.kind))
+    hands_back = (
+        item.state == "escalated" and item.kind != WorkKind.REVIEW and roles.has_role(user, roles.SUPERVISOR)
+    )
     return {
         "item": item,
         "item_notes": item.notes.select_related("author")[:50],
         "history": _history(item),
-        "assignable": selectors.staff_for(item=item),
-        "supervisors": [u for u in selectors.staff_for(item=item) if roles.has_role(u, roles.SUPERVISOR)],
+        "assignable": holders,
+        # A supervisor may hand an escalated matter back to any agent, with the decision as the note.
+        "hand_over_to": team if hands_back else holders,
+        "supervisors": [u for u in team if roles.has_role(u, roles.SUPERVISOR)],
         "can_take": item.is_open and item.owner_id is None and services._may_hold(user, item),
         "can_assign": item.is_open and roles.has_role(user, roles.SUPERVISOR),
         "can_hand_over": item.is_open

@@ -300,3 +300,21 @@ def test_the_case_list_and_its_blacklist_flags_are_two_queries(make_case, django
         flagged = selectors.blacklisted_case_nicks(cases=cases)
         _ = [(c.item.owner, c.customer, c.order) for c in cases]
     assert flagged == {"tb_flagged"}
+
+
+def test_a_supervisor_hands_an_escalated_item_back_to_an_agent(make_case, aftersales_agent, supervisor):
+    item = make_case().item
+    services.work_item_take(item=item, by=aftersales_agent)
+    services.work_item_escalate(item=item, by=aftersales_agent, reason="要求赔偿 50 元", to=supervisor)
+    services.work_item_hand_over(item=item, to=aftersales_agent, by=supervisor, note="同意补偿 20 元优惠券")
+    item.refresh_from_db()
+    assert item.owner == aftersales_agent and item.state == WorkState.OPEN and item.required_role == ""
+    assert item.escalated_at is not None, "the escalation stays in the record"
+
+
+def test_a_bad_review_cannot_be_handed_to_an_agent(agent, supervisor):
+    review = services.review_record(by=agent, buyer_nick="tb_q", rating="bad", reviewed_at=timezone.now())
+    services.work_item_take(item=review.item, by=supervisor)
+    with pytest.raises(ValidationError):
+        services.work_item_hand_over(item=review.item, to=agent, by=supervisor)
+    assert WorkItem.objects.get(pk=review.item_id).owner == supervisor
