@@ -38,6 +38,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,18 @@ ORDER_HEADER = [
     "特权订金订单id", "定金排名", "修改后的sku", "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣",
     "是否是O2O交易", "",
 ]  # fmt: skip
-LINE_HEADER = ["订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态", "商家编码"]
+LINE_HEADER = [
+    "订单编号",
+    "标题",
+    "价格",
+    "购买数量",
+    "外部系统编号",
+    "商品属性",
+    "套餐信息",
+    "备注",
+    "订单状态",
+    "商家编码",
+]
 
 # (label as exported, weight, max age in hours, paid, shipped)
 STATES = [
@@ -108,9 +120,59 @@ PROVINCES = [
     ("宁夏回族自治区", ["银川市"], "10.00"),
     ("海南省", ["海口市", "三亚市"], "10.00"),
 ]
-PROVINCE_WEIGHTS = [12, 10, 8, 7, 12, 6, 5, 5, 4, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2, 0.6, 0.2, 0.2, 0.6, 0.6, 0.2, 0.6]
-DISTRICTS = ["西湖区", "滨江区", "鼓楼区", "朝阳区", "南山区", "天河区", "武侯区", "江汉区", "岳麓区", "高新区", "城关区"]
-STREETS = ["文三路", "解放路", "人民路", "中山路", "建设路", "解放北路", "科技园", "世纪大道", "望京街", "长江路"]
+PROVINCE_WEIGHTS = [
+    12,
+    10,
+    8,
+    7,
+    12,
+    6,
+    5,
+    5,
+    4,
+    5,
+    4,
+    4,
+    3,
+    3,
+    3,
+    3,
+    2,
+    2,
+    2,
+    0.6,
+    0.2,
+    0.2,
+    0.6,
+    0.6,
+    0.2,
+    0.6,
+]
+DISTRICTS = [
+    "西湖区",
+    "滨江区",
+    "鼓楼区",
+    "朝阳区",
+    "南山区",
+    "天河区",
+    "武侯区",
+    "江汉区",
+    "岳麓区",
+    "高新区",
+    "城关区",
+]
+STREETS = [
+    "文三路",
+    "解放路",
+    "人民路",
+    "中山路",
+    "建设路",
+    "解放北路",
+    "科技园",
+    "世纪大道",
+    "望京街",
+    "长江路",
+]
 # title, price, outer code, sku
 PRODUCTS = [
     ("玫瑰保湿面霜 50g", "128.00", "MG-CREAM-50", "规格：50g"),
@@ -130,11 +192,19 @@ PRODUCTS = [
     ("保温杯 500ml", "99.00", "CUP-500", "颜色分类：藏青"),
     ("蓝牙耳机", "199.00", "BT-EAR", "颜色分类：黑色"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华红玉兰小晴可熊苗卓玛秋枫甜"
 NICK_HEADS = ["小桃子", "阿木木", "hello_kitty", "晴天娃娃", "大熊爸爸", "一只小猫咪", "西藏的云", "秋天的枫叶",
               "游戏达人", "甜甜圈", "tb", "爱吃鱼的猫", "momo", "学生党", "宝妈", "小仙女", "jack", "星星点灯"]  # fmt: skip
-MESSAGES = ["请发顺丰，周末不在家", "麻烦快点发货", '送人的，不要放"发票"', "颜色要白色,谢谢", "能不能多送小样"]
+MESSAGES = [
+    "请发顺丰，周末不在家",
+    "麻烦快点发货",
+    '送人的，不要放"发票"',
+    "颜色要白色,谢谢",
+    "能不能多送小样",
+]
 REMARKS = ["赠小样", "已改地址", "补发一件", "顺丰到付"]
 
 
@@ -158,7 +228,9 @@ class OrderRows:
         self.prov_cum = _cumulative(PROVINCE_WEIGHTS)
         rng = random.Random(seed + 1)
         self.nicks = [f"{rng.choice(NICK_HEADS)}{rng.randint(1, 99999)}" for _ in range(50000)]
-        self.names = [rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2))) for _ in range(5000)]
+        self.names = [
+            rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.randint(1, 2))) for _ in range(5000)
+        ]
         self.recent: list[tuple[list, list]] = []  # last rows, for the overlapping-export repeats
         self.lines: list[list] = []
 
@@ -195,10 +267,7 @@ class OrderRows:
             if paid_at is not None and paid_at > self.now:
                 paid_at = self.now
             closed_paid = label == "交易关闭" and rng.random() < 0.3  # refunded after paying
-            if label == "交易关闭":
-                close_reason = "退款" if closed_paid else "买家未付款"
-            else:
-                close_reason = "订单未关闭"
+            close_reason = ("退款" if closed_paid else "买家未付款") if label == "交易关闭" else "订单未关闭"
             if closed_paid:
                 paid_at = created + timedelta(seconds=rng.randrange(20, 3600))
             virtual = method in ("虚拟物品", "自动发货", "无需物流")
@@ -208,16 +277,15 @@ class OrderRows:
                 if rng.random() < 0.1:
                     waybill = "No:" + waybill
                 courier = "EMS" if method == "EMS" else rng.choice(COURIERS)
-            if province in ("上海", "北京", "重庆", "天津"):
-                city = cities[0]
-            else:
-                city = rng.choice(cities)
+            city = cities[0] if province in ("上海", "北京", "重庆", "天津") else rng.choice(cities)
             address = (
                 f"{province} {city} {rng.choice(DISTRICTS)} {rng.choice(STREETS)} {rng.randint(1, 999)} 号"
                 f"({rng.randint(100000, 859999)})"
             )
             phone = "'1" + str(rng.choice((3, 5, 7, 8, 9))) + f"{rng.randrange(10**9):09d}"
-            landline = f"'0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}" if rng.random() < 0.05 else ""
+            landline = (
+                f"'0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}" if rng.random() < 0.05 else ""
+            )
             message = rng.choice(MESSAGES) if rng.random() < 0.08 else ""
             remark = rng.choice(REMARKS) if rng.random() < 0.05 else ""
             pieces = sum(quantities)
@@ -340,14 +408,15 @@ def step_import(args) -> dict:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = import_file(args.file)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile_to)
     result.update(
         seconds=round(elapsed, 2),
+        cpu_s=round(cpu, 2),  # this process only: with SQLite all of the work, with PostgreSQL the client's
         rate=round(report.rows / elapsed),
         report={k: v for k, v in report.as_dict().items() if k != "errors"},
         first_errors=report.errors[:3],
@@ -387,7 +456,8 @@ def step_sweep(_args) -> dict:
     unpaid.update(created_at=F("created_at") - timedelta(days=4))
     shipped = third.filter(state=S.WAIT_BUYER_CONFIRM, shipped_at__isnull=False)
     expect_finished = (
-        shipped.filter(r=0).count() + shipped.filter(r=1).exclude(shipping_method=ShippingMethod.SURFACE).count()
+        shipped.filter(r=0).count()
+        + shipped.filter(r=1).exclude(shipping_method=ShippingMethod.SURFACE).count()
     )
     shipped.filter(~Q(r=2)).update(shipped_at=F("shipped_at") - timedelta(days=11))
     shipped.filter(r=0).update(shipped_at=F("shipped_at") - timedelta(days=20))
@@ -397,9 +467,10 @@ def step_sweep(_args) -> dict:
     result["age_s"] = round(time.perf_counter() - started, 1)
     result["expected"] = {"unpaid_closed": expect_closed, "auto_confirmed": expect_finished}
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     first = lifecycle.orders_sweep(now=timezone.now())
     result["sweep_s"] = round(time.perf_counter() - started, 2)
+    result["sweep_cpu_s"] = round(time.process_time() - cpu, 2)
     result["sweep"] = first
     started = time.perf_counter()
     second = lifecycle.orders_sweep(now=timezone.now())
@@ -442,9 +513,9 @@ def _print_profile(path: str, limit: int = 25) -> None:
 
 def run(n: int, args) -> dict:
     db = "postgresql" if args.postgres else "sqlite"
-    result: dict = {"db": db, "n": n}
-    with tempfile.TemporaryDirectory(prefix="kefu-bench-orders-") as tmp:
-        tmp = Path(tmp)
+    result: dict = {"db": db, "n": n, "load_before": round(os.getloadavg()[0], 1)}
+    tmp = Path(tempfile.mkdtemp(prefix="kefu-bench-orders-"))
+    try:
         home = tmp / "home"
         home.mkdir()
         orders_path, lines_path, info = write_files(
@@ -470,12 +541,18 @@ def run(n: int, args) -> dict:
         print(f"[{db} N={n}] re-import {json.dumps(again, ensure_ascii=False)}", flush=True)
         sweep = _child("sweep", env, [])
         print(f"[{db} N={n}] sweep {json.dumps(sweep, ensure_ascii=False)}", flush=True)
+    finally:
+        if args.keep:
+            print(f"[{db} N={n}] files and KEFU_HOME kept in {tmp}", flush=True)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     rep, rep2 = first["report"], again["report"]
     result.update(
         rows=rep["rows"],
         orders=sweep["orders"],
         import_s=first["seconds"],
         import_rate=first["rate"],
+        import_cpu_s=first["cpu_s"],
         created=rep["created"],
         errors=rep["error_count"],
         rss_before_mb=first["rss_before_mb"],
@@ -485,6 +562,7 @@ def run(n: int, args) -> dict:
         reimport_changed=rep2["created"] + rep2["updated"],
         reimport_unchanged=rep2["unchanged"],
         sweep_s=sweep["sweep_s"],
+        sweep_cpu_s=sweep["sweep_cpu_s"],
         sweep_closed=sweep["sweep"]["unpaid_closed"],
         sweep_confirmed=sweep["sweep"]["auto_confirmed"],
         sweep_as_expected=sweep["sweep"] == sweep["expected"],
@@ -508,6 +586,7 @@ def run(n: int, args) -> dict:
     if result["sweep2_changed"]:
         problems.append(f"second sweep changed {sweep['sweep2']}")
     result["problems"] = problems
+    result["load_after"] = round(os.getloadavg()[0], 1)
     return result
 
 
@@ -517,15 +596,19 @@ COLUMNS = [
     ("orders", "订单"),
     ("import_rate", "导入 行/秒"),
     ("import_s", "导入 秒"),
+    ("import_cpu_s", "导入 CPU 秒"),
     ("peak_rss_mb", "导入峰值内存 MB"),
     ("rss_before_mb", "导入前内存 MB"),
     ("reimport_s", "重复导入 秒"),
     ("reimport_changed", "重复导入 变更"),
     ("sweep_s", "清扫 秒"),
+    ("sweep_cpu_s", "清扫 CPU 秒"),
     ("sweep_closed", "关闭未付款"),
     ("sweep_confirmed", "自动确认收货"),
     ("sweep2_s", "再次清扫 秒"),
     ("sweep2_changed", "再次清扫 变更"),
+    ("load_before", "负载 前"),
+    ("load_after", "负载 后"),
 ]
 LINE_COLUMNS = [("lines", "宝贝行"), ("lines_rate", "宝贝 行/秒")]
 
@@ -539,12 +622,19 @@ def table(results: list[dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", default="1000000", help="rows of the export; comma-separated for several")
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL database to drop, create and use")
     parser.add_argument("--utf8", action="store_true", help="write UTF-8 instead of GBK")
-    parser.add_argument("--lines", action="store_true", help="also a 宝贝报表 (1–3 lines an order), imported after")
-    parser.add_argument("--profile", action="store_true", help="cProfile the first import, print top functions")
+    parser.add_argument(
+        "--lines", action="store_true", help="also a 宝贝报表 (1–3 lines an order), imported after"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the first import, print top functions"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the files and KEFU_HOME (path printed)")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--lines-file", help=argparse.SUPPRESS)
