@@ -155,16 +155,13 @@ def rights_protection_refunds(*, since: datetime | None = None) -> dict:
 
 
 def staff_for(*, item: WorkItem) -> list:
-    """Who may hold this item: the team, or only supervisors when it needs that role."""
-    users = get_user_model().objects.filter(is_active=True).prefetch_related("groups").order_by("username")
-    out = []
-    for user in users:
-        if not roles.is_staff_member(user):
-            continue
-        if item.required_role and not roles.has_role(user, item.required_role):
-            continue
-        out.append(user)
-    return out
+    """Who may hold this item, in one query: the team (any role, or staff), or only those with the
+    role it needs (an admin or superuser holds every role, as ``kefu.core.roles`` says)."""
+    team = Q(groups__name__in=roles.ALL_ROLES) | Q(is_staff=True) | Q(is_superuser=True)
+    qs = get_user_model().objects.filter(team, is_active=True)
+    if item.required_role:
+        qs = qs.filter(Q(groups__name__in=[item.required_role, roles.ADMIN]) | Q(is_superuser=True))
+    return list(qs.distinct().order_by("username"))
 
 
 def items_of_customer(*, customer) -> QuerySet[WorkItem]:

@@ -64,7 +64,8 @@ def _set_due(item: WorkItem, due_at: datetime | None, *, now: datetime | None = 
     item.overdue = bool(due_at and due_at < (now or timezone.now()) and item.state != WorkState.DONE)
 
 
-def _may_hold(user, item: WorkItem) -> bool:
+def may_hold(user, item: WorkItem) -> bool:
+    """Whether ``user`` may own ``item``: on the team, and holding the role it needs (if any)."""
     return roles.is_staff_member(user) and (
         not item.required_role or roles.has_role(user, item.required_role)
     )
@@ -83,7 +84,7 @@ def work_item_take(*, item: WorkItem, by) -> WorkItem:
     """Take an unowned item. Race-free: one conditional UPDATE ... WHERE owner IS NULL, so of two
     agents clicking at once exactly one gets it and the other is told who did."""
     roles.require_staff(by)
-    if not _may_hold(by, item):
+    if not may_hold(by, item):
         raise ValidationError(_("该事项只能由%(role)s处理。") % {"role": item.required_role})
     with transaction.atomic():
         taken = (
@@ -110,7 +111,7 @@ def work_item_assign(*, item: WorkItem, to, by) -> WorkItem:
     roles.require_role(by, roles.SUPERVISOR)
     item = _locked_item(item)
     _require_open(item)
-    if to is None or not _may_hold(to, item):
+    if to is None or not may_hold(to, item):
         raise ValidationError({"owner": _("请选择可以处理该事项的客服。")})
     before = item.owner
     item.owner = to
@@ -145,7 +146,7 @@ def work_item_hand_over(*, item: WorkItem, to, by, note: str = "") -> WorkItem:
         item.state = WorkState.OPEN
         item.required_role = ""
         fields.append("required_role")
-    if to is None or not _may_hold(to, item):
+    if to is None or not may_hold(to, item):
         raise ValidationError({"owner": _("请选择可以处理该事项的客服。")})
     if to.pk == item.owner_id:
         raise ValidationError({"owner": _("该事项已经由 %(who)s 负责。") % {"who": _name(to)}})

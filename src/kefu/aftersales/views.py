@@ -115,7 +115,7 @@ def _item_context(request, item: WorkItem) -> dict:
         # A supervisor may hand an escalated matter back to any agent, with the decision as the note.
         "hand_over_to": team if hands_back else holders,
         "supervisors": [u for u in team if roles.has_role(u, roles.SUPERVISOR)],
-        "can_take": item.is_open and item.owner_id is None and services._may_hold(user, item),
+        "can_take": item.is_open and item.owner_id is None and services.may_hold(user, item),
         "can_assign": item.is_open and roles.has_role(user, roles.SUPERVISOR),
         "can_hand_over": item.is_open
         and (item.owner_id == user.pk or roles.has_role(user, roles.SUPERVISOR)),

@@ -318,3 +318,17 @@ def test_a_bad_review_cannot_be_handed_to_an_agent(agent, supervisor):
     with pytest.raises(ValidationError):
         services.work_item_hand_over(item=review.item, to=agent, by=supervisor)
     assert WorkItem.objects.get(pk=review.item_id).owner == supervisor
+
+
+def test_staff_for_an_item_follows_its_role_in_one_query(
+    make_case, agent, aftersales_agent, supervisor, admin_user, make_user, django_assert_num_queries
+):
+    make_user("outsider")
+    item = make_case().item
+    review_item = services.review_record(
+        by=agent, buyer_nick="tb_s", rating="bad", reviewed_at=timezone.now()
+    ).item
+    with django_assert_num_queries(1):
+        everyone = selectors.staff_for(item=item)
+    assert {u.username for u in everyone} == {"agent", "aftersales", "supervisor", "boss"}
+    assert {u.username for u in selectors.staff_for(item=review_item)} == {"supervisor", "boss"}
