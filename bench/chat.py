@@ -15,7 +15,8 @@ database you care about). Everything goes through the public HTTP API, as the br
   conversations (the take race between agents is real; 409s are counted), fetch the new messages of
   their conversations and answer each customer message (the linter runs on every answer).
 
-Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll sees it" and "agent
+Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll first shows it" (in the
+waiting list or the open conversation) and "agent
 replies → the customer's poll sees it" (both include the polling interval: that is what a person
 waits), HTTP requests and chat messages per second, and errors by status. Loopback only, bounded
 thread count and time (--max-seconds).
@@ -126,6 +127,7 @@ class Stats:
         self.sent_at: dict[tuple[int, int], float] = {}  # customer message → when it was sent
         self.reply_sent_at: dict[tuple[int, int], float] = {}
         self.to_agent: list[float] = []
+        self.agent_saw: set[tuple[int, int]] = set()
         self.to_customer: list[float] = []
         self.requests = 0
         self.errors: Counter = Counter()
@@ -133,6 +135,14 @@ class Stats:
         self.take_conflicts = 0
         self.durations: list[float] = []
         self.lint_blocks = 0
+
+    def agent_sees(self, key: tuple[int, int], now: float) -> None:
+        """The first time any agent's poll shows a customer message (waiting list or conversation)."""
+        with self.lock:
+            sent = self.sent_at.get(key)
+            if sent is not None and key not in self.agent_saw:
+                self.agent_saw.add(key)
+                self.to_agent.append(now - sent)
 
     def request(self, response) -> None:
         with self.lock:
@@ -142,17 +152,38 @@ class Stats:
                 self.errors[response.status_code] += 1
 
 
+class _Failed:
+    status_code = 0
+
+
+FAILED = _Failed()
+
+
+def _http(stats: Stats, method, url: str, **kwargs):
+    """One request; a dropped connection is counted and tried once more, as a browser would."""
+    import requests
+
+    for _attempt in (1, 2):
+        try:
+            response = method(url, timeout=60, **kwargs)
+        except requests.RequestException as error:
+            with stats.lock:
+                stats.errors[type(error).__name__] += 1
+            continue
+        stats.request(response)
+        return response
+    return FAILED
+
+
 def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
     import requests
 
     s = requests.Session()
     rng = random.Random(i)
-    r = s.get(f"{base}/")
-    stats.request(r)
+    r = _http(stats, s.get, f"{base}/")
     csrf = s.cookies.get("csrftoken", "")
     headers = {"X-CSRFToken": csrf, "Referer": f"{base}/"}
-    r = s.post(f"{base}/api/v1/chat/conversations/", json={"name": f"顾客{i}"}, headers=headers)
-    stats.request(r)
+    r = _http(stats, s.post, f"{base}/api/v1/chat/conversations/", json={"name": f"顾客{i}"}, headers=headers)
     if r.status_code not in (200, 201):
         return
     token = r.json()["conversation"]["token"]
@@ -166,8 +197,7 @@ def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> No
         t0 = time.perf_counter()
         with stats.lock:
             stats.sent_at[key] = t0
-        r = s.post(url, json={"text": f"{rng.choice(QUESTIONS)}〔{i}-{k}〕"}, headers=headers)
-        stats.request(r)
+        r = _http(stats, s.post, url, json={"text": f"{rng.choice(QUESTIONS)}〔{i}-{k}〕"}, headers=headers)
         if r.status_code != 201:
             continue
         with stats.lock:
@@ -177,8 +207,7 @@ def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> No
         answered = False
         while not answered and not stop.is_set() and time.perf_counter() < deadline:
             time.sleep(args.poll)
-            r = s.get(url, params={"after": last})
-            stats.request(r)
+            r = _http(stats, s.get, url, params={"after": last})
             if r.status_code != 200:
                 continue
             now = time.perf_counter()
@@ -198,9 +227,10 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
     import requests
 
     s = requests.Session()
-    r = s.get(f"{base}/desk/login/")
-    stats.request(r)
-    r = s.post(
+    r = _http(stats, s.get, f"{base}/desk/login/")
+    r = _http(
+        stats,
+        s.post,
         f"{base}/desk/login/",
         data={
             "username": f"bench{n}",
@@ -209,22 +239,24 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
         },
         headers={"Referer": f"{base}/desk/login/"},
     )
-    stats.request(r)
     headers = {"X-CSRFToken": s.cookies["csrftoken"], "Referer": f"{base}/desk/chat/"}
     api = f"{base}/api/v1/chat/staff/"
-    stats.request(s.post(f"{api}presence/", json={"status": "online"}, headers=headers))
+    _http(stats, s.post, f"{api}presence/", json={"status": "online"}, headers=headers)
     seen: dict[int, int] = {}
     rng = random.Random(1000 + n)
     while not stop.is_set():
         tick = time.perf_counter()
-        r = s.get(f"{api}inbox/")
-        stats.request(r)
+        r = _http(stats, s.get, f"{api}inbox/")
         if r.status_code == 200:
             inbox = r.json()
+            now = time.perf_counter()
+            for c in inbox["waiting"]:  # the waiting list shows each customer's latest message
+                found = MARK.search(c.get("last_customer_text") or "")
+                if found:
+                    stats.agent_sees((int(found.group(1)), int(found.group(2))), now)
             # Take a share of the waiting ones (as a person would: a few at a time), racing colleagues.
             for c in inbox["waiting"][n :: args.agents][: args.take_per_tick]:
-                t = s.post(f"{api}conversations/{c['id']}/take/", headers=headers)
-                stats.request(t)
+                t = _http(stats, s.post, f"{api}conversations/{c['id']}/take/", headers=headers)
                 if t.status_code == 409:
                     with stats.lock:
                         stats.take_conflicts += 1
@@ -233,8 +265,12 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
             for c in inbox["mine"]:
                 if (c.get("last_message_id") or 0) <= seen.get(c["id"], 0) and c["id"] in seen:
                     continue
-                m = s.get(f"{api}conversations/{c['id']}/messages/", params={"after": seen.get(c["id"], 0)})
-                stats.request(m)
+                m = _http(
+                    stats,
+                    s.get,
+                    f"{api}conversations/{c['id']}/messages/",
+                    params={"after": seen.get(c["id"], 0)},
+                )
                 if m.status_code != 200:
                     continue
                 now = time.perf_counter()
@@ -244,18 +280,16 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
                     if not found:
                         continue
                     key = (int(found.group(1)), int(found.group(2)))
-                    with stats.lock:
-                        sent = stats.sent_at.get(key)
-                        if sent is not None:
-                            stats.to_agent.append(now - sent)
+                    stats.agent_sees(key, now)
                     with stats.lock:
                         stats.reply_sent_at[key] = time.perf_counter()
-                    reply = s.post(
+                    reply = _http(
+                        stats,
+                        s.post,
                         f"{api}conversations/{c['id']}/messages/",
                         json={"text": f"{rng.choice(ANSWERS)}〔{key[0]}-{key[1]}〕"},
                         headers=headers,
                     )
-                    stats.request(reply)
                     if reply.status_code == 201:
                         with stats.lock:
                             stats.messages += 1
@@ -291,6 +325,9 @@ def run(args) -> dict:
                 "--bind", f"127.0.0.1:{port}",
                 "--workers", str(args.workers), "--threads", str(args.threads),
                 "--worker-class", "gthread", "--log-level", "warning",
+                # Longer than the polling interval, or the server drops idle connections just as
+                # the next poll reuses them (gunicorn's default keep-alive is 2 s).
+                "--keep-alive", "10",
             ],
             env=env,
             cwd=home,
@@ -391,7 +428,9 @@ def main() -> None:
         "--agents", type=int, default=20, help="agent threads (a person answers about 10 chats)"
     )
     parser.add_argument("--messages", type=int, default=5, help="messages per customer")
-    parser.add_argument("--poll", type=float, default=1.0, help="polling interval of both sides, seconds")
+    parser.add_argument(
+        "--poll", type=float, default=2.0, help="polling interval of both sides, s (the widget default)"
+    )
     parser.add_argument("--think", type=float, default=1.0, help="a customer's pause between messages, s")
     parser.add_argument("--reply-timeout", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=4)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kefu.core import roles, shopsettings
+from kefu.core.models import ShopSetting
 from kefu.desk.models import (
     AgentPresence,
     Conversation,
@@ -25,19 +26,29 @@ OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
 # --- working hours and who is on duty -------------------------------------------------------
 
 
+def _settings(*keys: str) -> dict:
+    """Several shop settings in one query (a customer's poll reads four of them)."""
+    values = {rule.key: rule.default for rule in shopsettings.rules() if rule.key in keys}
+    values.update(ShopSetting.objects.filter(key__in=keys).values_list("key", "value"))
+    return values
+
+
 def working_hours_label() -> str:
     """The shop's working hours as the customer is told them (the replies app owns the setting)."""
-    return f"{shopsettings.get('work_hours_start')}-{shopsettings.get('work_hours_end')}"
+    values = _settings("work_hours_start", "work_hours_end")
+    return f"{values['work_hours_start']}-{values['work_hours_end']}"
 
 
 def within_working_hours(*, now: dt.datetime | None = None) -> bool:
     return not replies_selectors.autoreply_is_off_hours(now)
 
 
-def agents_on_duty_count(*, now: dt.datetime | None = None) -> int:
+def agents_on_duty_count(*, now: dt.datetime | None = None, timeout_seconds: int | None = None) -> int:
     now = now or timezone.now()
-    timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
-    return AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout).count()
+    if timeout_seconds is None:
+        timeout_seconds = int(shopsettings.get("chat_presence_timeout_seconds"))
+    since = now - dt.timedelta(seconds=timeout_seconds)
+    return AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=since).count()
 
 
 @dataclass(frozen=True)
@@ -54,10 +65,13 @@ class ServiceState:
 
 
 def service_state(*, now: dt.datetime | None = None) -> ServiceState:
+    values = _settings("work_hours_start", "work_hours_end", "chat_presence_timeout_seconds")
     return ServiceState(
         within_hours=within_working_hours(now=now),
-        agents_on_duty=agents_on_duty_count(now=now),
-        working_hours=working_hours_label(),
+        agents_on_duty=agents_on_duty_count(
+            now=now, timeout_seconds=int(values["chat_presence_timeout_seconds"])
+        ),
+        working_hours=f"{values['work_hours_start']}-{values['work_hours_end']}",
     )
 
 
