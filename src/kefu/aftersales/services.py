@@ -268,12 +268,16 @@ def inbox_sync_questions(*, now: datetime | None = None) -> dict[str, int]:
             ],
             ignore_conflicts=True,
         )
-    finished = (
+    answered = (
         WorkItem.objects.filter(kind=WorkKind.QUESTION)
         .exclude(state=WorkState.DONE)
         .exclude(question__status=Question.Status.NEW)
-        .update(state=WorkState.DONE, closed_at=now, overdue=False, updated_at=now)
     )
+    # Look before writing: the inbox page calls this on every visit, and a write (even of no rows)
+    # would take SQLite's write lock each time.
+    finished = 0
+    if answered.exists():
+        finished = answered.update(state=WorkState.DONE, closed_at=now, overdue=False, updated_at=now)
     return {"questions_added": len(missing), "questions_done": finished}
 
 

@@ -332,3 +332,10 @@ def test_staff_for_an_item_follows_its_role_in_one_query(
         everyone = selectors.staff_for(item=item)
     assert {u.username for u in everyone} == {"agent", "aftersales", "supervisor", "boss"}
     assert {u.username for u in selectors.staff_for(item=review_item)} == {"supervisor", "boss"}
+
+
+def test_opening_the_inbox_with_nothing_new_writes_nothing(django_assert_num_queries):
+    QuestionFactory()
+    services.inbox_sync_questions()
+    with django_assert_num_queries(2):  # one look for new questions, one for answered ones
+        assert services.inbox_sync_questions() == {"questions_added": 0, "questions_done": 0}
