@@ -272,3 +272,12 @@ def test_a_phrase_with_forbidden_wording_is_flagged_in_the_list(agent_client, ag
     html = agent_client.get(reverse("replies:phrases"), {"scope": "mine"}).content.decode()
     assert html.count('class="small error lint-flag"') == 1
     assert "1 条含禁用说法" in html and "2 条从未使用" in html
+
+
+def test_the_admin_shows_phrases_without_letting_rows_skip_the_services(client, make_user):
+    boss = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(boss)
+    assert client.get("/admin/replies/quickphrase/").status_code == 200
+    phrase = QuickPhrase.objects.first()
+    response = client.post(f"/admin/replies/quickphrase/{phrase.pk}/change/", {"text": "改"})
+    assert response.status_code == 403 or QuickPhrase.objects.get(pk=phrase.pk).text == phrase.text
