@@ -31,6 +31,8 @@ from kefu.orders.models import ShippingMethod
 def _fire(
     *, now: datetime, due: Q, state: str, changes: dict, item_changes: dict, verb: str, message: str
 ) -> int:
+    if not AfterSalesCase.objects.filter(due, state=state).exists():
+        return 0  # most minutes nothing is due: then no write transaction (SQLite's lock) at all
     with transaction.atomic():
         rows = list(
             AfterSalesCase.objects.filter(due, state=state)
