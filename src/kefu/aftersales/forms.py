@@ -120,7 +120,7 @@ class CaseForm(forms.Form):
         exclusions = shopsettings.get("no_reason_return_exclusions")
         self.fields["exclusion"].choices = [("", _("无（支持七天无理由）")), *[(e, e) for e in exclusions]]
         if editing:
-            for name in ("kind", "customer_name", "priority", "order_number"):
+            for name in ("kind", "customer_name", "priority"):
                 self.fields.pop(name, None)
 
     @property
