@@ -95,3 +95,17 @@ def customer_list(*, q: str = "", blacklisted: bool | None = None) -> QuerySet[C
 
 def blacklist_count() -> int:
     return Customer.objects.filter(blacklisted=True).count()
+
+
+def customer_orders(*, customer: Customer, limit: int = 20):
+    """The customer's purchase history (domain.md §8): the shop's orders under their nick or phone."""
+    from kefu.orders.models import Order
+
+    match = Q()
+    if customer.buyer_nick:
+        match |= Q(buyer_nick__iexact=customer.buyer_nick)
+    if customer.phone:
+        match |= Q(receiver_phone=customer.phone)
+    if not match:
+        return []
+    return list(Order.objects.filter(match).order_by("-created_at", "-id")[:limit])
