@@ -393,6 +393,7 @@ def run(args) -> dict:
         "requests": stats.requests,
         "requests_per_s": round(stats.requests / elapsed, 1),
         "request": figures(stats.durations),
+        "reply_timeout_s": args.reply_timeout,
         "unanswered": args.customers * args.messages - len(stats.to_customer),
         "take_conflicts_409": stats.take_conflicts,
         "lint_blocks": stats.lint_blocks,
@@ -413,7 +414,7 @@ def table(r: dict) -> str:
             "",
             f"{r['messages']} 条消息 / {r['seconds']} 秒 = {r['messages_per_s']} 条/秒；"
             f"{r['requests']} 个请求 = {r['requests_per_s']} 请求/秒；轮询间隔 {r['poll_s']} 秒；"
-            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；gunicorn {r['gunicorn']}；未收到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
+            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；gunicorn {r['gunicorn']}；{r['reply_timeout_s']:.0f} 秒内未等到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
             f"错误 {r['errors'] or '无'}",
         ]
     )

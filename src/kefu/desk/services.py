@@ -386,6 +386,9 @@ def agent_message_send(*, conversation: Conversation, by, text: str, force: bool
             conversation.agent = by
             conversation.taken_at = now
             fields += ["status", "agent", "taken_at"]
+            _system_note(
+                conversation=conversation, text=_("客服 %(name)s 为您服务。") % {"name": _agent_name(by)}
+            )
             activity_record(target=conversation, actor=by, verb="chat_take")
         else:
             _may_write(conversation, by)

@@ -355,6 +355,8 @@
       clockOffset = new Date(d.now).getTime() - Date.now();
       target = d.first_response_target_seconds;
       setPresence(d.presence);
+      root.querySelector(".cc-service").textContent = T.service.replace("%(hours)s", d.service.working_hours)
+        .replace("%(n)s", d.service.agents_on_duty) + (d.service.within_hours ? "" : T.offHours);
       document.getElementById("waiting-count").textContent = d.waiting_total;
       document.getElementById("mine-count").textContent = d.mine.length;
       renderList(document.getElementById("waiting-list"), d.waiting, true);
