@@ -37,6 +37,10 @@ def register_link(
         _LINKS.append(Link(label, url_name, order, badge, only_roles))
 
 
+def badge_names() -> list[str]:
+    return list(_BADGES)
+
+
 def badges(request) -> dict[str, int]:
     return {name: count(request) for name, count in _BADGES.items()}
 

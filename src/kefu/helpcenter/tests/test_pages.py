@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from kefu.core import shopsettings
+from kefu.core import navigation, shopsettings
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
 
@@ -17,6 +17,10 @@ ASK = reverse("helpcenter:ask")
 
 XSS_TITLE = "<script>alert(1)</script>"
 XSS_DETAILS = "<img src=x onerror=alert(1)>"
+
+# Each back-office page also counts the other apps' navigation badges, one query each (see
+# core/tests/test_navigation.py); the caps below are this app's own queries plus those.
+OTHER_APPS_BADGES = len([name for name in navigation.badge_names() if name != "new_questions"])
 
 
 def ask_data(**overrides) -> dict:
@@ -429,7 +433,7 @@ def test_question_list_is_newest_first_and_filters(agent, login, categories, dja
     staff = login(agent)
     url = reverse("helpcenter:staff_questions")
     staff.get(url)  # session and user warm-up
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + OTHER_APPS_BADGES):
         response = staff.get(url)
     page = list(response.context["page"])
     assert page[0].title == "批量问题14" and page.index(new) < page.index(old)
@@ -576,7 +580,7 @@ def test_category_move_up_and_down(admin_user, login, categories, django_assert_
     staff.post(url, {"action": "up", "category": categories[2].pk})
     staff.post(url, {"action": "down", "category": categories[0].pk})
     staff.get(url)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 + OTHER_APPS_BADGES):
         response = staff.get(url)
     names = [c.name for c in response.context["categories"]]
     assert names == ["维修保养", "产品订购", "保修条例", "技术支持", "常见问题"]
@@ -706,7 +710,7 @@ def test_staff_article_directory_searches_filters_and_shows_counts(
     staff = login(agent)
     url = reverse("helpcenter:staff_articles")
     staff.get(url)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + OTHER_APPS_BADGES):
         response = staff.get(url, {"q": "发货"})
     html = response.content.decode()
     assert "几点前付款当天发货？" in html and ">42<" in html and "7 / 2" in html
@@ -714,7 +718,7 @@ def test_staff_article_directory_searches_filters_and_shows_counts(
     assert [a.title for a in drafts.context["page"]] == ["草稿：保修卡"]
     order_only = staff.get(url, {"category": shop["order"].pk})
     assert {a.title for a in order_only.context["page"]} == {"几点前付款当天发货？", "默认发什么快递？"}
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + OTHER_APPS_BADGES):
         full = staff.get(url)
     assert len(full.context["page"]) == 20 and full.context["page"].has_next()
 
