@@ -7,6 +7,7 @@ like every form of the site, and each IP is rate-limited. Everything under ``sta
 member of the service team.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -421,6 +422,14 @@ def conversation_row(c: Conversation) -> dict:
     }
 
 
+class ColleagueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "ChatColleague"
+
+
 class InboxApi(APIView):
     """The console's one poll: waiting conversations, mine, my presence and who is on duty.
 
@@ -434,6 +443,7 @@ class InboxApi(APIView):
         waiting = StaffConversationSerializer(many=True, help_text="等待最久的在前，最多 50 个")
         waiting_total = serializers.IntegerField(help_text="待接入会话总数")
         mine = StaffConversationSerializer(many=True)
+        colleagues = ColleagueSerializer(many=True, help_text="可以转接的在岗同事")
 
         class Meta:
             ref_name = "ChatInbox"
@@ -456,6 +466,7 @@ class InboxApi(APIView):
             "waiting": [conversation_row(c) for c in selectors.conversation_waiting_list()[:INBOX_WAITING]],
             "waiting_total": selectors.waiting_count(),
             "mine": [conversation_row(c) for c in selectors.conversation_mine_list(user=request.user)],
+            "colleagues": selectors.colleagues_on_duty(user=request.user, now=now),
         }
         # Every agent's console asks this every few seconds: the rows are built by hand (as
         # StaffConversationSerializer would, a test holds them equal), DRF's field machinery costs
@@ -610,6 +621,28 @@ class CloseApi(APIView):
             conversation=_staff_conversation(request, pk), by=request.user
         )
         return Response(StaffConversationSerializer(_staff_conversation(request, conversation.pk)).data)
+
+
+class TransferApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        agent = serializers.IntegerField(help_text="接手的同事（用户编号）")
+
+        class Meta:
+            ref_name = "ChatTransferInput"
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request=InputSerializer,
+        responses=StaffConversationSerializer,
+        summary="转接给同事",
+        operation_id="chat_staff_transfer",
+    )
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        to = get_user_model().objects.filter(pk=data.validated_data["agent"], is_active=True).first()
+        services.conversation_transfer(conversation=_staff_conversation(request, pk), by=request.user, to=to)
+        return Response(StaffConversationSerializer(_staff_conversation(request, pk)).data)
 
 
 class LinkOrderApi(APIView):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/conversations/<int:pk>/take/", api.TakeApi.as_view(), name="staff_take"),
     path("staff/conversations/<int:pk>/messages/", api.StaffMessagesApi.as_view(), name="staff_messages"),
     path("staff/conversations/<int:pk>/close/", api.CloseApi.as_view(), name="staff_close"),
+    path("staff/conversations/<int:pk>/transfer/", api.TransferApi.as_view(), name="staff_transfer"),
     path("staff/conversations/<int:pk>/link-order/", api.LinkOrderApi.as_view(), name="staff_link_order"),
     path(
         "staff/conversations/<int:pk>/link-question/",

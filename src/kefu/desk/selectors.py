@@ -75,6 +75,19 @@ def service_state(*, now: dt.datetime | None = None) -> ServiceState:
     )
 
 
+def colleagues_on_duty(*, user, now: dt.datetime | None = None) -> list[dict]:
+    """The other agents a conversation can be handed to right now (在线, console open)."""
+    now = now or timezone.now()
+    timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
+    rows = (
+        AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [{"id": p.user_id, "name": p.user.get_full_name() or p.user.username} for p in rows]
+
+
 def presence_get(*, user) -> str:
     status = AgentPresence.objects.filter(user=user).values_list("status", flat=True).first()
     return status or PresenceStatus.AWAY

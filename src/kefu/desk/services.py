@@ -417,6 +417,32 @@ def agent_message_send(*, conversation: Conversation, by, text: str, force: bool
 
 
 @transaction.atomic
+def conversation_transfer(*, conversation: Conversation, by, to) -> Conversation:
+    """Hand an active conversation to a colleague (转接): its agent or a supervisor may. The wait
+    clock keeps running, so the colleague's first reply is measured from the customer's message."""
+    roles.require_staff(by)
+    if to is None or not roles.is_staff_member(to):
+        raise ValidationError({"agent": _("只能转接给客服团队成员。")})
+    conversation = _lock(conversation)
+    if conversation.status != ConversationStatus.ACTIVE:
+        raise ValidationError(_("只有接待中的会话可以转接。"))
+    _may_write(conversation, by)
+    if conversation.agent_id == to.pk:
+        raise ValidationError({"agent": _("这个会话已经由 %(name)s 接待。") % {"name": _agent_name(to)}})
+    previous = conversation.agent
+    conversation.agent = to
+    conversation.save(update_fields=["agent"])
+    _system_note(conversation=conversation, text=_("已为您转接客服 %(name)s。") % {"name": _agent_name(to)})
+    activity_record(
+        target=conversation,
+        actor=by,
+        verb="chat_transfer",
+        message=f"{_agent_name(previous) if previous else '—'} → {_agent_name(to)}",
+    )
+    return conversation
+
+
+@transaction.atomic
 def conversation_close(*, conversation: Conversation, by) -> Conversation:
     roles.require_staff(by)
     conversation = _lock(conversation)

@@ -371,7 +371,7 @@ def test_the_chat_endpoints_generate_a_schema_without_warnings_or_errors():
 
     assert problems == {"warnings": {}, "errors": {}}
     operations = [op for item in schema["paths"].values() for op in item.values()]
-    assert len(operations) == 24
+    assert len(operations) == 25
     assert len({op["operationId"] for op in operations}) == len(operations)
     assert all(op["summary"] and op["tags"] for op in operations)
 
@@ -395,3 +395,25 @@ def test_the_inbox_rows_are_what_the_documented_serializer_says(login, agent, wa
     inbox = login(agent).get(f"{API}staff/inbox/").json()
     assert inbox["mine"] == [documented]
     assert inbox["waiting_total"] == 0
+
+
+def test_transfer_through_the_api_and_colleagues_in_the_inbox(login, agent, colleague, waiting):
+    other = login(colleague)
+    other.post(f"{API}staff/presence/", {"status": "online"}, content_type="application/json")
+    api = login(agent)
+    api.post(f"{API}staff/conversations/{waiting.pk}/take/")
+
+    inbox = api.get(f"{API}staff/inbox/").json()
+    assert inbox["colleagues"] == [{"id": colleague.pk, "name": "小王"}]
+    moved = api.post(
+        f"{API}staff/conversations/{waiting.pk}/transfer/",
+        {"agent": colleague.pk},
+        content_type="application/json",
+    )
+    nobody = api.post(
+        f"{API}staff/conversations/{waiting.pk}/transfer/", {"agent": 0}, content_type="application/json"
+    )
+
+    assert moved.status_code == 200 and moved.json()["agent"] == "小王"
+    assert nobody.status_code == 400 and "agent" in nobody.json()
+    assert [c["id"] for c in other.get(f"{API}staff/inbox/").json()["mine"]] == [waiting.pk]

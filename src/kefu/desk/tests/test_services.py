@@ -743,3 +743,37 @@ def test_the_shop_setting_changes_the_poll_interval(db):
     from kefu.core import shopsettings
 
     assert shopsettings.get("chat_poll_interval_seconds") == 5
+
+
+# --- transfer -------------------------------------------------------------------------------
+
+
+def test_an_agent_hands_a_conversation_to_a_colleague(agent, colleague, open_hours):
+    conversation = backdate_wait(start(), 8)
+    services.conversation_take(conversation=conversation, by=agent)
+
+    services.conversation_transfer(conversation=conversation, by=agent, to=colleague)
+
+    conversation.refresh_from_db()
+    assert conversation.agent == colleague
+    assert Message.objects.filter(conversation=conversation).last().text == "已为您转接客服 小王。"
+    with pytest.raises(PermissionDenied):
+        services.agent_message_send(conversation=conversation, by=agent, text="您好，还在吗")
+    reply = services.agent_message_send(conversation=conversation, by=colleague, text="您好，我来为您处理")
+    assert reply.response_seconds >= 8  # the wait kept running across the transfer
+
+
+def test_transfer_rules(agent, colleague, make_user, open_hours):
+    shopper = make_user("shopper")
+    conversation = start()
+
+    with pytest.raises(ValidationError, match="接待中"):
+        services.conversation_transfer(conversation=conversation, by=agent, to=colleague)
+    services.conversation_take(conversation=conversation, by=agent)
+    with pytest.raises(ValidationError, match="团队成员"):
+        services.conversation_transfer(conversation=conversation, by=agent, to=shopper)
+    with pytest.raises(PermissionDenied):
+        services.conversation_transfer(conversation=conversation, by=colleague, to=colleague)
+
+    conversation.refresh_from_db()
+    assert conversation.agent == agent

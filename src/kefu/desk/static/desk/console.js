@@ -88,6 +88,7 @@
       convs[c.id] = { data: c, lastId: 0, pane: pane, tab: tab, unread: false, lastCustomerId: 0, lint: null };
       order.push(c.id);
       wirePane(c.id);
+      fillColleagues(pane.querySelector(".transfer select"));
       fetchMessages(c.id);
     }
     update(c.id, c);
@@ -270,6 +271,18 @@
         if (r.status === 200) { update(id, r.data); input.value = ""; err.textContent = ""; } else err.textContent = errorText(r);
       });
     });
+    pane.querySelector(".transfer").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var select = ev.target.querySelector("select");
+      if (!select.value) return;
+      call("POST", base + "conversations/" + id + "/transfer/", { agent: parseInt(select.value, 10) }).then(function (r) {
+        if (r.status === 200) {
+          update(id, r.data); fetchMessages(id); tick();
+          err.textContent = ""; err.appendChild(el("span", "saved", T.transferred + " " + r.data.agent));
+        } else err.textContent = errorText(r);
+      });
+    });
+    box.addEventListener("input", function () { lint.hidden = true; });
     pane.querySelector(".convert-btn").addEventListener("click", function () {
       call("POST", base + "conversations/" + id + "/convert/", {}).then(function (r) {
         if (r.status === 201) {
@@ -347,6 +360,21 @@
     root.querySelectorAll("[data-presence]").forEach(function (b) { b.classList.toggle("on", b.dataset.presence === status); });
   }
 
+  var colleagues = [];
+  function fillColleagues(select) {
+    var keep = select.value;
+    select.textContent = "";
+    var first = el("option", "", T.transferTo);
+    first.value = "";
+    select.appendChild(first);
+    colleagues.forEach(function (c) {
+      var o = el("option", "", c.name);
+      o.value = c.id;
+      select.appendChild(o);
+    });
+    select.value = keep;
+  }
+
   function tick() {
     clearTimeout(timer);
     call("GET", inboxUrl).then(function (r) {
@@ -355,6 +383,10 @@
       clockOffset = new Date(d.now).getTime() - Date.now();
       target = d.first_response_target_seconds;
       setPresence(d.presence);
+      if (JSON.stringify(d.colleagues || []) !== JSON.stringify(colleagues)) {
+        colleagues = d.colleagues || [];
+        order.forEach(function (id) { fillColleagues(convs[id].pane.querySelector(".transfer select")); });
+      }
       root.querySelector(".cc-service").textContent = T.service.replace("%(hours)s", d.service.working_hours)
         .replace("%(n)s", d.service.agents_on_duty) + (d.service.within_hours ? "" : T.offHours);
       document.getElementById("waiting-count").textContent = d.waiting_total;
