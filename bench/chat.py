@@ -27,6 +27,7 @@ import json
 import os
 import random
 import re
+import resource
 import signal
 import socket
 import statistics
@@ -119,6 +120,23 @@ def _pg_recreate(url: str) -> str | None:
     except Exception as error:  # noqa: BLE001 - any failure means: skip PostgreSQL, say why
         return " ".join(f"{type(error).__name__}: {error}".split())
     return None
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of gunicorn's master and workers so far (Linux /proc), startup excluded by the
+    caller taking a difference."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 class Stats:
@@ -223,7 +241,7 @@ def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> No
         time.sleep(rng.uniform(0.2, 1.0) * args.think)
 
 
-def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
+def agent(n: int, base: str, args, stats: Stats, stop: threading.Event, ready: threading.Semaphore) -> None:
     import requests
 
     s = requests.Session()
@@ -242,6 +260,7 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
     headers = {"X-CSRFToken": s.cookies["csrftoken"], "Referer": f"{base}/desk/chat/"}
     api = f"{base}/api/v1/chat/staff/"
     _http(stats, s.post, f"{api}presence/", json={"status": "online"}, headers=headers)
+    ready.release()
     seen: dict[int, int] = {}
     rng = random.Random(1000 + n)
     while not stop.is_set():
@@ -319,6 +338,7 @@ def run(args) -> dict:
         )
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
+
         server = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
@@ -343,27 +363,41 @@ def run(args) -> dict:
                     time.sleep(0.2)
             else:
                 raise SystemExit("gunicorn did not come up")
-            stats, stop = Stats(), threading.Event()
-            threads = [
-                threading.Thread(target=agent, args=(n, base, args, stats, stop)) for n in range(args.agents)
+            stats, stop, ready = Stats(), threading.Event(), threading.Semaphore(0)
+            agents = [
+                threading.Thread(target=agent, args=(n, base, args, stats, stop, ready), daemon=True)
+                for n in range(args.agents)
             ]
-            threads += [
-                threading.Thread(target=customer, args=(i, base, args, stats, stop))
+            for t in agents:
+                t.start()
+            # The team is logged in and online before customers arrive (a login hashes a password:
+            # twenty of them would otherwise sit in front of the first customers' requests).
+            for _ in agents:
+                if not ready.acquire(timeout=120):
+                    raise SystemExit("the agents could not log in")
+            customers = [
+                threading.Thread(target=customer, args=(i, base, args, stats, stop), daemon=True)
                 for i in range(args.customers)
             ]
+            server_cpu_before, self_before = _tree_cpu(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+            with stats.lock:  # count from here: the logins are not the chat's load
+                stats.requests = 0
+                stats.durations.clear()
             started = time.perf_counter()
-            for t in threads:
-                t.daemon = True
+            for t in customers:
                 t.start()
             timer = threading.Timer(args.max_seconds, stop.set)
             timer.start()
-            for t in threads[args.agents :]:
+            for t in customers:
                 t.join()
             elapsed = time.perf_counter() - started
             stop.set()
             timer.cancel()
-            for t in threads[: args.agents]:
+            for t in agents:
                 t.join(timeout=10)
+            cpu_server = _tree_cpu(server.pid) - server_cpu_before
+            me = resource.getrusage(resource.RUSAGE_SELF)
+            cpu_client = (me.ru_utime + me.ru_stime) - (self_before.ru_utime + self_before.ru_stime)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=20)
@@ -393,6 +427,10 @@ def run(args) -> dict:
         "requests": stats.requests,
         "requests_per_s": round(stats.requests / elapsed, 1),
         "request": figures(stats.durations),
+        "cpu_server_s": round(cpu_server, 1),
+        "cpu_client_s": round(cpu_client, 1),
+        "cpu_ms_per_request": round(cpu_server * 1000 / max(1, stats.requests), 1),
+        "cores": os.cpu_count(),
         "reply_timeout_s": args.reply_timeout,
         "unanswered": args.customers * args.messages - len(stats.to_customer),
         "take_conflicts_409": stats.take_conflicts,
@@ -414,7 +452,9 @@ def table(r: dict) -> str:
             "",
             f"{r['messages']} 条消息 / {r['seconds']} 秒 = {r['messages_per_s']} 条/秒；"
             f"{r['requests']} 个请求 = {r['requests_per_s']} 请求/秒；轮询间隔 {r['poll_s']} 秒；"
-            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；gunicorn {r['gunicorn']}；{r['reply_timeout_s']:.0f} 秒内未等到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
+            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；"
+            f"服务端 CPU {r['cpu_server_s']} 秒（每请求 {r['cpu_ms_per_request']} ms），压测端 CPU {r['cpu_client_s']} 秒，"
+            f"{r['cores']} 核；gunicorn {r['gunicorn']}；{r['reply_timeout_s']:.0f} 秒内未等到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
             f"错误 {r['errors'] or '无'}",
         ]
     )

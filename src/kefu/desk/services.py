@@ -104,6 +104,7 @@ def _system_note(*, conversation: Conversation, text: str) -> Message:
 # --- the customer's side --------------------------------------------------------------------
 
 
+@transaction.atomic
 def conversation_start(
     *, buyer_name: str = "", buyer_contact: str = "", page_url: str = "", ip_address: str | None = None
 ) -> Conversation:
@@ -546,6 +547,7 @@ def conversation_to_question(*, conversation: Conversation, by, title: str = "")
 # --- presence -------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def presence_set(*, by, status: str) -> AgentPresence:
     """An agent marks themselves 在线 or 离开 in the console."""
     roles.require_staff(by)
