@@ -15,8 +15,8 @@ database you care about). Everything goes through the public HTTP API, as the br
   conversations (the take race between agents is real; 409s are counted), fetch the new messages of
   their conversations and answer each customer message (the linter runs on every answer).
 
-Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll first shows it" (in the
-waiting list or the open conversation) and "agent
+Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll first shows it" (the
+console's waiting or "mine" list carries each conversation's latest customer message) and "agent
 replies → the customer's poll sees it" (both include the polling interval: that is what a person
 waits), HTTP requests and chat messages per second, and errors by status. Loopback only, bounded
 thread count and time (--max-seconds).
@@ -269,7 +269,9 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event, ready: t
         if r.status_code == 200:
             inbox = r.json()
             now = time.perf_counter()
-            for c in inbox["waiting"]:  # the waiting list shows each customer's latest message
+            # The console's lists show each conversation's latest customer message (the browser
+            # then fetches the open ones in parallel): that is when the agent sees it.
+            for c in inbox["waiting"] + inbox["mine"]:
                 found = MARK.search(c.get("last_customer_text") or "")
                 if found:
                     stats.agent_sees((int(found.group(1)), int(found.group(2))), now)
