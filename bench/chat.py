@@ -25,6 +25,7 @@ thread count and time (--max-seconds).
 import argparse
 import json
 import os
+import queue
 import random
 import re
 import resource
@@ -261,16 +262,65 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event, ready: t
     api = f"{base}/api/v1/chat/staff/"
     _http(stats, s.post, f"{api}presence/", json={"status": "online"}, headers=headers)
     ready.release()
-    seen: dict[int, int] = {}
-    rng = random.Random(1000 + n)
+    # Like the console: the poll runs on its own timer; fetching and answering a conversation is
+    # a second thread (the person typing), so a slow answer never delays the next poll.
+    work: queue.Queue[int] = queue.Queue()
+    pending: set[int] = set()
+    pending_lock = threading.Lock()
+    last_id: dict[int, int] = {}
+
+    def answer() -> None:
+        replier = requests.Session()
+        replier.cookies.update(s.cookies)
+        seen: dict[int, int] = {}
+        rng = random.Random(1000 + n)
+        while not stop.is_set():
+            try:
+                conversation = work.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            with pending_lock:
+                pending.discard(conversation)
+            m = _http(
+                stats,
+                replier.get,
+                f"{api}conversations/{conversation}/messages/",
+                params={"after": seen.get(conversation, 0)},
+            )
+            if m.status_code != 200:
+                continue
+            for msg in m.json():
+                seen[conversation] = max(seen.get(conversation, 0), msg["id"])
+                found = MARK.search(msg["text"]) if msg["sender"] == "customer" else None
+                if not found:
+                    continue
+                key = (int(found.group(1)), int(found.group(2)))
+                stats.agent_sees(key, time.perf_counter())
+                with stats.lock:
+                    stats.reply_sent_at[key] = time.perf_counter()
+                reply = _http(
+                    stats,
+                    replier.post,
+                    f"{api}conversations/{conversation}/messages/",
+                    json={"text": f"{rng.choice(ANSWERS)}〔{key[0]}-{key[1]}〕"},
+                    headers=headers,
+                )
+                if reply.status_code == 201:
+                    with stats.lock:
+                        stats.messages += 1
+                elif reply.status_code == 409:
+                    with stats.lock:
+                        stats.lint_blocks += 1
+
+    threading.Thread(target=answer, daemon=True).start()
     while not stop.is_set():
         tick = time.perf_counter()
         r = _http(stats, s.get, f"{api}inbox/")
         if r.status_code == 200:
             inbox = r.json()
             now = time.perf_counter()
-            # The console's lists show each conversation's latest customer message (the browser
-            # then fetches the open ones in parallel): that is when the agent sees it.
+            # The console's lists show each conversation's latest customer message: that is when
+            # the agent sees it.
             for c in inbox["waiting"] + inbox["mine"]:
                 found = MARK.search(c.get("last_customer_text") or "")
                 if found:
@@ -284,39 +334,15 @@ def agent(n: int, base: str, args, stats: Stats, stop: threading.Event, ready: t
                 elif t.status_code == 200:
                     inbox["mine"].append(t.json())
             for c in inbox["mine"]:
-                if (c.get("last_message_id") or 0) <= seen.get(c["id"], 0) and c["id"] in seen:
+                newest = c.get("last_message_id") or 0
+                if newest <= last_id.get(c["id"], -1):
                     continue
-                m = _http(
-                    stats,
-                    s.get,
-                    f"{api}conversations/{c['id']}/messages/",
-                    params={"after": seen.get(c["id"], 0)},
-                )
-                if m.status_code != 200:
-                    continue
-                now = time.perf_counter()
-                for msg in m.json():
-                    seen[c["id"]] = max(seen.get(c["id"], 0), msg["id"])
-                    found = MARK.search(msg["text"]) if msg["sender"] == "customer" else None
-                    if not found:
+                last_id[c["id"]] = newest
+                with pending_lock:
+                    if c["id"] in pending:
                         continue
-                    key = (int(found.group(1)), int(found.group(2)))
-                    stats.agent_sees(key, now)
-                    with stats.lock:
-                        stats.reply_sent_at[key] = time.perf_counter()
-                    reply = _http(
-                        stats,
-                        s.post,
-                        f"{api}conversations/{c['id']}/messages/",
-                        json={"text": f"{rng.choice(ANSWERS)}〔{key[0]}-{key[1]}〕"},
-                        headers=headers,
-                    )
-                    if reply.status_code == 201:
-                        with stats.lock:
-                            stats.messages += 1
-                    elif reply.status_code == 409:
-                        with stats.lock:
-                            stats.lint_blocks += 1
+                    pending.add(c["id"])
+                work.put(c["id"])
         stop.wait(max(0.0, args.poll - (time.perf_counter() - tick)))
 
 
