@@ -94,7 +94,11 @@ def strip_cell(value) -> str:
     """Remove the wrappers Excel and the exporter put around values: ``="…"``, ``'``, tabs, spaces."""
     if value is None:
         return ""
-    s = str(value).strip().strip("\ufeff").strip()
+    s = str(value).strip()
+    # Most cells wear no wrapper: one look at both ends instead of six string operations.
+    if not s or (s[0] not in _WRAPPERS and s[-1] != "\ufeff"):
+        return s
+    s = s.strip("\ufeff").strip()
     if s.startswith('="') and s.endswith('"'):
         s = s[2:-1].strip()
     elif s.startswith("="):
@@ -102,6 +106,9 @@ def strip_cell(value) -> str:
     if s.startswith("'"):
         s = s[1:].strip()
     return s
+
+
+_WRAPPERS = frozenset("='\ufeff")
 
 
 def order_number(value) -> str:
@@ -113,10 +120,18 @@ def order_number(value) -> str:
     return s
 
 
+_ZERO = Decimal("0.00")
+
+
 def money(value) -> Decimal:
-    s = strip_cell(value).replace("元", "").replace("￥", "").replace("¥", "").replace(",", "").strip()
+    s = strip_cell(value)
+    # The common shape, ``123.00``: already non-negative and to the cent.
+    whole, _dot, cents = s.partition(".")
+    if len(cents) == 2 and whole.isdigit() and cents.isdigit() and s.isascii():
+        return Decimal(s)
+    s = s.replace("元", "").replace("￥", "").replace("¥", "").replace(",", "").strip()
     if not s:
-        return Decimal("0.00")
+        return _ZERO
     try:
         amount = Decimal(s).quantize(Decimal("0.01"))
     except InvalidOperation:
@@ -128,6 +143,8 @@ def money(value) -> Decimal:
 
 def count(value) -> int:
     s = strip_cell(value)
+    if s.isdigit() and s.isascii():
+        return int(s)
     if not s:
         return 0
     try:
@@ -140,7 +157,11 @@ def count(value) -> int:
 
 
 def trade_state(value) -> str:
-    s = strip_cell(value).replace(",", "，").replace(" ", "")
+    s = strip_cell(value)
+    state = STATE_BY_LABEL.get(s)
+    if state is not None:
+        return state
+    s = s.replace(",", "，").replace(" ", "")
     try:
         return STATE_BY_LABEL[s]
     except KeyError:
@@ -184,11 +205,33 @@ class TimeParser:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.as_text = as_text  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text; PostgreSQL takes datetimes
         self._offsets: dict[tuple[int, int, int], timedelta] = {}
+        # 'yyyy-MM-dd HH:mm' (or Excel's 'yyyy/M/d H:mm') -> that minute as stored: an export spans
+        # a few ten thousand minutes, so most cells cost a dict look-up and a concatenation
+        self._minutes: dict[str, object] = {}
 
     def __call__(self, value):
         s = strip_cell(value)
         if not s:
             return None
+        if len(s) == 19 and s[16] == ":" and s[17:].isdigit() and s[17:] < "60" and s.isascii():
+            minute = self._minutes.get(s[:16])
+            if minute is None:
+                stored = self._parse(s)  # validates, and says what is wrong with the cell itself
+                if len(self._minutes) > 100_000:
+                    self._minutes.clear()
+                self._minutes[s[:16]] = stored[:17] + "00" if self.as_text else stored.replace(second=0)
+                return stored
+            if self.as_text:
+                return minute[:17] + s[17:]
+            return minute.replace(second=int(s[17:]))
+        stored = self._minutes.get(s)
+        if stored is None:
+            stored = self._parse(s)
+            if len(s) <= 16:  # no seconds: Excel's shape
+                self._minutes[s] = stored
+        return stored
+
+    def _parse(self, s: str):
         try:
             if len(s) == 19 and s[4] == "-" and s[10] == " ":
                 local = datetime(

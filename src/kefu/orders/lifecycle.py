@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,43 +160,36 @@ def orders_sweep(*, now: datetime | None = None) -> dict[str, int]:
     racing an agent) change each order at most once.
     """
     now = now or timezone.now()
-    closed = (
-        Order.objects.filter(state=S.WAIT_BUYER_PAY)
-        .filter(
-            Q(terms_changed_at__isnull=True, created_at__lte=now - payment_timeout())
-            | Q(terms_changed_at__lte=now - payment_timeout())
-        )
-        .update(
-            state=S.TRADE_CLOSED,
-            closed_at=ExpressionWrapper(
-                Coalesce(F("terms_changed_at"), F("created_at")) + Value(payment_timeout()),
-                output_field=DateTimeField(),
-            ),
-            close_reason=CLOSE_REASON_UNPAID,
+    # One UPDATE per index range rather than one with ORs: each WHERE is ``state = … AND time <= …``,
+    # which the (state, created_at) / (state, shipped_at) indexes answer directly, so a sweep with
+    # nothing due reads no order rows at all (an OR made SQLite visit every unpaid/shipped order).
+    timeout = payment_timeout()
+    unpaid = Order.objects.filter(state=S.WAIT_BUYER_PAY)
+    close = {
+        "state": S.TRADE_CLOSED,
+        "close_reason": CLOSE_REASON_UNPAID,
+        "version": F("version") + 1,
+        "updated_at": now,
+    }
+    closed = unpaid.filter(terms_changed_at__isnull=True, created_at__lte=now - timeout).update(
+        closed_at=ExpressionWrapper(F("created_at") + Value(timeout), output_field=DateTimeField()), **close
+    )
+    closed += unpaid.filter(terms_changed_at__isnull=False, terms_changed_at__lte=now - timeout).update(
+        closed_at=ExpressionWrapper(F("terms_changed_at") + Value(timeout), output_field=DateTimeField()),
+        **close,
+    )
+    finished = 0
+    for method in ShippingMethod.values:
+        days = confirm_timeout(method)
+        finished += Order.objects.filter(
+            state=S.WAIT_BUYER_CONFIRM, shipping_method=method, shipped_at__lte=now - days
+        ).update(
+            state=S.TRADE_FINISHED,
+            finished_at=ExpressionWrapper(F("shipped_at") + Value(days), output_field=DateTimeField()),
+            auto_confirmed=True,
             version=F("version") + 1,
             updated_at=now,
         )
-    )
-    timeouts = {method: confirm_timeout(method) for method in ShippingMethod.values}
-    due = Q()
-    for method, days in timeouts.items():
-        due |= Q(shipping_method=method, shipped_at__lte=now - days)
-    finished = Order.objects.filter(due, state=S.WAIT_BUYER_CONFIRM).update(
-        state=S.TRADE_FINISHED,
-        finished_at=Case(
-            *[
-                When(
-                    shipping_method=method,
-                    then=ExpressionWrapper(F("shipped_at") + Value(days), DateTimeField()),
-                )
-                for method, days in timeouts.items()
-            ],
-            output_field=DateTimeField(),
-        ),
-        auto_confirmed=True,
-        version=F("version") + 1,
-        updated_at=now,
-    )
     if closed or finished:
         logger.info("orders sweep: %d unpaid closed, %d auto-confirmed", closed, finished)
     return {"unpaid_closed": closed, "auto_confirmed": finished}

@@ -271,3 +271,16 @@ def test_a_file_broken_midway_keeps_the_rows_before_and_says_where(db, tmp_path)
     assert report.created == 3
     assert report.errors == [(5, "从此行起文件无法按 CSV 读取（引号不成对或单元格过长），后面的行未导入")]
     assert Order.objects.count() == 3
+
+
+def test_a_line_repeated_in_one_export_is_kept_once(db, tmp_path):
+    import_file(ORDERS)
+    text = LINES.read_bytes().decode("gbk")
+    repeated = text + text.splitlines()[-1] + "\r\n"
+    path = tmp_path / "ExportOrderDetailList.csv"
+    path.write_bytes(repeated.encode("gbk"))
+
+    report = import_file(path)
+
+    assert report.error_count == 0
+    assert OrderLine.objects.count() == 5
