@@ -53,6 +53,10 @@ class Command(BaseCommand):
             "4",
             "--timeout",
             "60",
+            # longer than the chat's 2-second poll, so a browser's kept-alive connection is still
+            # open when its next poll reuses it
+            "--keep-alive",
+            "10",
             "--access-logfile",
             "-",
         ]
