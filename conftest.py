@@ -103,3 +103,16 @@ def _seed_data_survives_transactional_tests(request, django_db_blocker):
         with django_db_blocker.unblock():
             _restore_seed_data()
     yield
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (the tests skip themselves when it is absent)."""
+    from playwright.sync_api import sync_playwright
+
+    from kefu.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,7 +1,6 @@
 """The after-sales pages' forms: they shape and limit input; the rules live in the services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kefu.aftersales.models import (
@@ -21,16 +20,6 @@ from kefu.aftersales.models import (
 )
 from kefu.core import shopsettings
 from kefu.orders.models import Order, ShippingMethod
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form, each message beside its field where it has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 DT = {"type": "datetime-local"}
 DATE = {"type": "date"}

@@ -29,6 +29,7 @@ from kefu.aftersales.models import (
 from kefu.core import roles
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
+from kefu.core.forms import apply_service_errors
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.orders.models import Order
 
@@ -271,7 +272,7 @@ def case_new(request):
                 **{k: v for k, v in form.service_fields().items() if v not in (None, "", False)},
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("售后单已登记。"))
             return redirect("aftersales:case", pk=case.pk)
@@ -401,7 +402,7 @@ def case_detail(request, pk: int):
             if target is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("aftersales:case", pk=pk)
-            forms.apply_service_errors(target, exc)
+            apply_service_errors(target, exc)
             if action != "update":
                 action_forms[action] = target
         status = 400
@@ -556,7 +557,7 @@ def complaint_new(request):
         try:
             complaint = services.complaint_create(by=request.user, order=order, **data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("投诉已登记，请按步骤处理，最好当天给客户答复。"))
             return redirect("aftersales:complaint", pk=complaint.pk)
@@ -621,7 +622,7 @@ def complaint_detail(request, pk: int):
             return redirect("aftersales:complaint", pk=pk)
         except ValidationError as exc:
             target = close_form if action == "close" else progress
-            forms.apply_service_errors(target, exc)
+            apply_service_errors(target, exc)
         status = 400
     context = {
         "complaint": complaint,
@@ -671,7 +672,7 @@ def review_new(request):
         try:
             review = services.review_record(by=request.user, order=order, **data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("中差评已登记，已交给主管处理。"))
             return redirect("aftersales:review", pk=review.pk)
@@ -710,7 +711,7 @@ def review_detail(request, pk: int):
             messages.error(request, str(exc) or _("您没有权限执行此操作。"))
             return redirect("aftersales:review", pk=pk)
         except ValidationError as exc:
-            forms.apply_service_errors(postpone_form if action == "postpone" else close_form, exc)
+            apply_service_errors(postpone_form if action == "postpone" else close_form, exc)
         status = 400
     now = timezone.now()
     context = {

@@ -4,7 +4,6 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.forms import apply_service_errors  # noqa: F401 - the help center's views import it from here
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.services import QUESTION_LIMITS
 

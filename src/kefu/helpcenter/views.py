@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kefu.core import ratelimit, roles, shopsettings
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
+from kefu.core.forms import apply_service_errors
 from kefu.helpcenter import forms, selectors, services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.rendering import render_markdown
@@ -202,7 +203,7 @@ def ask(request):
             try:
                 question = services.question_submit(**data, ip_address=ip if ip != "unknown" else None)
             except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 return redirect(reverse("helpcenter:question_status", args=[question.token]) + "?new=1")
         if status == 200:
@@ -257,7 +258,7 @@ def staff_category_add(request):
         try:
             category = services.category_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已添加类别“%(name)s”。") % {"name": category.name})
             if "again" in request.POST:
@@ -323,7 +324,7 @@ def staff_categories(request):
             if action == "rename" and _is_htmx(request):
                 form = forms.CategoryRenameForm(request.POST)
                 form.is_valid()
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
                 # 200, because htmx does not swap in an error status: the row shows the message.
                 return _category_row(request, category, form=form)
             messages.error(request, " ".join(exc.messages))
@@ -403,7 +404,7 @@ def staff_question(request, pk: int):
             if action == "close":
                 messages.error(request, " ".join(exc.messages))
                 return redirect("helpcenter:staff_question", pk=pk)
-            forms.apply_service_errors(target, exc)
+            apply_service_errors(target, exc)
         status = 400
     return render(
         request,
@@ -460,7 +461,7 @@ def staff_article_add(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("文章“%(title)s”已保存。") % {"title": article.title})
             return redirect("helpcenter:staff_article_edit", pk=article.pk)
@@ -517,7 +518,7 @@ def staff_article_edit(request, pk: int):
                 messages.success(request, _("修改已保存。"))
                 return redirect("helpcenter:staff_article_edit", pk=pk)
         except ValidationError as exc:
-            forms.apply_service_errors(form, exc)
+            apply_service_errors(form, exc)
     return render(
         request,
         "helpcenter/staff/article_form.html",

@@ -3,22 +3,11 @@
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.replies.models import ForbiddenPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message beside its field where it has one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 SCOPES = [("personal", _("我的个人短语")), ("team", _("团队短语（主管/管理员）"))]
 

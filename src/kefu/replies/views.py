@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.core import roles
 from kefu.core.decorators import staff_required
+from kefu.core.forms import apply_service_errors
 from kefu.replies import api, forms, linter, phrase_io, selectors, services
 from kefu.replies.models import ForbiddenPhrase, PhraseGroup, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
@@ -91,7 +92,7 @@ def _phrase_form_page(request, *, phrase: QuickPhrase | None):
                     messages.success(request, _("已添加快捷短语。"))
                 return redirect("replies:phrases")
             except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
     elif editing:
         form = forms.PhraseForm(
             initial={"text": phrase.text, "shortcut": phrase.shortcut, "group": phrase.group.name},
@@ -226,7 +227,7 @@ def forbidden(request):
                 messages.success(request, _("已添加禁用说法“%(p)s”。") % {"p": form.cleaned_data["phrase"]})
                 return redirect("replies:forbidden")
             except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
     rows = list(selectors.forbidden_phrase_list())
     return render(
         request,
@@ -254,7 +255,7 @@ def forbidden_edit(request, pk: int):
                 messages.success(request, _("已保存。"))
                 return redirect("replies:forbidden")
             except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
     else:
         form = forms.ForbiddenForm(
             initial={name: getattr(row, name) for name in forms.ForbiddenForm.base_fields}
@@ -343,7 +344,7 @@ def autoreply(request):
                     messages.success(request, _("自动回复已保存。"))
                     return redirect("replies:autoreply")
                 except ValidationError as exc:
-                    forms.apply_service_errors(form, exc)
+                    apply_service_errors(form, exc)
         elif section == "promotion":
             form = promotion_form = forms.PromotionForm(request.POST, prefix="promo")
             if form.is_valid():
@@ -352,7 +353,7 @@ def autoreply(request):
                     messages.success(request, _("大促模式已保存。"))
                     return redirect("replies:autoreply")
                 except ValidationError as exc:
-                    forms.apply_service_errors(form, exc)
+                    apply_service_errors(form, exc)
         elif section == "wait":
             form = seconds_form = forms.NoAnswerForm(request.POST, prefix="wait")
             if form.is_valid():
@@ -363,7 +364,7 @@ def autoreply(request):
                     messages.success(request, _("等待时间已保存。"))
                     return redirect("replies:autoreply")
                 except ValidationError as exc:
-                    forms.apply_service_errors(form, exc)
+                    apply_service_errors(form, exc)
         else:
             messages.error(request, _("未知的操作。"))
     previews = {
