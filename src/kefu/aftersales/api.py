@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kefu.aftersales import rules, selectors, services
@@ -37,15 +36,10 @@ from kefu.aftersales.models import (
     WorkItem,
 )
 from kefu.core.activity import activity_list
+from kefu.core.api import paginate
 from kefu.orders.models import Order, ShippingMethod
 
 TAG = "售后与待办"
-
-
-def _paginate(request, queryset, serializer_class) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(queryset, request)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 def _user_or_400(user_id, field: str = "to"):
@@ -162,7 +156,7 @@ class InboxListApi(APIView):
             user=request.user,
             **{k: p.get(k, "") for k in ("kind", "owner", "state", "due", "q")},
         )
-        return _paginate(request, qs, WorkItemOutputSerializer)
+        return paginate(request, qs, WorkItemOutputSerializer)
 
 
 class WorkItemDetailApi(APIView):
@@ -485,7 +479,7 @@ class CaseListApi(APIView):
         qs = selectors.case_list(
             kind=p.get("kind", ""), state=p.get("state", ""), q=p.get("q", "")
         ).prefetch_related("photos")
-        return _paginate(request, qs, CaseOutputSerializer)
+        return paginate(request, qs, CaseOutputSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -754,7 +748,7 @@ class ComplaintListApi(APIView):
     )
     def get(self, request):
         qs = selectors.complaint_list(open_only=request.query_params.get("open") in ("1", "true"))
-        return _paginate(request, qs, ComplaintOutputSerializer)
+        return paginate(request, qs, ComplaintOutputSerializer)
 
     @extend_schema(
         tags=[TAG],
@@ -913,7 +907,7 @@ class ReviewListApi(APIView):
     )
     def get(self, request):
         qs = selectors.review_list(open_only=request.query_params.get("open") in ("1", "true"))
-        return _paginate(request, qs, ReviewOutputSerializer)
+        return paginate(request, qs, ReviewOutputSerializer)
 
     @extend_schema(
         tags=[TAG],

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from kefu.core.api import paginate
 from kefu.customers import selectors, services
 from kefu.customers.models import Customer
 
@@ -66,9 +66,7 @@ class CustomerListApi(APIView):
         raw = request.query_params.get("blacklisted")
         black = None if raw in (None, "") else raw in ("1", "true")
         qs = selectors.customer_list(q=request.query_params.get("q", ""), blacklisted=black)
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(qs, request)
-        return paginator.get_paginated_response(CustomerOutputSerializer(page, many=True).data)
+        return paginate(request, qs, CustomerOutputSerializer)
 
     @extend_schema(
         tags=[TAG],

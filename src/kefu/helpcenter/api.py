@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kefu.core import ratelimit
+from kefu.core.api import paginate
 from kefu.helpcenter import selectors, services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.rendering import render_markdown
@@ -62,13 +63,6 @@ def _page_response(request, *, items: list, total: int, page: int, page_size: in
             "results": items,
         }
     )
-
-
-def _paginate_queryset(request, queryset, serializer_class, context=None) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(queryset, request)
-    data = serializer_class(page, many=True, context=context or {"request": request}).data
-    return paginator.get_paginated_response(data)
 
 
 def _paginated(serializer_class: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
@@ -561,7 +555,7 @@ class StaffQuestionListApi(APIView):
             status=params.validated_data.get("status") or None,
             category_id=params.validated_data.get("category"),
         )
-        return _paginate_queryset(request, questions, QuestionStaffOutputSerializer)
+        return paginate(request, questions, QuestionStaffOutputSerializer)
 
 
 class StaffQuestionDetailApi(APIView):
@@ -704,7 +698,7 @@ class StaffArticleListApi(APIView):
             category_id=params.validated_data["category"],
             status=params.validated_data.get("status") or None,
         )
-        return _paginate_queryset(request, articles, ArticleStaffOutputSerializer)
+        return paginate(request, articles, ArticleStaffOutputSerializer)
 
     @extend_schema(
         tags=[STAFF_TAG],

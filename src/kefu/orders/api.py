@@ -10,9 +10,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from kefu.core.api import paginate
 from kefu.orders import lifecycle, reminders, rulebook, selectors, services
 from kefu.orders.models import (
     FlagColour,
@@ -122,12 +122,6 @@ def order_as_json(order) -> dict:
     return OrderDetailOutputSerializer(order).data
 
 
-def _paginate(request, queryset, serializer_class) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-    page = paginator.paginate_queryset(queryset, request)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
-
-
 def _order(number: str):
     return selectors.order_get(number=number)
 
@@ -159,7 +153,7 @@ class OrderListApi(APIView):
             state=request.query_params.get("state") or None,
             flag=request.query_params.get("flag") or None,
         )
-        return _paginate(request, qs, OrderOutputSerializer)
+        return paginate(request, qs, OrderOutputSerializer)
 
 
 class OrderDetailApi(APIView):
@@ -250,7 +244,7 @@ class ReviewQueueApi(APIView):
         tags=[TAG], summary="待审核订单（已付款未发货）", responses=ReviewQueueItemSerializer(many=True)
     )
     def get(self, request):
-        return _paginate(request, selectors.review_queue(), ReviewQueueItemSerializer)
+        return paginate(request, selectors.review_queue(), ReviewQueueItemSerializer)
 
 
 class ReviewConfirmApi(APIView):
