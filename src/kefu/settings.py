@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # two apps have a field called "channel" with different choices: name each enum after its app
+    "ENUM_NAME_OVERRIDES": {
+        "ReminderChannelEnum": "kefu.orders.models.ReminderChannel",
+        "ComplaintChannelEnum": "kefu.aftersales.models.ComplaintChannel",
+    },
 }
 
 _redis_url = os.environ.get("KEFU_REDIS_URL")

@@ -164,6 +164,9 @@ class OrderDetailApi(APIView):
 
 class OrderTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderOrderTransitionInput"
+
         state = serializers.ChoiceField(choices=OrderState.values)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
         courier = serializers.CharField(required=False, allow_blank=True, default="")
@@ -186,6 +189,9 @@ class OrderTransitionApi(APIView):
 
 class OrderRemarkApi(APIView):
     class InputSerializer(_VersionInput):
+        class Meta:
+            ref_name = "OrderOrderRemarkInput"
+
         text = serializers.CharField(max_length=500)
         flag = serializers.ChoiceField(
             choices=FlagColour.values, required=False, allow_blank=True, allow_null=True
@@ -209,6 +215,9 @@ class OrderRemarkApi(APIView):
 
 class OrderFlagApi(APIView):
     class InputSerializer(_VersionInput):
+        class Meta:
+            ref_name = "OrderOrderFlagInput"
+
         flag = serializers.ChoiceField(choices=FlagColour.values, allow_blank=True)
 
     @extend_schema(
@@ -262,9 +271,15 @@ class ReviewConfirmApi(APIView):
 
 class ReviewBulkConfirmApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderReviewBulkConfirmInput"
+
         numbers = serializers.ListField(child=serializers.CharField(), allow_empty=False, max_length=500)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderReviewBulkConfirmOutput"
+
         confirmed = serializers.IntegerField()
         skipped = serializers.ListField(
             child=serializers.CharField(), help_text="不符合批量审核条件、需要逐单审核的订单号"
@@ -284,6 +299,9 @@ class ReviewBulkConfirmApi(APIView):
 
 class GiftAddApi(APIView):
     class InputSerializer(_VersionInput):
+        class Meta:
+            ref_name = "OrderGiftAddInput"
+
         title = serializers.CharField(max_length=200)
         quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
         sku = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
@@ -304,6 +322,9 @@ class GiftAddApi(APIView):
 
 class CourierChangeApi(APIView):
     class InputSerializer(_VersionInput):
+        class Meta:
+            ref_name = "OrderCourierChangeInput"
+
         courier = serializers.CharField(max_length=32)
 
     @extend_schema(
@@ -324,6 +345,9 @@ class CourierChangeApi(APIView):
 
 class AddressEditApi(APIView):
     class InputSerializer(_VersionInput):
+        class Meta:
+            ref_name = "OrderAddressEditInput"
+
         receiver_name = serializers.CharField(max_length=64)
         receiver_phone = serializers.CharField(max_length=32)
         receiver_address = serializers.CharField(max_length=255)
@@ -367,6 +391,9 @@ class ReminderQueueItemSerializer(OrderOutputSerializer):
 
 class ReminderQueueApi(APIView):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderReminderQueueOutput"
+
         in_call_window = serializers.BooleanField()
         next_call_window = serializers.DateTimeField(allow_null=True)
         recovered_today_orders = serializers.IntegerField()
@@ -391,6 +418,9 @@ class ReminderQueueApi(APIView):
 
 class ReminderRecordApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderReminderRecordInput"
+
         channel = serializers.ChoiceField(choices=ReminderChannel.choices)
         reason = serializers.ChoiceField(choices=ReminderReason.choices)
         feedback = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -447,6 +477,9 @@ class ScriptDetailApi(APIView):
 
 class ScriptRenderApi(APIView):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderScriptRenderOutput"
+
         text = serializers.CharField()
 
     @extend_schema(tags=[TAG], summary="用订单填好话术", responses=OutputSerializer)
@@ -479,6 +512,9 @@ class ImportStartApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "OrderImportStartInput"
+
         file = serializers.FileField(help_text="订单报表 ExportOrderList*.csv / .xlsx")
         lines_file = serializers.FileField(
             required=False, help_text="宝贝报表 ExportOrderDetailList*.csv（可选）"
