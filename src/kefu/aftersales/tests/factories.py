@@ -7,9 +7,12 @@ import factory
 from django.utils import timezone
 
 from kefu.orders.models import Order, OrderLine, OrderState
+from kefu.orders.tests import factories as orders_factories
 
 
-class OrderFactory(factory.django.DjangoModelFactory):
+class OrderFactory(orders_factories.OrderFactory):
+    """An order the buyer has received (after-sales starts there), with one line by default."""
+
     class Meta:
         model = Order
         skip_postgeneration_save = True
@@ -21,7 +24,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     goods_amount = Decimal("129.00")
     postage = Decimal("8.00")
     paid_amount = Decimal("137.00")
-    item_count = 1
+    items_summary = "玻尿酸补水面霜 50ml"
     state = OrderState.TRADE_FINISHED
     courier = "申通快递"
     waybill = factory.Sequence(lambda n: f"7730{n:08d}")
@@ -31,5 +34,6 @@ class OrderFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def lines(self, create, extracted, **kwargs):
         if create:
-            for title, qty, price in extracted or [("玻尿酸补水面霜 50ml", 1, Decimal("129.00"))]:
-                OrderLine.objects.create(order=self, title=title, quantity=qty, price=price)
+            lines = extracted or [("玻尿酸补水面霜 50ml", 1, Decimal("129.00"))]
+            for i, (title, qty, price) in enumerate(lines):
+                OrderLine.objects.create(order=self, title=title, quantity=qty, price=price, line_key=f"t{i}")
