@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.aftersales import forms, registers, rules, selectors, services
@@ -36,37 +36,37 @@ from kefu.orders.models import Order
 PAGE_SIZE = 30
 
 VERB_LABELS = {
-    "item_take": _lazy("领取"),
-    "item_assign": _lazy("分配"),
-    "item_hand_over": _lazy("转交"),
-    "item_escalate": _lazy("升级给主管"),
-    "item_priority": _lazy("修改优先级"),
-    "item_note": _lazy("添加内部备注"),
-    "case_create": _lazy("登记售后"),
-    "case_update": _lazy("修改登记信息"),
-    "case_agree": _lazy("同意"),
-    "case_refuse": _lazy("拒绝"),
-    "case_request_modified": _lazy("买家修改了申请"),
-    "case_return_shipped": _lazy("买家已退货"),
-    "case_receive": _lazy("确认收到退货"),
-    "case_inspect": _lazy("验货登记"),
-    "case_refund": _lazy("退款登记"),
-    "case_reship": _lazy("补发/换货发出"),
-    "case_resolve": _lazy("登记处理结果"),
-    "case_close": _lazy("关闭售后单"),
-    "case_misdescription": _lazy("登记客户虚假描述"),
-    "case_photo": _lazy("上传照片"),
-    "case_auto_agree": _lazy("超时自动同意"),
-    "case_auto_refund": _lazy("超时自动退款"),
-    "case_auto_close": _lazy("超时关闭"),
-    "complaint_create": _lazy("登记投诉"),
-    "complaint_update": _lazy("填写投诉反馈表"),
-    "complaint_sign_off": _lazy("主管签字"),
-    "complaint_step": _lazy("快速处理步骤"),
-    "complaint_close": _lazy("投诉结案"),
-    "review_record": _lazy("登记中差评"),
-    "review_postpone": _lazy("延期处理"),
-    "review_close": _lazy("中差评结案"),
+    "item_take": gettext_lazy("领取"),
+    "item_assign": gettext_lazy("分配"),
+    "item_hand_over": gettext_lazy("转交"),
+    "item_escalate": gettext_lazy("升级给主管"),
+    "item_priority": gettext_lazy("修改优先级"),
+    "item_note": gettext_lazy("添加内部备注"),
+    "case_create": gettext_lazy("登记售后"),
+    "case_update": gettext_lazy("修改登记信息"),
+    "case_agree": gettext_lazy("同意"),
+    "case_refuse": gettext_lazy("拒绝"),
+    "case_request_modified": gettext_lazy("买家修改了申请"),
+    "case_return_shipped": gettext_lazy("买家已退货"),
+    "case_receive": gettext_lazy("确认收到退货"),
+    "case_inspect": gettext_lazy("验货登记"),
+    "case_refund": gettext_lazy("退款登记"),
+    "case_reship": gettext_lazy("补发/换货发出"),
+    "case_resolve": gettext_lazy("登记处理结果"),
+    "case_close": gettext_lazy("关闭售后单"),
+    "case_misdescription": gettext_lazy("登记客户虚假描述"),
+    "case_photo": gettext_lazy("上传照片"),
+    "case_auto_agree": gettext_lazy("超时自动同意"),
+    "case_auto_refund": gettext_lazy("超时自动退款"),
+    "case_auto_close": gettext_lazy("超时关闭"),
+    "complaint_create": gettext_lazy("登记投诉"),
+    "complaint_update": gettext_lazy("填写投诉反馈表"),
+    "complaint_sign_off": gettext_lazy("主管签字"),
+    "complaint_step": gettext_lazy("快速处理步骤"),
+    "complaint_close": gettext_lazy("投诉结案"),
+    "review_record": gettext_lazy("登记中差评"),
+    "review_postpone": gettext_lazy("延期处理"),
+    "review_close": gettext_lazy("中差评结案"),
 }
 
 

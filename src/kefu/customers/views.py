@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kefu.core import roles
@@ -64,11 +65,11 @@ def customer_new(request):
 
 
 VERBS = {
-    "customer_create": _("添加客户"),
-    "customer_update": _("修改资料"),
-    "customer_misdescription": _("虚假描述"),
-    "customer_blacklist": _("加入黑名单"),
-    "customer_blacklist_lift": _("解除黑名单"),
+    "customer_create": gettext_lazy("添加客户"),
+    "customer_update": gettext_lazy("修改资料"),
+    "customer_misdescription": gettext_lazy("虚假描述"),
+    "customer_blacklist": gettext_lazy("加入黑名单"),
+    "customer_blacklist_lift": gettext_lazy("解除黑名单"),
 }
 
 

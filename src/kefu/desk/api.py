@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import CSRFCheck
@@ -38,7 +38,7 @@ class CustomerCsrf(BasePermission):
     """Anyone may call the customer endpoints, but an unsafe call must carry Django's CSRF token
     (DRF only checks it for logged-in users)."""
 
-    message = _lazy("页面已过期，请刷新后再试（CSRF 校验失败）。")
+    message = gettext_lazy("页面已过期，请刷新后再试（CSRF 校验失败）。")
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.core import ratelimit, roles, shopsettings
@@ -45,14 +45,14 @@ def _plain_text(markdown_text: str) -> str:
 
 
 VERB_LABELS = {
-    "question_submit": _lazy("客户提交了问题"),
-    "question_answer": _lazy("单独答复"),
-    "question_publish": _lazy("发布为文章"),
-    "question_close": _lazy("关闭了问题"),
-    "article_create": _lazy("创建"),
-    "article_update": _lazy("修改"),
-    "article_publish": _lazy("发布"),
-    "article_unpublish": _lazy("下线"),
+    "question_submit": gettext_lazy("客户提交了问题"),
+    "question_answer": gettext_lazy("单独答复"),
+    "question_publish": gettext_lazy("发布为文章"),
+    "question_close": gettext_lazy("关闭了问题"),
+    "article_create": gettext_lazy("创建"),
+    "article_update": gettext_lazy("修改"),
+    "article_publish": gettext_lazy("发布"),
+    "article_unpublish": gettext_lazy("下线"),
 }
 
 

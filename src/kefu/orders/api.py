@@ -175,16 +175,19 @@ class OrderTransitionApi(APIView):
     @extend_schema(tags=[TAG], summary="变更订单状态（非法变更返回 400）", request=InputSerializer,
                    responses=OrderDetailOutputSerializer)  # fmt: skip
     def post(self, request, number):
-        data = self._valid(request)
-        order = lifecycle.order_transition(
-            order=_order(number), by=request.user, to=data.pop("state"), **data
-        )
-        return Response(OrderDetailOutputSerializer(_order(order.number)).data)
-
-    def _valid(self, request) -> dict:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        data = dict(serializer.validated_data)
+        lifecycle.order_transition(order=_order(number), by=request.user, to=data.pop("state"), **data)
+        return Response(OrderDetailOutputSerializer(_order(number)).data)
+
+
+class TermsChangedApi(APIView):
+    @extend_schema(tags=[TAG], summary="记录卖家修改了交易条件（未付款超时重新计算）", request=None,
+                   responses=OrderDetailOutputSerializer)  # fmt: skip
+    def post(self, request, number):
+        services.order_terms_changed(order=_order(number), by=request.user)
+        return Response(OrderDetailOutputSerializer(_order(number)).data)
 
 
 class OrderRemarkApi(APIView):

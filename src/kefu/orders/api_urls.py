@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(N + "transition/$", api.OrderTransitionApi.as_view(), name="transition"),
     re_path(N + "remarks/$", api.OrderRemarkApi.as_view(), name="remarks"),
     re_path(N + "flag/$", api.OrderFlagApi.as_view(), name="flag"),
+    re_path(N + "terms-changed/$", api.TermsChangedApi.as_view(), name="terms_changed"),
     re_path(N + "review/confirm/$", api.ReviewConfirmApi.as_view(), name="review_confirm"),
     re_path(N + "gifts/$", api.GiftAddApi.as_view(), name="gifts"),
     re_path(N + "courier/$", api.CourierChangeApi.as_view(), name="courier"),

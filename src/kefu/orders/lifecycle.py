@@ -6,10 +6,11 @@ Pages, the API, imports and the sweep all ask this module; nothing else knows th
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.core import roles, shopsettings
@@ -137,7 +138,8 @@ def order_transition(
         if order.shipped_at and to == S.WAIT_BUYER_CONFIRM and order.state == S.SELLER_CONSIGNED_PART:
             fields["shipped_at"] = now
     if to == S.TRADE_CLOSED:
-        fields["close_reason"] = (reason or "").strip() or _("卖家关闭交易")
+        with translation.override(settings.LANGUAGE_CODE):  # the order's record, in the shop's language
+            fields["close_reason"] = (reason or "").strip() or _("卖家关闭交易")
     old = order.state
     for name, value in fields.items():
         setattr(order, name, value)

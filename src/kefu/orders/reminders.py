@@ -7,10 +7,11 @@ derived from the times (no flag to keep in step), see ``selectors.reminders_reco
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.core import roles, shopsettings
@@ -67,7 +68,8 @@ def reminder_record(*, order: Order, by, channel: str, reason: str, feedback: st
     )
     flag = shopsettings.get("payment_reminder_flag")
     nick = by.get_full_name() or by.username
-    detail = feedback or f"{ReminderChannel(channel).label}：{ReminderReason(reason).label}"
+    with translation.override(settings.LANGUAGE_CODE):  # remarks are the shop's record, in its language
+        detail = feedback or f"{ReminderChannel(channel).label}：{ReminderReason(reason).label}"
     OrderRemark.objects.create(
         order=order,
         text=reminder_remark_text(at=now, agent_name=nick, sequence=sequence, feedback=detail),

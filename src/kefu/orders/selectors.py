@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core.activity import activity_list
 from kefu.orders import rulebook
@@ -55,22 +57,24 @@ class TimelineEntry:
 
 def order_timeline(*, order: Order) -> list[TimelineEntry]:
     """The order's life in one list: platform times, remarks and every change made in kefu."""
-    entries = [TimelineEntry(order.created_at, "拍下订单")]
+    entries = [TimelineEntry(order.created_at, _("拍下订单"))]
     if order.paid_at:
-        entries.append(TimelineEntry(order.paid_at, "买家付款", f"{order.paid_amount} 元"))
+        entries.append(TimelineEntry(order.paid_at, _("买家付款"), _("%(n)s 元") % {"n": order.paid_amount}))
     if order.shipped_at:
         entries.append(
-            TimelineEntry(order.shipped_at, "卖家发货", f"{order.courier} {order.waybill}".strip())
+            TimelineEntry(order.shipped_at, _("卖家发货"), f"{order.courier} {order.waybill}".strip())
         )
     if order.finished_at:
         entries.append(
-            TimelineEntry(order.finished_at, "交易成功", "超时自动确认收货" if order.auto_confirmed else "")
+            TimelineEntry(
+                order.finished_at, _("交易成功"), _("超时自动确认收货") if order.auto_confirmed else ""
+            )
         )
     if order.closed_at:
-        entries.append(TimelineEntry(order.closed_at, "交易关闭", order.close_reason))
+        entries.append(TimelineEntry(order.closed_at, _("交易关闭"), order.close_reason))
     for remark in order.remarks.all():
         who = remark.author.get_full_name() or remark.author.username if remark.author else ""
-        entries.append(TimelineEntry(remark.created_at, "备注", remark.text, who))
+        entries.append(TimelineEntry(remark.created_at, _("备注"), remark.text, who))
     for entry in activity_list(target=order):
         if entry.verb == "order_remark":
             continue  # already listed as the remark itself
@@ -82,14 +86,14 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
 
 
 VERB_LABELS = {
-    "order_transition": "状态变更",
-    "order_flag": "修改旗帜",
-    "order_review_confirm": "审核确认",
-    "order_gift_add": "添加赠品",
-    "order_courier_change": "修改快递",
-    "order_address_edit": "修改收货信息",
-    "order_terms_changed": "修改交易条件",
-    "payment_reminder": "催付",
+    "order_transition": gettext_lazy("状态变更"),
+    "order_flag": gettext_lazy("修改旗帜"),
+    "order_review_confirm": gettext_lazy("审核确认"),
+    "order_gift_add": gettext_lazy("添加赠品"),
+    "order_courier_change": gettext_lazy("修改快递"),
+    "order_address_edit": gettext_lazy("修改收货信息"),
+    "order_terms_changed": gettext_lazy("修改交易条件"),
+    "payment_reminder": gettext_lazy("催付"),
 }
 
 

@@ -8,11 +8,12 @@ same order never overwrite each other silently.
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.core import roles
@@ -220,12 +221,12 @@ def order_address_edit(
         setattr(order, name, value)
     order.receiver_province = exportformat.province(values["receiver_address"])
     _save(order, [*values, "receiver_province"])
-    OrderRemark.objects.create(
-        order=order,
-        text=_("修改收货信息：%(old)s → %(new)s")
-        % {"old": " ".join(old.values()), "new": " ".join(values.values())},
-        author=by,
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # remarks are the shop's record, in its language
+        text = _("修改收货信息：%(old)s → %(new)s") % {
+            "old": " ".join(old.values()),
+            "new": " ".join(values.values()),
+        }
+    OrderRemark.objects.create(order=order, text=text, author=by)
     activity_record(target=order, actor=by, verb="order_address_edit", data={"old": old, "new": values})
     return order
 
@@ -298,14 +299,15 @@ def order_import_run(*, job_id: int) -> OrderImport:
     return job
 
 
+@transaction.atomic
 def order_terms_changed(*, order: Order, by, at: datetime | None = None) -> Order:
-    """The seller changed the price or terms of an unpaid order: its payment timeout starts again."""
-    with transaction.atomic():
-        roles.require_staff(by)
-        order = _lock(order, None)
-        if order.state != OrderState.WAIT_BUYER_PAY:
-            raise ValidationError(_("只有等待付款的订单可以修改交易条件。"))
-        order.terms_changed_at = at or timezone.now()
-        _save(order, ["terms_changed_at"])
-        activity_record(target=order, actor=by, verb="order_terms_changed")
+    """The seller changed the price or terms of an unpaid order (seed 001): the payment timeout
+    counts again from now."""
+    roles.require_staff(by)
+    order = _lock(order, None)
+    if order.state != OrderState.WAIT_BUYER_PAY:
+        raise ValidationError(_("只有等待付款的订单可以修改交易条件。"))
+    order.terms_changed_at = at or timezone.now()
+    _save(order, ["terms_changed_at"])
+    activity_record(target=order, actor=by, verb="order_terms_changed")
     return order

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.core import roles
@@ -17,7 +18,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.customers.selectors import blacklisted_nicks
 from kefu.orders import forms, lifecycle, reminders, rulebook, selectors, services
-from kefu.orders.models import FlagColour, OrderImport, OrderState, ReminderScript
+from kefu.orders.models import OrderImport, OrderState, ReminderScript
 
 PAGE_SIZE = 30
 
@@ -79,13 +80,14 @@ def _run(action: str, order, user, data: dict):
 
 
 DONE = {
-    "remark": _("备注已保存。"),
-    "transition": _("订单状态已更新。"),
-    "gift": _("已添加赠品。"),
-    "courier": _("快递已修改。"),
-    "address": _("收货信息已修改并记入备注。"),
-    "remind": _("已记录催付并加紫旗备注。"),
-    "confirm": _("订单已审核确认。"),
+    "remark": gettext_lazy("备注已保存。"),
+    "transition": gettext_lazy("订单状态已更新。"),
+    "gift": gettext_lazy("已添加赠品。"),
+    "courier": gettext_lazy("快递已修改。"),
+    "address": gettext_lazy("收货信息已修改并记入备注。"),
+    "remind": gettext_lazy("已记录催付并加紫旗备注。"),
+    "confirm": gettext_lazy("订单已审核确认。"),
+    "terms": gettext_lazy("已记录修改交易条件，未付款关闭时间重新计算。"),
 }
 
 
@@ -101,6 +103,10 @@ def order_detail(request, number):
                 services.order_review_confirm(
                     order=order, by=request.user, expected_version=request.POST.get("version") or None
                 )
+                messages.success(request, DONE[action])
+                return redirect("orders:detail", number=number)
+            if action == "terms":
+                services.order_terms_changed(order=order, by=request.user)
                 messages.success(request, DONE[action])
                 return redirect("orders:detail", number=number)
             if action not in ACTIONS:
@@ -148,7 +154,6 @@ def order_detail(request, number):
         "scripts": [(s, reminders.script_render(script=s, order=order)) for s in ReminderScript.objects.all()]
         if order.state == OrderState.WAIT_BUYER_PAY
         else [],
-        "flags": [c for c in FlagColour.choices if c[0]],
     }
     return render(request, "orders/detail.html", context, status=400 if bound else 200)
 

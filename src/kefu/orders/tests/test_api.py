@@ -219,3 +219,13 @@ def test_cli_show_has_the_remarks(db, capsys, agent, order_factory):
     data = json.loads(capsys.readouterr().out)
     assert data["flag"] == "red"
     assert data["remarks"][0]["text"] == "先点红旗，再写备注"
+
+
+def test_terms_change_through_the_api_only_for_unpaid_orders(api, order_factory):
+    unpaid = order_factory()
+    paid = order_factory(paid=True)
+    response = api.post(f"{API}{unpaid.number}/terms-changed/")
+    assert response.status_code == 200 and response.json()["payment_deadline"] is not None
+    unpaid.refresh_from_db()
+    assert unpaid.terms_changed_at is not None
+    assert api.post(f"{API}{paid.number}/terms-changed/").status_code == 400

@@ -189,3 +189,29 @@ def test_only_supervisors_edit_reminder_scripts(agent_client, client, supervisor
         reverse("orders:scripts"), {"name": "新话术", "channel": "im", "text": "{买家}您好"}
     )
     assert response.status_code == 302
+
+
+def test_changing_terms_restarts_the_payment_timeout_from_the_page(agent_client, order_factory):
+    order = order_factory(created_at=timezone.now() - timedelta(days=2, hours=23))
+    response = agent_client.post(reverse("orders:detail", args=[order.number]), {"action": "terms"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.terms_changed_at is not None
+    from kefu.orders.lifecycle import orders_sweep
+
+    orders_sweep(now=timezone.now() + timedelta(hours=2))
+    order.refresh_from_db()
+    assert order.state == OrderState.WAIT_BUYER_PAY
+
+
+def test_an_agent_working_in_english_reads_the_messages_and_timeline_in_english(agent_client, order_factory):
+    order = order_factory(paid=True)
+    agent_client.cookies["django_language"] = "en"
+    response = agent_client.post(
+        reverse("orders:detail", args=[order.number]),
+        {"action": "remark", "version": order.version, "text": "发申通"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Remark saved." in body
+    assert "Order placed" in body and "Buyer paid" in body

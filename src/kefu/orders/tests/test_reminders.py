@@ -122,3 +122,15 @@ def test_unknown_placeholders_are_refused(supervisor):
 def test_agents_cannot_change_the_teams_scripts(agent):
     with pytest.raises(Exception, match="没有权限"):
         reminders.script_create(by=agent, name="我的", text="亲")
+
+
+def test_a_reminder_recorded_in_english_is_remarked_in_the_shops_language(agent_client, order_factory):
+    from django.urls import reverse
+
+    order = order_factory()
+    agent_client.cookies["django_language"] = "en"
+    agent_client.post(
+        reverse("orders:detail", args=[order.number]),
+        {"action": "remind", "channel": "im", "reason": "balance"},
+    )
+    assert order.remarks.get().text.endswith("小美 第1次提醒 旺旺：余额不足")
