@@ -62,8 +62,8 @@ LINE_REQUIRED = ("number", "title", "quantity")
 STATE_BY_LABEL: dict[str, str] = {label: value for value, label in OrderState.choices}
 STATE_BY_LABEL.update({value: value for value in OrderState.values})
 # rarer platform states, mapped to where kefu's lifecycle has them
-STATE_BY_LABEL["买家已签收"] = OrderState.WAIT_BUYER_CONFIRM  # cash on delivery, signed for
-STATE_BY_LABEL["没有创建支付宝交易"] = OrderState.WAIT_BUYER_PAY
+STATE_BY_LABEL["买家已签收"] = OrderState.WAIT_BUYER_CONFIRM.value  # cash on delivery, signed for
+STATE_BY_LABEL["没有创建支付宝交易"] = OrderState.WAIT_BUYER_PAY.value
 
 CLOSE_REASON_NONE = "订单未关闭"
 
@@ -205,29 +205,34 @@ class TimeParser:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.as_text = as_text  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text; PostgreSQL takes datetimes
         self._offsets: dict[tuple[int, int, int], timedelta] = {}
-        # 'yyyy-MM-dd HH:mm' (or Excel's 'yyyy/M/d H:mm') -> that minute as stored: an export spans
-        # a few ten thousand minutes, so most cells cost a dict look-up and a concatenation
+        # 'yyyy-MM-dd HH:mm' -> that minute as stored, without its seconds ('…HH:MM:' as text): an
+        # export spans a few ten thousand minutes, so most cells cost a look-up and a concatenation
+        self.minute_prefixes: dict[str, object] = {}
+        # whole cells without seconds (Excel's 'yyyy/M/d H:mm') -> stored value
         self._minutes: dict[str, object] = {}
+        self.seen = self._minutes.get
 
     def __call__(self, value):
         s = strip_cell(value)
         if not s:
             return None
         if len(s) == 19 and s[16] == ":" and s[17:].isdigit() and s[17:] < "60" and s.isascii():
-            minute = self._minutes.get(s[:16])
+            minute = self.minute_prefixes.get(s[:16])
             if minute is None:
                 stored = self._parse(s)  # validates, and says what is wrong with the cell itself
-                if len(self._minutes) > 100_000:
-                    self._minutes.clear()
-                self._minutes[s[:16]] = stored[:17] + "00" if self.as_text else stored.replace(second=0)
+                if len(self.minute_prefixes) > 100_000:
+                    self.minute_prefixes.clear()
+                self.minute_prefixes[s[:16]] = stored[:17] if self.as_text else stored.replace(second=0)
                 return stored
             if self.as_text:
-                return minute[:17] + s[17:]
+                return minute + s[17:]
             return minute.replace(second=int(s[17:]))
         stored = self._minutes.get(s)
         if stored is None:
             stored = self._parse(s)
             if len(s) <= 16:  # no seconds: Excel's shape
+                if len(self._minutes) > 100_000:
+                    self._minutes.clear()
                 self._minutes[s] = stored
         return stored
 

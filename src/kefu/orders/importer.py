@@ -8,26 +8,33 @@ never-backwards rule in SQL, so a sweep or another import racing this one cannot
 A bad row is reported with its line number and reason; the good rows still land.
 """
 
-import csv
 import functools
+import gc
 import hashlib
-import operator
+import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from django.db import connection, transaction
 
+from kefu.orders import bulkload, exportread, lifecycle
 from kefu.orders import exportformat as fmt
-from kefu.orders import lifecycle
-from kefu.orders.models import Order, OrderLine, OrderState
+from kefu.orders.exportbatch import ORDER_COLS
+from kefu.orders.exportread import BROKEN, ImportFileError
+from kefu.orders.models import Order, OrderLine
 
-BATCH = 2000
+BATCH = exportread.BATCH
 MAX_REPORTED_ERRORS = 500
+# One transaction spans batches up to this many orders or seconds: each commit rewrites every
+# index page the transaction touched, and random keys (phones, buyers) touch most of them, so
+# 2 000-row commits cost SQLite several times the work. A second keeps other writers' waits short.
+COMMIT_ROWS = 50_000
+COMMIT_SECONDS = 1.0
 
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not an export, missing required columns)."""
+__all__ = ["ImportFileError", "ImportReport", "import_file"]
 
 
 @dataclass
@@ -63,59 +70,11 @@ class ImportReport:
 
 Progress = Callable[[int], None]
 
-# --- reading ------------------------------------------------------------------------------------
-
-
-def _rows(path: Path) -> Iterator[tuple[int, list[str], int]]:
-    """(line number, cells, bytes read so far) for a CSV or an .xlsx export."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            size = path.stat().st_size
-            sheet = book.worksheets[0]
-            total = max(sheet.max_row or 1, 1)
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, ["" if v is None else str(v) for v in values], size * number // total
-        finally:
-            book.close()
-        return
-    with path.open("rb") as binary:
-        text = fmt.open_text(binary)
-        reader = csv.reader(text)
-        try:
-            for cells in reader:
-                yield reader.line_num, cells, binary.tell()
-        except csv.Error:
-            # a runaway quote (a cell past the CSV reader's size limit) leaves the rest unreadable:
-            # say where, and let the rows before it land
-            yield reader.line_num, None, binary.tell()
-
-
-BROKEN = "从此行起文件无法按 CSV 读取（引号不成对或单元格过长），后面的行未导入"
-
-
 # --- orders ---------------------------------------------------------------------------------------
 
-ORDER_COLS = (
-    "shop", "number", "buyer_nick", "buyer_im", "receiver_name", "receiver_phone", "receiver_province",
-    "receiver_address", "goods_amount", "postage", "paid_amount", "item_count", "state", "shipping_method",
-    "courier", "waybill", "created_at", "paid_at", "shipped_at", "finished_at", "closed_at", "close_reason",
-    "auto_confirmed", "items_summary", "platform_remark", "buyer_message", "flag", "updated_at", "version",
-    "import_digest",
-)  # fmt: skip
 _I = {name: i for i, name in enumerate(ORDER_COLS)}
 # what an update may set: everything the platform owns; kefu's own flag and review stay
 _UPDATED = [c for c in ORDER_COLS if c not in ("shop", "number", "flag", "auto_confirmed")]
-# what the export said, without what the import adds (its own time, kefu's flag and counters)
-_DIGESTED = [
-    i
-    for c, i in _I.items()
-    if c not in ("shop", "closed_at", "auto_confirmed", "flag", "updated_at", "version", "import_digest")
-]
-
-_digested = operator.itemgetter(*_DIGESTED)
 
 
 def _rank_sql(column: str) -> str:
@@ -125,11 +84,12 @@ def _rank_sql(column: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _upsert_sql(rows: int) -> str:
-    """The upsert of ``rows`` rows of VALUES, or (``rows == 0``) of the PostgreSQL staging table's rows."""
+    """The upsert of ``rows`` rows of VALUES (SQLite's ``?`` placeholders), or (``rows == 0``) of the
+    PostgreSQL staging table's rows."""
     table = Order._meta.db_table
     final = ", ".join(f"'{s}'" for s in lifecycle.FINAL_STATES)
     if rows:
-        values = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(ORDER_COLS)) + ")"] * rows)
+        values = "VALUES " + ", ".join(["(" + ", ".join("?" * len(ORDER_COLS)) + ")"] * rows)
     else:
         values = f"SELECT {', '.join(ORDER_COLS)} FROM {_STAGE}"
     sets = ", ".join(
@@ -144,94 +104,19 @@ def _upsert_sql(rows: int) -> str:
     )
 
 
-class _OrderRowReader:
-    # the cells read() takes, in this order; a column the file lacks reads as ""
-    FIELDS = (
-        "number", "state", "created_at", "receiver_address", "buyer_nick", "paid_at", "shipped_at",
-        "finished_at", "close_reason", "receiver_name", "receiver_phone", "goods_amount", "postage",
-        "paid_amount", "item_count", "shipping_method", "courier", "waybill", "items_summary",
-        "platform_remark", "buyer_message",
-    )  # fmt: skip
+def _merge(row: tuple, existing: tuple, now) -> list:
+    """An update keeps what kefu knows that the export leaves blank (times, courier, waybill).
 
-    def __init__(self, header: list[str], *, shop: str, parse_time: fmt.TimeParser):
-        self.cols = fmt.column_map(header, fmt.ORDER_COLUMNS)
-        missing = [name for name in fmt.ORDER_REQUIRED if name not in self.cols]
-        if missing:
-            labels = "、".join(fmt.ORDER_COLUMNS[name][0] for name in missing)
-            raise ImportFileError(f"订单报表缺少必需的列：{labels}")
-        self.shop = shop
-        self.time = parse_time
-        # Positions resolved once per file; -1 is the empty cell read() appends to every row.
-        positions = [self.cols.get(name, -1) for name in self.FIELDS]
-        self.width = max(positions) + 1
-        self.pick = operator.itemgetter(*positions)
-
-    def read(self, cells: list[str], now) -> list:
-        """One export row → the values of ``ORDER_COLS`` (raises CellError)."""
-        if len(cells) < self.width:
-            cells = cells + [""] * (self.width - len(cells))
-        cells.append("")
-        (
-            number, state, created_at, address, nick, paid_at, shipped_at, finished_at, close_reason,
-            receiver_name, receiver_phone, goods_amount, postage, paid_amount, item_count, shipping_method,
-            courier, waybill, items_summary, platform_remark, buyer_message,
-        ) = self.pick(cells)  # fmt: skip
-        strip, parse_time = fmt.strip_cell, self.time
-        number = fmt.order_number(number)
-        state = fmt.trade_state(state)
-        created_at = parse_time(created_at)
-        if created_at is None:
-            raise fmt.CellError("订单创建时间为空")
-        address = strip(address)[:255]
-        nick = strip(nick)[:64]
-        close_reason = strip(close_reason)
-        if close_reason == fmt.CLOSE_REASON_NONE or state != OrderState.TRADE_CLOSED:
-            close_reason = ""
-        row = [
-            self.shop,
-            number,
-            nick,
-            nick,
-            strip(receiver_name)[:64],
-            strip(receiver_phone)[:32],
-            fmt.province(address),
-            address,
-            fmt.money(goods_amount),
-            fmt.money(postage),
-            fmt.money(paid_amount),
-            fmt.count(item_count),
-            state,
-            fmt.shipping_method(shipping_method),
-            strip(courier)[:32],
-            fmt.waybill(waybill),
-            created_at,
-            parse_time(paid_at),
-            parse_time(shipped_at),
-            parse_time(finished_at),
-            now if state == OrderState.TRADE_CLOSED else None,
-            close_reason[:120],
-            False,
-            strip(items_summary)[:255],
-            strip(platform_remark),
-            strip(buyer_message),
-            "",
-            now,
-            1,
-            "",
-        ]
-        # The digest covers what the export said (not the import time), so the same row twice is "unchanged".
-        digest_source = "\x1f".join(map(str, _digested(row)))
-        row[-1] = hashlib.md5(digest_source.encode(), usedforsecurity=False).hexdigest()
-        return row
-
-
-def _merge(row: list, existing: tuple, now) -> list:
-    """An update keeps what kefu knows that the export leaves blank (times, courier, waybill)."""
+    A shipping time equal to the import's own is the reader's guess for a layout without 发货时间:
+    a time kefu already has wins over it.
+    """
     _id, _state, _digest, paid_at, shipped_at, finished_at, closed_at, courier, waybill, close_reason = (
         existing
     )
+    row = list(row)
     row[_I["paid_at"]] = row[_I["paid_at"]] or paid_at
-    row[_I["shipped_at"]] = row[_I["shipped_at"]] or shipped_at
+    if shipped_at is not None and row[_I["shipped_at"]] in (None, now):
+        row[_I["shipped_at"]] = shipped_at
     row[_I["finished_at"]] = row[_I["finished_at"]] or finished_at
     row[_I["closed_at"]] = closed_at or row[_I["closed_at"]]
     row[_I["courier"]] = row[_I["courier"]] or courier
@@ -240,18 +125,7 @@ def _merge(row: list, existing: tuple, now) -> list:
     return row
 
 
-def _fill_shipped_at(row: list, now) -> None:
-    # Older layouts have no 发货时间: the import time is the earliest safe guess, so the automatic
-    # confirmation never comes before the platform's own.
-    if row[_I["shipped_at"]] is None and row[_I["state"]] in (
-        OrderState.WAIT_BUYER_CONFIRM,
-        OrderState.SELLER_CONSIGNED_PART,
-        OrderState.TRADE_FINISHED,
-    ):
-        row[_I["shipped_at"]] = now
-
-
-def _write_orders(batch: dict[str, tuple[int, list]], report: ImportReport, *, shop: str, now) -> None:
+def _write_orders(batch: dict[str, tuple[int, tuple]], report: ImportReport, *, shop: str, now) -> None:
     if not batch:
         return
     table = Order._meta.db_table
@@ -266,30 +140,33 @@ def _write_orders(batch: dict[str, tuple[int, list]], report: ImportReport, *, s
             [shop, numbers] if postgres else [shop, *numbers],
         )
         existing = {r[0]: r[1:] for r in cursor.fetchall()}
-        writes = []
-        for number, (_line, row) in batch.items():
-            known = existing.get(number)
-            if known is None:
-                _fill_shipped_at(row, now)
-                writes.append(row)
-                report.created += 1
-            elif known[2] == row[-1]:
-                report.unchanged += 1
-            elif not lifecycle.import_may_apply(known[1], row[_I["state"]]):
-                report.stale += 1
-            else:
-                _merge(row, known, now)
-                _fill_shipped_at(row, now)
-                writes.append(row)
-                report.updated += 1
+        if not existing:  # the common case of a first import: every row is new
+            writes = [row for _line, row in batch.values()]
+            report.created += len(writes)
+        else:
+            writes = []
+            for number, (_line, row) in batch.items():
+                known = existing.get(number)
+                if known is None:
+                    writes.append(row)
+                    report.created += 1
+                elif known[2] == row[-1]:
+                    report.unchanged += 1
+                elif not lifecycle.import_may_apply(known[1], row[_I["state"]]):
+                    report.stale += 1
+                else:
+                    writes.append(_merge(row, known, now))
+                    report.updated += 1
         if postgres:
             _copy_upsert(cursor, writes)
             return
-        # few statements with many rows each: one round trip per 200 orders
-        step = 200
-        for start in range(0, len(writes), step):
-            chunk = writes[start : start + step]
-            cursor.execute(_upsert_sql(len(chunk)), [v for row in chunk for v in row])
+    # Few statements with many rows each, straight to the sqlite3 connection: Django's cursor would
+    # rewrite the 6 000 ``%s`` of each statement into ``?`` on every execute.
+    raw = connection.connection
+    step = 200
+    for start in range(0, len(writes), step):
+        chunk = writes[start : start + step]
+        raw.execute(_upsert_sql(len(chunk)), list(chain.from_iterable(chunk)))
 
 
 _STAGE = "kefu_orders_import_stage"
@@ -315,52 +192,61 @@ def _copy_upsert(cursor, writes: list[list]) -> None:
     cursor.execute(f"TRUNCATE {_STAGE}")
 
 
-def _import_orders(rows: Iterator, header: list[str], report: ImportReport, *, shop: str, progress) -> None:
-    parse_time = fmt.TimeParser(as_text=connection.vendor == "sqlite")
-    if connection.vendor == "sqlite":
+def _import_orders(path: Path, report: ImportReport, *, shop: str, progress) -> None:
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
         with connection.cursor() as cursor:
-            # SQLite's default page cache is 2 MB; the order table's 8 indexes take ~250 MB at 1M orders,
-            # so random index inserts miss it on almost every row (sys time). 64 MB for this connection.
+            # SQLite's default page cache is 2 MB; the order table's indexes take ~150 MB at 1M orders,
+            # so random index inserts would miss it on almost every row. 64 MB for this connection.
             cursor.execute("PRAGMA cache_size = -65536")
-    reader = _OrderRowReader(header, shop=shop, parse_time=parse_time)
-    now = parse_time.now()
-    batch: dict[str, tuple[int, list]] = {}
-    done = 0
-    for line, cells, done in rows:
-        if cells is None:
-            report.error(line, BROKEN)
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        report.rows += 1
-        try:
-            row = reader.read(cells, now)
-        except fmt.CellError as exc:
-            report.error(line, str(exc))
-            continue
-        number = row[1]
-        previous = batch.get(number)
-        # overlapping exports repeat orders: keep the furthest-along copy
-        if previous is None or lifecycle.import_may_apply(previous[1][_I["state"]], row[_I["state"]]):
-            if previous is not None:
-                report.unchanged += 1
-            batch[number] = (line, row)
-        else:
-            report.unchanged += 1
-        if len(batch) >= BATCH:
-            with transaction.atomic():
-                _write_orders(batch, report, shop=shop, now=now)
-            batch = {}
-            if progress:
-                progress(done)
-    with transaction.atomic():
-        _write_orders(batch, report, shop=shop, now=now)
+        bulkload.indexes_restore(unless_loading=True)  # after a bulk load that was cut short
+    now = fmt.TimeParser(as_text=sqlite).now()
+    parse = exportread.parse_orders_beside if exportread.may_parse_beside(path) else exportread.parse_orders
+    batches = parse(path, shop=shop, as_text=sqlite, now=now)
+    collecting = gc.isenabled()
+    gc.disable()  # a million rows pass through here: the collector's passes over them find nothing
+    try:
+        with bulkload.indexes_deferred() if bulkload.worth_deferring(path) else nullcontext() as beat:
+            _write_batches(batches, report, shop=shop, now=now, progress=progress, beat=beat)
+    finally:
+        if collecting:
+            gc.enable()
     if report.created > 10_000 and connection.vendor == "postgresql":
         # fresh statistics, or the next import's look-ups plan as if the table were empty
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Order._meta.db_table}")
-    if progress:
-        progress(done)
+
+
+def _write_batches(batches: Iterator, report: ImportReport, *, shop: str, now, progress, beat) -> None:
+    """Write the parsed batches, several to a transaction (``COMMIT_ROWS``, ``COMMIT_SECONDS``)."""
+    for first in batches:
+        broken = False
+        with transaction.atomic():
+            written, started, parsed = 0, time.monotonic(), first
+            while True:
+                orders, errors, repeated = parsed.orders()
+                report.rows += parsed.rows
+                report.unchanged += repeated
+                for line, reason in errors:
+                    report.error(line, reason)
+                _write_orders(orders, report, shop=shop, now=now)
+                written += len(orders)
+                done = parsed.done
+                if parsed.broken_at is not None:
+                    report.error(parsed.broken_at, BROKEN)
+                    broken = True
+                    break
+                if written >= COMMIT_ROWS or time.monotonic() - started >= COMMIT_SECONDS:
+                    break
+                parsed = next(batches, None)
+                if parsed is None:
+                    break
+        if beat:
+            beat()
+        if progress:
+            progress(done)
+        if broken:
+            return
 
 
 # --- order lines (宝贝报表) --------------------------------------------------------------------
@@ -417,7 +303,7 @@ def _import_lines(rows: Iterator, header: list[str], report: ImportReport, *, sh
         if cells is None:
             report.error(line, BROKEN)
             break
-        if not any(c.strip() for c in cells):
+        if exportread.is_blank(cells):
             continue
         report.rows += 1
 
@@ -455,26 +341,25 @@ def _import_lines(rows: Iterator, header: list[str], report: ImportReport, *, sh
 
 
 def import_file(path: str | Path, *, shop: str = "", progress: Progress | None = None) -> ImportReport:
-    """Import one export (which kind is told by its header). Commits batch by batch.
+    """Import one export (which kind is told by its header). Commits as it goes.
 
-    Each batch commits on its own: an interrupted import keeps what it wrote, and running it again
-    finishes the rest without changing what is already there.
+    Each transaction commits on its own: an interrupted import keeps what it wrote, and running it
+    again finishes the rest without changing what is already there.
     """
     path = Path(path)
-    rows = _rows(path)
+    rows = exportread.rows(path)
     report = ImportReport()
-    header = None
-    for _line, cells, _done in rows:
-        if cells is None:
-            raise ImportFileError(BROKEN)
-        if any(c.strip() for c in cells):
-            header = cells
-            break
-    if header is None:
-        raise ImportFileError("文件是空的。")
+    header = exportread.header(rows)
     kind = fmt.detect_kind(header)
     if kind == "orders":
-        _import_orders(rows, header, report, shop=shop, progress=progress)
+        missing = [
+            name for name in fmt.ORDER_REQUIRED if name not in fmt.column_map(header, fmt.ORDER_COLUMNS)
+        ]
+        if missing:
+            labels = "、".join(fmt.ORDER_COLUMNS[name][0] for name in missing)
+            raise ImportFileError(f"订单报表缺少必需的列：{labels}")
+        rows.close()
+        _import_orders(path, report, shop=shop, progress=progress)
     elif kind == "lines":
         _import_lines(rows, header, report, shop=shop, progress=progress)
     else:
