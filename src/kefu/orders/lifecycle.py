@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Func, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -155,6 +155,33 @@ def order_transition(
     return order
 
 
+class Later(Func):
+    """``column + delta`` (whole seconds), computed by the database itself.
+
+    Django adds a duration to a time on SQLite through a Python function called once per row,
+    which made a catch-up sweep of 160 000 orders spend most of its time in Python. SQLite's own
+    ``strftime`` shifts the seconds, and the fraction the text had is kept as it was.
+    """
+
+    output_field = DateTimeField()
+
+    def __init__(self, column: str, delta: timedelta):
+        self.delta = delta
+        super().__init__(F(column))
+
+    def as_sql(self, compiler, connection, **extra):
+        (column,) = self.get_source_expressions()
+        return compiler.compile(ExpressionWrapper(column + Value(self.delta), output_field=DateTimeField()))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        seconds = int(self.delta.total_seconds())
+        sql = (
+            f"(strftime('%%Y-%%m-%%d %%H:%%M:%%S', {column}, '{seconds:+d} seconds') || substr({column}, 20))"
+        )
+        return sql, params * 2
+
+
 def orders_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Apply the platform's timeouts to every order at once: set-based UPDATEs, idempotent.
 
@@ -174,11 +201,10 @@ def orders_sweep(*, now: datetime | None = None) -> dict[str, int]:
         "updated_at": now,
     }
     closed = unpaid.filter(terms_changed_at__isnull=True, created_at__lte=now - timeout).update(
-        closed_at=ExpressionWrapper(F("created_at") + Value(timeout), output_field=DateTimeField()), **close
+        closed_at=Later("created_at", timeout), **close
     )
     closed += unpaid.filter(terms_changed_at__isnull=False, terms_changed_at__lte=now - timeout).update(
-        closed_at=ExpressionWrapper(F("terms_changed_at") + Value(timeout), output_field=DateTimeField()),
-        **close,
+        closed_at=Later("terms_changed_at", timeout), **close
     )
     finished = 0
     for method in ShippingMethod.values:
@@ -187,7 +213,7 @@ def orders_sweep(*, now: datetime | None = None) -> dict[str, int]:
             state=S.WAIT_BUYER_CONFIRM, shipping_method=method, shipped_at__lte=now - days
         ).update(
             state=S.TRADE_FINISHED,
-            finished_at=ExpressionWrapper(F("shipped_at") + Value(days), output_field=DateTimeField()),
+            finished_at=Later("shipped_at", days),
             auto_confirmed=True,
             version=F("version") + 1,
             updated_at=now,

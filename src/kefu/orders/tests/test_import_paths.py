@@ -1,0 +1,151 @@
+"""The large-file paths of the import: column-wise cleaning, the helper process, the bulk load.
+
+Each must give exactly what the plain path gives: the column fast paths what the per-cell
+cleaners give, the helper process what parsing here gives, the bulk load what row-by-row index
+upkeep gives (and its indexes back).
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from kefu.core import sweeps
+from kefu.orders import bulkload, exportread, importer
+from kefu.orders import exportbatch as batch
+from kefu.orders import exportformat as fmt
+from kefu.orders.models import Order
+
+DATA = Path(__file__).parent / "data"
+ORDERS = DATA / "ExportOrderList201605241230.csv"
+
+# cells as real exports write them, and the odd ones a per-cell cleaner must word the error for
+CELLS = [
+    '="1930679858170647"', "'18618486065", " 12.00 ", "12.00元", "\ufeff123", '=" 88 "', "=123", "''x",
+    "", "   ", "\t1930679858170647", "No:773100000001", "No：773100000002", "2016/5/23 22:02",
+    "2016-05-23 22:02:11", "2016-05-23 22:02:61", "2016-5-3 1:02", "abc", "-1.00", "1,234.50", "007.00",
+    ".50", "１２３", "0元", "3", "3.0", "交易成功", "买家已付款,等待卖家发货", "128.00", '="19306798581706480000000000000000000"',
+]  # fmt: skip
+
+
+def _per_cell(clean, cells):
+    """(value, error) of each cell as the per-cell cleaner gives it."""
+    out = []
+    for cell in cells:
+        try:
+            out.append((clean(cell), None))
+        except fmt.CellError as exc:
+            out.append((None, str(exc)))
+    return out
+
+
+def _column(function, cells, *args):
+    errors: dict[int, str] = {}
+    values = function(tuple(cells), errors, *args)
+    return [(value, errors.get(i)) for i, value in enumerate(values)]
+
+
+@pytest.mark.parametrize("cells", [CELLS, ['="1"', '="22"'], ["12.00", "0.00"], ["2016-05-23 22:02:11"] * 3])
+def test_column_cleaning_gives_what_each_cell_gives(cells):
+    assert batch.strip_column(tuple(cells)) == [fmt.strip_cell(c) for c in cells]
+    assert _column(batch.numbers, cells) == _per_cell(fmt.order_number, cells)
+    assert _column(batch.states, cells) == _per_cell(fmt.trade_state, cells)
+    assert _column(batch.counts, cells) == _per_cell(fmt.count, cells)
+    assert batch.waybills(tuple(cells)) == [fmt.waybill(c) for c in cells]
+    # money keeps the text of a plain amount: the same decimal once stored
+    money = [(None if v is None else Decimal(v), e) for v, e in _column(batch.money, cells)]
+    assert money == _per_cell(fmt.money, cells)
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_time_columns_give_what_the_time_parser_gives(as_text):
+    cells = [c for c in CELLS] + ["2016-05-23 22:03:09", "2016-05-23 22:02:12", "2016/5/23 22:02"]
+    expected = _per_cell(fmt.TimeParser(as_text=as_text), cells)
+    parser = fmt.TimeParser(as_text=as_text)
+    assert _column(batch.times, cells, parser) == expected
+    assert _column(batch.times, cells, parser) == expected  # again, now from the parser's caches
+
+
+def _stored(shop: str) -> list[tuple]:
+    fields = [f.attname for f in Order._meta.concrete_fields if f.attname not in ("id", "shop", "updated_at")]
+    return sorted(Order.objects.filter(shop=shop).values_list(*fields))
+
+
+def test_the_helper_process_imports_what_parsing_here_imports(db, monkeypatch):
+    here = importer.import_file(ORDERS, shop="here")
+    monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+    started = []
+    real = exportread.parse_orders_beside
+    monkeypatch.setattr(
+        exportread, "parse_orders_beside", lambda *a, **kw: started.append(1) or real(*a, **kw)
+    )
+
+    beside = importer.import_file(ORDERS, shop="beside")
+
+    assert started, "the helper process was not used"
+    assert beside.as_dict() == here.as_dict()
+    assert _stored("beside") == _stored("here")
+
+
+def test_the_helper_process_reports_a_broken_file_by_line(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+    text = ORDERS.read_bytes().decode("gb18030").splitlines()
+    broken = tmp_path / "ExportOrderList.csv"
+    broken.write_bytes(
+        ("\r\n".join(text[:3] + ['"=""1930679858170699""' + ',"x' * 3 + "y" * 140_000]) + "\r\n").encode(
+            "gb18030"
+        )
+    )
+
+    report = importer.import_file(broken)
+
+    assert report.errors == [(4, exportread.BROKEN)]
+    assert Order.objects.count() == 2
+
+
+@pytest.fixture
+def sqlite_only(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("the bulk load is SQLite's: PostgreSQL keeps its indexes up to date cheaply enough")
+
+
+FULL = {index.name for index in Order._meta.indexes if index.condition is None}
+PARTIAL = {index.name for index in Order._meta.indexes if index.condition is not None}
+
+
+def test_a_large_first_import_builds_the_full_indexes_after_loading(sqlite_only, monkeypatch):
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
+    monkeypatch.setattr(bulkload, "BYTES_PER_ROW", 1)
+    during = []
+    real = importer._write_orders
+    monkeypatch.setattr(
+        importer, "_write_orders", lambda *a, **kw: during.append(bulkload._present()) or real(*a, **kw)
+    )
+
+    report = importer.import_file(ORDERS)
+
+    assert report.created == Order.objects.count() > 0
+    assert during and all(not (FULL & present) and present >= PARTIAL for present in during)
+    assert bulkload._present() >= FULL | PARTIAL
+    assert cache.get(bulkload.HEARTBEAT_KEY) is None
+
+
+def test_a_shop_with_orders_keeps_its_indexes_while_importing(sqlite_only, monkeypatch, order_factory):
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
+    monkeypatch.setattr(bulkload, "BYTES_PER_ROW", ORDERS.stat().st_size)  # the file counts as one row
+    order_factory()
+    assert not bulkload.worth_deferring(ORDERS)
+
+
+def test_indexes_a_bulk_load_left_out_are_built_by_the_sweep(sqlite_only):
+    with connection.cursor() as cursor:
+        for name in sorted(FULL)[:2]:
+            cursor.execute(f'DROP INDEX "{name}"')
+
+    bulkload.beat()  # a bulk load is alive: leave them to it
+    assert sweeps.sweeps_run(only=["orders_indexes"]) == {"orders_indexes": {"indexes_built": 0}}
+    cache.delete(bulkload.HEARTBEAT_KEY)
+    assert sweeps.sweeps_run(only=["orders_indexes"]) == {"orders_indexes": {"indexes_built": 2}}
+    assert bulkload._present() >= FULL
