@@ -16,7 +16,9 @@ the import's peak RSS is its own (settings are read once per process):
 2. **import** the file with ``kefu.orders.importer.import_file`` (rows/s, peak RSS of the process
    and its RSS before the import began) — and the 宝贝报表 with --lines;
 3. **re-import** the same file: time, and the report must say 0 created, 0 updated;
-4. **sweep**: a set-based UPDATE ages the orders as if days had passed — a third of the unpaid
+4. **daily import**: a second export of N/10 new orders into the loaded table (the path of a
+   shop's everyday imports: the table's indexes are kept up to date row by row);
+5. **sweep**: a set-based UPDATE ages the orders as if days had passed — a third of the unpaid
    orders created 4 days earlier, two thirds of the shipped ones shipped 11 days earlier and half
    of those 31 days earlier (so 平邮's 30 days are due too) — then ``lifecycle.orders_sweep()``
    runs twice: its time and what it changed (checked against what the ageing made due), and
@@ -219,9 +221,10 @@ def _cumulative(weights):
 class OrderRows:
     """The N export rows, the same for a given N and seed on every run; also the lines of each order."""
 
-    def __init__(self, n: int, *, seed: int = SEED):
+    def __init__(self, n: int, *, seed: int = SEED, start: int = 0):
         self.n = n
-        self.rng = random.Random(seed)
+        self.start = start  # order numbers after the first ``start`` ones: a later export's new orders
+        self.rng = random.Random(seed + start)
         self.now = datetime.now(ZONE).replace(tzinfo=None, microsecond=0)
         self.state_cum = _cumulative([s[1] for s in STATES])
         self.ship_cum = _cumulative([w for _m, w in SHIPPING])
@@ -252,7 +255,8 @@ class OrderRows:
                 yield row
                 continue
             label, _w, max_age_h, paid, shipped = STATES[self._pick(self.state_cum)]
-            number = str(base + i * 1000 + (i * 7919) % 1000)
+            k = i + self.start
+            number = str(base + k * 1000 + (k * 7919) % 1000)
             province, cities, postage = PROVINCES[self._pick(self.prov_cum)]
             method = SHIPPING[self._pick(self.ship_cum)][0]
             kinds = 1 if rng.random() < 0.75 else rng.randint(2, 3)
@@ -336,13 +340,15 @@ class OrderRows:
             yield row
 
 
-def write_files(n: int, directory: Path, *, encoding: str, lines: bool) -> tuple[Path, Path | None, dict]:
+def write_files(
+    n: int, directory: Path, *, encoding: str, lines: bool, start: int = 0
+) -> tuple[Path, Path | None, dict]:
     """Stream the 订单报表 (and 宝贝报表) to disk; the seconds it took and the files' sizes."""
     started = time.perf_counter()
-    stamp = datetime.now(ZONE).strftime("%Y%m%d%H%M")
+    stamp = datetime.now(ZONE).strftime("%Y%m%d%H%M") + (f"-{start}" if start else "")
     orders_path = directory / f"ExportOrderList{stamp}.csv"
     lines_path = directory / f"ExportOrderDetailList{stamp}.csv" if lines else None
-    generator = OrderRows(n)
+    generator = OrderRows(n, start=start)
     line_count = 0
     with orders_path.open("w", encoding=encoding, newline="") as out:
         writer = csv.writer(out)
@@ -539,6 +545,12 @@ def run(n: int, args) -> dict:
             _print_profile(profile_to)
         again = _child("import", env, ["--file", str(orders_path)])
         print(f"[{db} N={n}] re-import {json.dumps(again, ensure_ascii=False)}", flush=True)
+        # a later day's export: N/10 new orders into the loaded table, its indexes kept up row by row
+        daily_path, _none, _info = write_files(
+            max(n // 10, 1), tmp, encoding="utf-8" if args.utf8 else "gbk", lines=False, start=n
+        )
+        daily = _child("import", env, ["--file", str(daily_path)])
+        print(f"[{db} N={n}] daily import {json.dumps(daily, ensure_ascii=False)}", flush=True)
         sweep = _child("sweep", env, [])
         print(f"[{db} N={n}] sweep {json.dumps(sweep, ensure_ascii=False)}", flush=True)
     finally:
@@ -561,6 +573,9 @@ def run(n: int, args) -> dict:
         reimport_rate=again["rate"],
         reimport_changed=rep2["created"] + rep2["updated"],
         reimport_unchanged=rep2["unchanged"],
+        daily_rows=daily["report"]["rows"],
+        daily_s=daily["seconds"],
+        daily_rate=daily["rate"],
         sweep_s=sweep["sweep_s"],
         sweep_cpu_s=sweep["sweep_cpu_s"],
         sweep_closed=sweep["sweep"]["unpaid_closed"],
@@ -601,6 +616,7 @@ COLUMNS = [
     ("rss_before_mb", "导入前内存 MB"),
     ("reimport_s", "重复导入 秒"),
     ("reimport_changed", "重复导入 变更"),
+    ("daily_rate", "日常导入 N/10 新订单 行/秒"),
     ("sweep_s", "清扫 秒"),
     ("sweep_cpu_s", "清扫 CPU 秒"),
     ("sweep_closed", "关闭未付款"),

@@ -108,7 +108,7 @@ def test_the_helper_process_reports_a_broken_file_by_line(db, tmp_path, monkeypa
 @pytest.fixture
 def sqlite_only(db):
     if connection.vendor != "sqlite":
-        pytest.skip("the bulk load is SQLite's: PostgreSQL keeps its indexes up to date cheaply enough")
+        pytest.skip("the bulk load is SQLite-only (PostgreSQL imports through COPY and keeps its indexes)")
 
 
 FULL = {index.name for index in Order._meta.indexes if index.condition is None}
