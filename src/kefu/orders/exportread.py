@@ -8,7 +8,6 @@ row the writer binds would wait for it. Nothing here touches the database.
 
 import contextlib
 import csv
-import fcntl
 import json
 import os
 import pickle
@@ -28,7 +27,6 @@ BROKEN = "从此行起文件无法按 CSV 读取（引号不成对或单元格�
 # below this a helper process costs more to start (about half a second) than it saves
 PARALLEL_MIN_BYTES = 8 * 2**20
 _PIPE_BYTES = 2**20
-_F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 _STATE = ORDER_COLS.index("state")
 
@@ -209,8 +207,10 @@ def parse_orders_beside(path: Path, *, shop: str, as_text: bool, now) -> Iterato
     env.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     command = [sys.executable, "-m", "kefu.orders.exporthelper", json.dumps(args)]
     helper = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, bufsize=_PIPE_BYTES)  # noqa: S603 - our own interpreter and module
-    with contextlib.suppress(OSError):  # Linux: a pipe that holds a batch, not 64 KB of it
-        fcntl.fcntl(helper.stdout.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)
+    with contextlib.suppress(ImportError, OSError):  # Linux: a pipe that holds a batch, not 64 KB of it
+        import fcntl
+
+        fcntl.fcntl(helper.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
     finished = False
     try:
         while True:
