@@ -1,9 +1,10 @@
 """Import of the seller center's order exports (订单报表 and 宝贝报表), streaming and idempotent.
 
-Rows are read one by one and written in batches, so a million-row export needs the memory of one
-batch. Per batch, one query reads what kefu already has for those order numbers; each row is then
-new, unchanged (same digest as last time), stale (older than what kefu knows: a state never moves
-backwards) or an update. The write is one multi-row upsert whose ``WHERE`` repeats the
+Rows are parsed in batches (column by column, and for a large CSV in a helper process beside this
+one: ``exportread``) and written batch by batch, several batches to a transaction, so a million-row
+export needs the memory of a few batches. Per batch, one query reads what kefu already has for
+those order numbers; each row is then new, unchanged (same digest as last time), stale (older than
+what kefu knows: a state never moves backwards) or an update. The write is one multi-row upsert whose ``WHERE`` repeats the
 never-backwards rule in SQL, so a sweep or another import racing this one cannot be undone by it.
 A bad row is reported with its line number and reason; the good rows still land.
 """
