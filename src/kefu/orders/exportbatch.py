@@ -113,13 +113,12 @@ def times(raw, errors, parser: fmt.TimeParser) -> list:
         return _slow([None if not s else MISS for s in col], raw, parser, errors)
     # 'yyyy-MM-dd HH:mm:ss' whose minute the parser has seen: its stored minute and these seconds;
     # a cell the parser has seen whole (Excel's 'yyyy/M/d H:mm'): what it gave then
-    prefix, whole = parser.minute_prefixes.get, parser.seen
+    prefix, whole, seconds = parser.minute_prefixes.get, parser.seen, fmt.SECONDS
     col = [
         None
         if not s
-        else p + s[17:]
-        if len(s) == 19 and (p := prefix(s[:16])) is not None and s[16] == ":" and s[17:].isdigit()
-        and s[17:] < "60" and s[17:].isascii()
+        else p + tail
+        if len(s) == 19 and (tail := s[16:]) in seconds and (p := prefix(s[:16])) is not None
         else whole(s, MISS)
         for s in col
     ]  # fmt: skip
@@ -168,7 +167,10 @@ class OrderBatchReader:
         """
         n = len(batch)
         width, pad, pick = self.width, self.pad, self.pick
-        picked = [pick(c) if len(c) >= width else pick(c + pad[len(c) :]) for c in batch]
+        if n and min(map(len, batch)) >= width:
+            picked = list(map(pick, batch))
+        else:
+            picked = [pick(c) if len(c) >= width else pick(c + pad[len(c) :]) for c in batch]
         if len(self.present) == 1:
             picked = [(p,) for p in picked]
         columns = dict(zip(self.present, zip(*picked, strict=True), strict=True)) if n else {}

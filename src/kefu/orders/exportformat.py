@@ -191,6 +191,7 @@ def province(address: str) -> str:
     return address.split(maxsplit=1)[0][:16] if address.strip() else ""
 
 
+SECONDS = frozenset(f":{n:02d}" for n in range(60))  # the tail of 'yyyy-MM-dd HH:mm:ss'
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
 
 
@@ -205,7 +206,7 @@ class TimeParser:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.as_text = as_text  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text; PostgreSQL takes datetimes
         self._offsets: dict[tuple[int, int, int], timedelta] = {}
-        # 'yyyy-MM-dd HH:mm' -> that minute as stored, without its seconds ('…HH:MM:' as text): an
+        # 'yyyy-MM-dd HH:mm' -> that minute as stored, without its seconds ('…HH:MM' as text): an
         # export spans a few ten thousand minutes, so most cells cost a look-up and a concatenation
         self.minute_prefixes: dict[str, object] = {}
         # whole cells without seconds (Excel's 'yyyy/M/d H:mm') -> stored value
@@ -222,10 +223,10 @@ class TimeParser:
                 stored = self._parse(s)  # validates, and says what is wrong with the cell itself
                 if len(self.minute_prefixes) > 100_000:
                     self.minute_prefixes.clear()
-                self.minute_prefixes[s[:16]] = stored[:17] if self.as_text else stored.replace(second=0)
+                self.minute_prefixes[s[:16]] = stored[:16] if self.as_text else stored.replace(second=0)
                 return stored
             if self.as_text:
-                return minute + s[17:]
+                return minute + s[16:]
             return minute.replace(second=int(s[17:]))
         stored = self._minutes.get(s)
         if stored is None:

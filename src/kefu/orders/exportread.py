@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from kefu.orders import exportformat as fmt
@@ -122,36 +123,67 @@ def parse_orders(path: Path, *, shop: str, as_text: bool, now) -> Iterator[Parse
     if path.suffix.lower() == ".xlsx":
         yield from _parse_rows(rows(path), shop=shop, as_text=as_text, now=now)
         return
-    # CSV, the million-row case: the reader's own loop, the file position read once per batch
+    # CSV, the million-row case: BATCH rows at a time straight from the reader (no Python per row
+    # but the blank check); a row's line number is worked out only where rows span several lines
     with path.open("rb") as binary:
         reader = csv.reader(fmt.open_text(binary))
-        batch_reader = None
-        cells_batch: list[list[str]] = []
-        numbers: list[int] = []
+        state = _Reading()
+        cells = _until_broken(reader, state)
         try:
-            for cells in reader:
-                if not cells or not (cells[0].strip() or "".join(cells).strip()):
-                    continue
-                if batch_reader is None:
-                    batch_reader = OrderBatchReader(
-                        cells, shop=shop, parse_time=fmt.TimeParser(as_text=as_text)
-                    )
-                    continue
-                cells_batch.append(cells)
-                numbers.append(reader.line_num)
-                if len(cells_batch) >= BATCH:
-                    yield _parse(cells_batch, numbers, batch_reader, now, binary.tell())
-                    cells_batch, numbers = [], []
-        except csv.Error:
-            if batch_reader is None:
-                raise ImportFileError(BROKEN) from None
-            parsed = _parse(cells_batch, numbers, batch_reader, now, binary.tell())
-            parsed.broken_at = reader.line_num
+            head = next(cell_row for cell_row in cells if not is_blank(cell_row))
+        except StopIteration:
+            raise ImportFileError(BROKEN if state.broken_at else "文件是空的。") from None
+        batch_reader = OrderBatchReader(head, shop=shop, parse_time=fmt.TimeParser(as_text=as_text))
+        while True:
+            start = reader.line_num
+            chunk = list(islice(cells, BATCH))
+            end = state.broken_at - 1 if state.broken_at else reader.line_num
+            if chunk:
+                lines = _line_numbers(chunk, start, end)
+                kept = [i for i, c in enumerate(chunk) if c and (c[0].strip() or "".join(c).strip())]
+                if len(kept) < len(chunk):
+                    chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
+                parsed = _parse(chunk, lines, batch_reader, now, binary.tell())
+            else:
+                parsed = ParsedBatch(done=binary.tell())
+            if state.broken_at:
+                parsed.broken_at = state.broken_at
+                yield parsed
+                return
+            if not chunk:
+                yield parsed
+                return
             yield parsed
-            return
-        if batch_reader is None:
-            raise ImportFileError("文件是空的。")
-        yield _parse(cells_batch, numbers, batch_reader, now, binary.tell())
+
+
+@dataclass
+class _Reading:
+    broken_at: int | None = None
+
+
+def _until_broken(reader, state: _Reading) -> Iterator[list[str]]:
+    """The reader's rows; at a row it cannot read, note its line and stop."""
+    try:
+        yield from reader
+    except csv.Error:
+        # a runaway quote (a cell past the CSV reader's size limit) leaves the rest unreadable:
+        # say where, and let the rows before it land
+        state.broken_at = reader.line_num
+
+
+def _line_numbers(chunk: list[list[str]], start: int, end: int) -> list[int]:
+    """The line on which each row of ``chunk`` ends, read from line ``start`` on up to ``end``.
+
+    A row is one line unless a quoted cell holds line breaks (\\r\\n, \\n or \\r, as the reader
+    splits lines), so only a chunk with more lines than rows needs them counted.
+    """
+    if end - start == len(chunk):
+        return list(range(start + 1, end + 1))
+    lines, line = [], start
+    for cells in chunk:
+        line += 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in cells)
+        lines.append(line)
+    return lines
 
 
 def _parse_rows(lines: Iterator, *, shop: str, as_text: bool, now) -> Iterator[ParsedBatch]:

@@ -5,6 +5,8 @@ cleaners give, the helper process what parsing here gives, the bulk load what ro
 upkeep gives (and its indexes back).
 """
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,3 +151,26 @@ def test_indexes_a_bulk_load_left_out_are_built_by_the_sweep(sqlite_only):
     cache.delete(bulkload.HEARTBEAT_KEY)
     assert sweeps.sweeps_run(only=["orders_indexes"]) == {"orders_indexes": {"indexes_built": 2}}
     assert bulkload._present() >= FULL
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_a_bad_row_after_a_message_on_two_lines_is_reported_on_its_own_line(
+    db, tmp_path, monkeypatch, beside
+):
+    if beside:
+        monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+    head, *rows = ORDERS.read_bytes().decode("gb18030").split("\r\n")
+    cells = next(csv.reader([rows[0]]))
+    cells[11] = "请发顺丰\r\n周末不在家"  # 买家留言 over two lines
+    two_lines = io.StringIO()
+    csv.writer(two_lines).writerow(cells)
+    path = tmp_path / "ExportOrderList.csv"
+    path.write_bytes(
+        (head + "\r\n" + two_lines.getvalue() + "abc,x\r\n\r\n" + rows[1] + "\r\n").encode("gb18030")
+    )
+
+    report = importer.import_file(path)
+
+    assert report.errors == [(4, "订单编号无效：abc")]
+    assert report.created == 2
+    assert Order.objects.get(number=cells[0].strip('="')).buyer_message == "请发顺丰\r\n周末不在家"
