@@ -146,14 +146,10 @@ def parse_orders(path: Path, *, shop: str, as_text: bool, now) -> Iterator[Parse
                 parsed = _parse(chunk, lines, batch_reader, now, binary.tell())
             else:
                 parsed = ParsedBatch(done=binary.tell())
-            if state.broken_at:
-                parsed.broken_at = state.broken_at
-                yield parsed
-                return
-            if not chunk:
-                yield parsed
-                return
+            parsed.broken_at = state.broken_at
             yield parsed
+            if not chunk or state.broken_at:
+                return
 
 
 @dataclass
