@@ -26,7 +26,7 @@ ORDER_COLS = (
     "import_digest",
 )  # fmt: skip
 
-# the export's cells read, in this order (also the order in which a row's first error is found)
+# the export's cells read; their raw text, in this order, is what a row's digest covers
 FIELDS = (
     "number", "state", "created_at", "goods_amount", "postage", "paid_amount", "item_count", "paid_at",
     "shipped_at", "finished_at", "receiver_address", "buyer_nick", "close_reason", "receiver_name",
@@ -141,7 +141,7 @@ class OrderBatchReader:
         self.cols = fmt.column_map(header, fmt.ORDER_COLUMNS)
         self.missing = [name for name in fmt.ORDER_REQUIRED if name not in self.cols]
         if self.missing:
-            return  # the importer refuses the file
+            return  # the importer refuses the file; with the three required columns, pick gives tuples
         self.shop = shop
         self.time = parse_time
         self.present = [name for name in FIELDS if name in self.cols]
@@ -171,8 +171,6 @@ class OrderBatchReader:
             picked = list(map(pick, batch))
         else:
             picked = [pick(c) if len(c) >= width else pick(c + pad[len(c) :]) for c in batch]
-        if len(self.present) == 1:
-            picked = [(p,) for p in picked]
         columns = dict(zip(self.present, zip(*picked, strict=True), strict=True)) if n else {}
         blank = ("",) * n
 
