@@ -52,15 +52,12 @@ def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
             book.close()
         return
     with path.open("rb") as binary:
-        text = fmt.open_text(binary)
-        reader = csv.reader(text)
-        try:
-            for cells in reader:
-                yield reader.line_num, cells, binary.tell()
-        except csv.Error:
-            # a runaway quote (a cell past the CSV reader's size limit) leaves the rest unreadable:
-            # say where, and let the rows before it land
-            yield reader.line_num, None, binary.tell()
+        reader = csv.reader(fmt.open_text(binary))
+        state = _Reading()
+        for cells in _until_broken(reader, state):
+            yield reader.line_num, cells, binary.tell()
+        if state.broken_at:
+            yield state.broken_at, None, binary.tell()
 
 
 def is_blank(cells: list[str]) -> bool:
@@ -98,7 +95,7 @@ class ParsedBatch:
         """
         orders: dict[str, tuple[int, tuple]] = {}
         errors, repeated, lines = self.errors, 0, self.lines
-        for i, row in enumerate(rows_of(self.columns) if lines else ()):
+        for i, row in enumerate(rows_of(self.columns)):
             if i in errors:
                 continue
             number = row[1]
@@ -140,7 +137,7 @@ def parse_orders(path: Path, *, shop: str, as_text: bool, now) -> Iterator[Parse
             end = state.broken_at - 1 if state.broken_at else reader.line_num
             if chunk:
                 lines = _line_numbers(chunk, start, end)
-                kept = [i for i, c in enumerate(chunk) if c and (c[0].strip() or "".join(c).strip())]
+                kept = [i for i, c in enumerate(chunk) if not is_blank(c)]
                 if len(kept) < len(chunk):
                     chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
                 parsed = _parse(chunk, lines, batch_reader, now, binary.tell())

@@ -212,7 +212,7 @@ def _import_orders(path: Path, report: ImportReport, *, shop: str, progress) -> 
     finally:
         if collecting:
             gc.enable()
-    if report.created > 10_000 and connection.vendor == "postgresql":
+    if report.created > 10_000 and not sqlite:
         # fresh statistics, or the next import's look-ups plan as if the table were empty
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Order._meta.db_table}")
