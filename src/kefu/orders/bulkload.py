@@ -56,7 +56,7 @@ def beat() -> None:
 
 @contextmanager
 def indexes_deferred() -> Iterator[Callable[[], None]]:
-    """Drop the secondary indexes; yield ``beat`` (call it after each commit); build them again."""
+    """Drop the full indexes; yield ``beat`` (call it after each commit); build them again."""
     beat()
     with transaction.atomic(), connection.cursor() as cursor:
         for index in _deferred():
@@ -75,7 +75,8 @@ def indexes_restore(*, unless_loading: bool = False, now=None) -> dict[str, int]
     """
     if connection.vendor != "sqlite" or (unless_loading and cache.get(HEARTBEAT_KEY)):
         return {"indexes_built": 0}
-    if all(index.name in _present() for index in Order._meta.indexes):
+    present = _present()  # outside the lock: the sweep asks every minute, and nearly always all are there
+    if all(index.name in present for index in Order._meta.indexes):
         return {"indexes_built": 0}
     editor = connection.schema_editor()
     built = 0
