@@ -1,4 +1,4 @@
-from kefu.core import roles
+from kefu.core import navigation, roles
 
 
 def desk(request):
@@ -6,8 +6,6 @@ def desk(request):
     user = getattr(request, "user", None)
     if not roles.is_staff_member(user):
         return {"is_staff_member": False}
-    from kefu.core import navigation
-
     names = roles.role_names(user)
     counts = navigation.badges(request)
     nav_links = navigation.links(request, counts)

@@ -12,6 +12,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kefu.core import demo as demo_data
+
 
 class Command(BaseCommand):
     help = "Serve the desk with gunicorn (migrates first; --demo loads a demo shop once)."
@@ -24,8 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the huey consumer")
 
     def handle(self, *args, demo, host, port, workers, no_worker, **options):
-        from kefu.core import demo as demo_data
-
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已就绪 (database ready)")
         if demo:

@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from kefu.core import demo
 from kefu.helpcenter.models import Article, Category
 
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.django_db
