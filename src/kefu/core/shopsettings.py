@@ -1,6 +1,6 @@
-"""Shop settings: every number of domain.md is a default the shop can change.
+"""Shop settings: every number in the shop's service rules is a default the shop can change.
 
-Each app declares its rules once, with the seed's own word as the key
+Each app declares its rules once, named in the shop's own words
 (``define("payment_timeout_days", 3, label=...)``), and reads them with ``get``. A supervisor edits
 them in the admin or the settings page; the value is stored in ``ShopSetting``.
 """
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles
 from kefu.core.models import ShopSetting
+from kefu.core.types import User
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def coerce(rule: Rule, value: Any) -> Any:
 
 
 @transaction.atomic
-def shop_setting_set(*, key: str, value: Any, by: Any) -> Any:
+def shop_setting_set(*, key: str, value: Any, by: User) -> Any:
     """Store the shop's value for a rule; only a supervisor or an admin may change the shop's rules."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     if key not in _RULES:
