@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from kefu.core import shopsettings
+
 logger = logging.getLogger("kefu.sweeps")
 
 Sweep = Callable[..., dict[str, int]]
@@ -33,7 +35,8 @@ def sweeps_run(*, now=None, only: list[str] | None = None) -> dict[str, dict[str
     for name, sweep in _SWEEPS:
         if only and name not in only:
             continue
-        changed = sweep(now=now)
+        with shopsettings.snapshot():
+            changed = sweep(now=now)
         report[name] = changed
         if any(changed.values()):
             logger.info("sweep %s: %s", name, ", ".join(f"{k}={v}" for k, v in changed.items() if v))

@@ -34,3 +34,28 @@ def test_a_bad_value_is_refused_and_the_typed_text_kept(client, supervisor):
     body = response.content.decode()
     assert "无效" in body and 'value="三十"' in body
     assert shopsettings.get("helpcenter_page_size") == 10
+
+
+def test_a_request_reads_the_shops_settings_once(client, supervisor, django_assert_max_num_queries):
+    shopsettings.shop_setting_set(key="helpcenter_page_size", value=30, by=supervisor)
+    client.force_login(supervisor)
+    client.get("/desk/settings/")  # warm the session and the caches
+    with django_assert_max_num_queries(12) as captured:
+        page = client.get("/desk/settings/")
+    assert page.status_code == 200
+    assert 'value="30"' in page.content.decode()
+    reads = [q["sql"] for q in captured.captured_queries if "core_shopsetting" in q["sql"]]
+    assert len(reads) == 1, reads
+
+
+def test_inside_a_snapshot_each_setting_is_read_once_and_a_save_is_seen(
+    supervisor, django_assert_num_queries
+):
+    with shopsettings.snapshot():
+        with django_assert_num_queries(1):
+            for _ in range(20):
+                assert shopsettings.get("helpcenter_page_size") == 10
+                shopsettings.get("shop_name")
+        shopsettings.shop_setting_set(key="helpcenter_page_size", value=25, by=supervisor)
+        assert shopsettings.get("helpcenter_page_size") == 25
+    assert shopsettings.get("helpcenter_page_size") == 25
