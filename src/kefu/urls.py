@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from kefu.core.permissions import IsStaffMember
 
 urlpatterns = [
     path("", include("kefu.helpcenter.urls")),
@@ -18,6 +20,12 @@ urlpatterns = [
     path("api/v1/customers/", include("kefu.customers.api_urls")),
     path("api/v1/chat/", include("kefu.desk.api_urls")),
     path("api/v1/replies/", include("kefu.replies.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # the API's description is for the shop's team, not for the public
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),
+    path(
+        "api/docs/",
+        # the split view serves its script as a file, so the page needs no inline script
+        SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[IsStaffMember]),
+        name="swagger-ui",
+    ),
 ]
