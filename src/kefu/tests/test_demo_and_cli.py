@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from kefu.core import demo
 from kefu.helpcenter.models import Article, Category
@@ -36,7 +37,8 @@ def test_demo_shop_loads_once_with_five_categories_and_thirty_articles():
 def test_demo_logins_work_with_the_printed_passwords():
     logins = demo.demo_users_ensure()
     for username, password, _role in logins:
-        assert authenticate(username=username, password=password) is not None
+        request = RequestFactory().post("/desk/login/")
+        assert authenticate(request=request, username=username, password=password) is not None
 
 
 def test_the_kefu_console_script_fronts_management_commands():
