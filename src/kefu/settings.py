@@ -225,6 +225,9 @@ if _redis_url:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(KEFU_HOME / "huey.sqlite3")})
 
+# How long a sweep's lock lasts at most: a worker killed mid-sweep holds it no longer than this.
+KEFU_SWEEP_LOCK_SECONDS = int(os.environ.get("KEFU_SWEEP_LOCK_SECONDS", "300"))
+
 # Public help-center question form: submissions per IP per minute.
 KEFU_QUESTION_RATE_LIMIT = int(os.environ.get("KEFU_QUESTION_RATE_LIMIT", "5"))
 

@@ -93,7 +93,9 @@ def test_no_page_template_carries_an_inline_script_or_handler():
     offenders = []
     for template in src.rglob("templates/**/*.html"):
         text = template.read_text(encoding="utf-8")
-        if re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
+        if re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))[^>]*>", text) or re.search(
+            r"\son[a-z]+=\"", text
+        ):
             offenders.append(str(template.relative_to(src)))
     assert offenders == []
 

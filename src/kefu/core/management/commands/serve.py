@@ -38,7 +38,9 @@ class Command(BaseCommand):
         children = []
         if not no_worker:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "kefu", "run_huey", "--quiet"], env=env)  # noqa: S603
+                subprocess.Popen(
+                    [sys.executable, "-m", "kefu", "run_huey", "--quiet", "--flush-locks"], env=env
+                )  # noqa: S603
             )
         gunicorn = [
             sys.executable,
