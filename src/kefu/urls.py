@@ -29,3 +29,5 @@ urlpatterns = [
         name="swagger-ui",
     ),
 ]
+
+handler500 = "kefu.core.errors.server_error"
