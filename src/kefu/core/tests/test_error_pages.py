@@ -1,6 +1,8 @@
 """When the database or the code breaks, the person reads what happened in Chinese and keeps the
 text they typed."""
 
+import logging
+
 import pytest
 from django.db import OperationalError
 from django.http import HttpResponse
@@ -61,8 +63,12 @@ def test_the_api_gets_the_outage_as_json(client):
 @pytest.mark.urls(__name__)
 def test_a_bug_shows_the_chinese_500_page_with_the_typed_text_and_logs_it(client, caplog):
     client.raise_request_exception = False
-    with caplog.at_level("ERROR", logger="django.request"):
+    request_logger = logging.getLogger("django.request")
+    request_logger.addHandler(caplog.handler)  # it does not propagate: it writes to the console
+    try:
         response = client.post("/bug/", {"text": "我的地址写错了", "password": "secret-pw"})
+    finally:
+        request_logger.removeHandler(caplog.handler)
     assert response.status_code == 500
     page = response.content.decode()
     assert "系统出错了" in page and "我的地址写错了" in page
