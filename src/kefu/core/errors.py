@@ -7,7 +7,7 @@ and send again once the desk is back.
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -71,6 +71,11 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError | DataError):
+            # a number too large for the database (``?page=99999999999999999999``) that a form let
+            # through: the request is wrong, not the desk
+            logger.warning("value out of range: %s", exception, extra={"request": request})
+            return _page(request, 400, _("请求有误"), _("请求中的数字超出范围，请检查后重试。"))
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable: %s", exception, exc_info=exception, extra={"request": request})

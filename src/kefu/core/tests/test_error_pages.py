@@ -19,6 +19,10 @@ def bug(request):
     raise ValueError("a bug")
 
 
+def huge(request):
+    raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+
 def fine(request):
     return HttpResponse("ok")
 
@@ -28,6 +32,7 @@ urlpatterns = [
     path("api/v1/ask/", database_gone),
     path("bug/", bug),
     path("fine/", fine),
+    path("huge/", huge),
     path("", include("kefu.helpcenter.urls")),
 ]
 handler500 = "kefu.core.errors.server_error"
@@ -79,3 +84,10 @@ def test_a_bug_shows_the_chinese_500_page_with_the_typed_text_and_logs_it(client
 @pytest.mark.urls(__name__)
 def test_a_working_page_is_untouched(client):
     assert client.get("/fine/").content == b"ok"
+
+
+@pytest.mark.urls(__name__)
+def test_a_number_too_large_for_the_database_is_a_400_not_a_500(client):
+    response = client.get("/huge/?page=99999999999999999999999")
+    assert response.status_code == 400
+    assert "超出范围" in response.content.decode()
