@@ -229,6 +229,15 @@ else:
 # How long a sweep's lock lasts at most: a worker killed mid-sweep holds it no longer than this.
 KEFU_SWEEP_LOCK_SECONDS = int(os.environ.get("KEFU_SWEEP_LOCK_SECONDS", "300"))
 
+# The largest file each kind of upload accepts, in MB (a million-row order export is ~400 MB).
+KEFU_MAX_UPLOAD_MB = {
+    "orders": int(os.environ.get("KEFU_MAX_ORDER_UPLOAD_MB", "600")),
+    "spreadsheet": int(os.environ.get("KEFU_MAX_SPREADSHEET_UPLOAD_MB", "20")),
+    "image": int(os.environ.get("KEFU_MAX_IMAGE_UPLOAD_MB", "10")),
+}
+# Large uploads go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # Public help-center question form: submissions per IP per minute.
 KEFU_QUESTION_RATE_LIMIT = int(os.environ.get("KEFU_QUESTION_RATE_LIMIT", "5"))
 

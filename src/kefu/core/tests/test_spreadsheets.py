@@ -88,3 +88,16 @@ def test_a_file_that_is_not_xlsx_gets_a_clear_message(data):
 
 def test_an_error_quotes_only_a_short_excerpt():
     assert len(excerpt("长" * 100_000)) <= 61
+
+
+def test_an_upload_over_its_ceiling_is_refused_in_megabytes(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.core.uploads import MaxUploadSize
+
+    settings.KEFU_MAX_UPLOAD_MB = {"spreadsheet": 1}
+    check = MaxUploadSize("spreadsheet")
+    check(SimpleUploadedFile("ok.csv", b"x" * 1024 * 1024))
+    with pytest.raises(ValidationError, match="最大 1 MB"):
+        check(SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1)))
