@@ -83,7 +83,13 @@ def test_article_search_parameters_are_documented(help_schema):
     assert params["category"]["schema"]["type"] == "integer"
 
 
-def test_schema_endpoint_serves_the_help_api(client):
+def test_the_api_description_is_for_the_team_only(client):
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
+
+
+def test_schema_endpoint_serves_the_help_api(agent_client):
+    client = agent_client
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
 
     assert response.status_code == 200
@@ -96,7 +102,8 @@ def test_schema_endpoint_serves_the_help_api(client):
 CDN = re.compile(r"(cdn|unpkg|jsdelivr|cdnjs|googleapis|cloudflare)", re.IGNORECASE)
 
 
-def test_swagger_ui_is_served_without_any_cdn(client):
+def test_swagger_ui_is_served_without_any_cdn(agent_client):
+    client = agent_client
     response = client.get("/api/docs/")
 
     assert response.status_code == 200
