@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from kefu.orders import exportformat as fmt
-from kefu.orders.importer import ImportFileError, import_file
+from kefu.orders.importing import cells as fmt
+from kefu.orders.importing.importer import ImportFileError, import_file
 from kefu.orders.lifecycle import orders_sweep
 from kefu.orders.models import Order, OrderLine, OrderState, ShippingMethod
 
