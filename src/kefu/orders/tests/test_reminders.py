@@ -130,7 +130,7 @@ def test_a_reminder_recorded_in_english_is_remarked_in_the_shops_language(agent_
     order = order_factory()
     agent_client.cookies["django_language"] = "en"
     agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remind", "channel": "im", "reason": "balance"},
+        reverse("orders:reminder_record", args=[order.number]),
+        {"channel": "im", "reason": "balance"},
     )
     assert order.remarks.get().text.endswith("小美 第1次提醒 旺旺：余额不足")
