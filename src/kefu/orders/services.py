@@ -268,7 +268,7 @@ def order_import_start(
         file=file,
         lines_file=lines_file or "",
         original_name=name[:200],
-        total_bytes=file.size + (lines_file.size if lines_file else 0),
+        total_bytes=(file.size or 0) + ((lines_file.size or 0) if lines_file else 0),
         by=by,
     )
     transaction.on_commit(functools.partial(queue.enqueue, job.pk))

@@ -1,4 +1,4 @@
-"""Payment reminders (催付): the queue, recording a reminder in the seed's format, recovered orders."""
+"""Payment reminders (催付): the queue, recording a reminder in the shop's remark format, recovered orders."""
 
 from datetime import datetime, timedelta
 
@@ -38,7 +38,7 @@ def test_first_time_buyers_are_marked(order_factory):
     assert queue[newcomer.pk].first_time_buyer is True
 
 
-def test_recording_a_reminder_appends_a_purple_remark_in_the_seeds_format(order_factory, agent):
+def test_recording_a_reminder_appends_a_purple_remark_in_the_shops_format(order_factory, agent):
     order = order_factory()
     reminders.reminder_record(
         order=order, by=agent, channel="phone", reason="balance", feedback="晚上充值后付款"
@@ -102,7 +102,7 @@ def test_next_calling_window_is_told(db):
     assert rulebook.next_call_window(_today_at(12, 30)) == _today_at(16, 0)
 
 
-def test_scripts_from_the_seed_are_there_and_fill_their_placeholders(order_factory, supervisor):
+def test_starter_scripts_are_there_and_fill_their_placeholders(order_factory, supervisor):
     assert ReminderScript.objects.exists()
     script = reminders.script_create(
         by=supervisor, name="测试话术", text="{买家}您好，{店铺}的{宝贝}{截止时间}前付款当天发"
