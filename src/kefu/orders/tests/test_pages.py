@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from kefu.orders.lifecycle import orders_sweep
 from kefu.orders.models import Order, OrderImport, OrderState
 from kefu.orders.tests.test_import import ORDERS
 
@@ -196,8 +197,6 @@ def test_changing_terms_restarts_the_payment_timeout_from_the_page(agent_client,
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.terms_changed_at is not None
-    from kefu.orders.lifecycle import orders_sweep
-
     orders_sweep(now=timezone.now() + timedelta(hours=2))
     order.refresh_from_db()
     assert order.state == OrderState.WAIT_BUYER_PAY

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from kefu.orders import reminders, rulebook, selectors
@@ -125,8 +126,6 @@ def test_agents_cannot_change_the_teams_scripts(agent):
 
 
 def test_a_reminder_recorded_in_english_is_remarked_in_the_shops_language(agent_client, order_factory):
-    from django.urls import reverse
-
     order = order_factory()
     agent_client.cookies["django_language"] = "en"
     agent_client.post(
