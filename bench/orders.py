@@ -13,7 +13,7 @@ the import's peak RSS is its own (settings are read once per process):
 
 1. **migrate** a fresh database: SQLite in a temporary KEFU_HOME, or the PostgreSQL database named
    by --postgres, dropped and created again (never point it at a database you care about);
-2. **import** the file with ``kefu.orders.importer.import_file`` (rows/s, peak RSS of the process
+2. **import** the file with ``kefu.orders.importing.importer.import_file`` (rows/s, peak RSS of the process
    and its RSS before the import began) — and the 宝贝报表 with --lines;
 3. **re-import** the same file: time, and the report must say 0 created, 0 updated;
 4. **daily import**: a second export of N/10 new orders into the loaded table (the path of a
@@ -404,7 +404,7 @@ def step_import(args) -> dict:
     _django()
     from django.db import connection
 
-    from kefu.orders.importer import import_file
+    from kefu.orders.importing.importer import import_file
 
     connection.ensure_connection()
     result = {"rss_before_mb": _rss_mb()}

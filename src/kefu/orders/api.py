@@ -1,7 +1,8 @@
 """The orders API (/api/v1/orders/): one small view per operation, calling the same services as the pages.
 
-Writes that change an order accept the ``version`` the client last saw; a stale one is refused with
-400 so that two agents cannot overwrite each other's review.
+Each operation's input is the page's form (``forms.py``), validated by ``form_input``, so the page
+and the API accept the same things. Writes that change an order accept the ``version`` the client
+last saw; a stale one is refused with 400 so that two agents cannot overwrite each other's review.
 """
 
 from django.shortcuts import get_object_or_404
@@ -13,15 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.api import paginate
-from kefu.orders import lifecycle, reminders, rulebook, selectors, services
-from kefu.orders.models import (
-    FlagColour,
-    OrderImport,
-    OrderState,
-    ReminderChannel,
-    ReminderReason,
-    ReminderScript,
-)
+from kefu.core.operations import form_input, form_schema
+from kefu.orders import forms, lifecycle, reminders, rulebook, selectors, services
+from kefu.orders.models import FlagColour, OrderImport, OrderState, ReminderChannel, ReminderScript
 
 TAG = "订单"
 
@@ -126,12 +121,6 @@ def _order(number: str):
     return selectors.order_get(number=number)
 
 
-class _VersionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text="客户端看到的订单版本；已被他人修改时返回 400"
-    )
-
-
 # --- orders ----------------------------------------------------------------------------------
 
 
@@ -163,21 +152,10 @@ class OrderDetailApi(APIView):
 
 
 class OrderTransitionApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "OrderOrderTransitionInput"
-
-        state = serializers.ChoiceField(choices=OrderState.values)
-        reason = serializers.CharField(required=False, allow_blank=True, default="")
-        courier = serializers.CharField(required=False, allow_blank=True, default="")
-        waybill = serializers.CharField(required=False, allow_blank=True, default="")
-
-    @extend_schema(tags=[TAG], summary="变更订单状态（非法变更返回 400）", request=InputSerializer,
+    @extend_schema(tags=[TAG], summary="变更订单状态（非法变更返回 400）", request=form_schema(forms.TransitionForm),
                    responses=OrderDetailOutputSerializer)  # fmt: skip
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(form_input(forms.TransitionForm, request))
         lifecycle.order_transition(order=_order(number), by=request.user, to=data.pop("state"), **data)
         return Response(OrderDetailOutputSerializer(_order(number)).data)
 
@@ -191,47 +169,31 @@ class TermsChangedApi(APIView):
 
 
 class OrderRemarkApi(APIView):
-    class InputSerializer(_VersionInput):
-        class Meta:
-            ref_name = "OrderOrderRemarkInput"
-
-        text = serializers.CharField(max_length=500)
-        flag = serializers.ChoiceField(
-            choices=FlagColour.values, required=False, allow_blank=True, allow_null=True
-        )
-
-    @extend_schema(tags=[TAG], summary="添加备注（可同时设置旗帜）", request=InputSerializer,
+    @extend_schema(tags=[TAG], summary="添加备注（可同时设置旗帜）", request=form_schema(forms.RemarkForm),
                    responses=RemarkOutputSerializer)  # fmt: skip
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = form_input(forms.RemarkForm, request)
         remark = services.order_remark_add(
             order=_order(number),
             by=request.user,
             text=data["text"],
-            flag=data.get("flag"),
-            expected_version=data.get("version"),
+            flag=data["flag"] or None,
+            expected_version=data["version"],
         )
         return Response(RemarkOutputSerializer(remark).data, status=201)
 
 
 class OrderFlagApi(APIView):
-    class InputSerializer(_VersionInput):
-        class Meta:
-            ref_name = "OrderOrderFlagInput"
-
-        flag = serializers.ChoiceField(choices=FlagColour.values, allow_blank=True)
-
     @extend_schema(
-        tags=[TAG], summary="设置旗帜", request=InputSerializer, responses=OrderDetailOutputSerializer
+        tags=[TAG],
+        summary="设置旗帜",
+        request=form_schema(forms.FlagForm),
+        responses=OrderDetailOutputSerializer,
     )
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = form_input(forms.FlagForm, request)
         services.order_flag_set(
-            order=_order(number), by=request.user, flag=data["flag"], expected_version=data.get("version")
+            order=_order(number), by=request.user, flag=data["flag"], expected_version=data["version"]
         )
         return Response(OrderDetailOutputSerializer(_order(number)).data)
 
@@ -261,24 +223,23 @@ class ReviewQueueApi(APIView):
 
 class ReviewConfirmApi(APIView):
     @extend_schema(
-        tags=[TAG], summary="审核确认", request=_VersionInput, responses=OrderDetailOutputSerializer
+        tags=[TAG],
+        summary="审核确认",
+        request=form_schema(forms.VersionedForm),
+        responses=OrderDetailOutputSerializer,
     )
     def post(self, request, number):
-        serializer = _VersionInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.order_review_confirm(
-            order=_order(number), by=request.user, expected_version=serializer.validated_data.get("version")
-        )
+        data = form_input(forms.VersionedForm, request)
+        services.order_review_confirm(order=_order(number), by=request.user, expected_version=data["version"])
         return Response(OrderDetailOutputSerializer(_order(number)).data)
 
 
+# the form's schema, but its order numbers are text to the documentation (the form checks them)
+class _BulkConfirmInput(form_schema(forms.BulkConfirmForm)):  # type: ignore[misc]
+    numbers = serializers.ListField(child=serializers.CharField(), max_length=500, help_text="订单编号")
+
+
 class ReviewBulkConfirmApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "OrderReviewBulkConfirmInput"
-
-        numbers = serializers.ListField(child=serializers.CharField(), allow_empty=False, max_length=500)
-
     class OutputSerializer(serializers.Serializer):
         class Meta:
             ref_name = "OrderReviewBulkConfirmOutput"
@@ -288,12 +249,10 @@ class ReviewBulkConfirmApi(APIView):
             child=serializers.CharField(), help_text="不符合批量审核条件、需要逐单审核的订单号"
         )
 
-    @extend_schema(tags=[TAG], summary="批量审核（少于 5 件且无特殊要求）", request=InputSerializer,
+    @extend_schema(tags=[TAG], summary="批量审核（少于 5 件且无特殊要求）", request=_BulkConfirmInput,
                    responses=OutputSerializer)  # fmt: skip
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        numbers = serializer.validated_data["numbers"]
+        numbers = form_input(forms.BulkConfirmForm, request)["numbers"]
         ids = dict(selectors.order_search().filter(number__in=numbers).values_list("pk", "number"))
         result = services.order_review_bulk_confirm(order_ids=list(ids), by=request.user)
         skipped = [ids[pk] for pk in result["skipped"]] + [n for n in numbers if n not in ids.values()]
@@ -301,67 +260,42 @@ class ReviewBulkConfirmApi(APIView):
 
 
 class GiftAddApi(APIView):
-    class InputSerializer(_VersionInput):
-        class Meta:
-            ref_name = "OrderGiftAddInput"
-
-        title = serializers.CharField(max_length=200)
-        quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
-        sku = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-
     @extend_schema(
-        tags=[TAG], summary="添加赠品", request=InputSerializer, responses=OrderLineOutputSerializer
+        tags=[TAG],
+        summary="添加赠品",
+        request=form_schema(forms.GiftForm),
+        responses=OrderLineOutputSerializer,
     )
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = dict(form_input(forms.GiftForm, request))
+        version = data.pop("version")
         line = services.order_gift_add(
-            order=_order(number), by=request.user, title=data["title"], quantity=data["quantity"],
-            sku=data["sku"], expected_version=data.get("version"),
-        )  # fmt: skip
+            order=_order(number), by=request.user, expected_version=version, **data
+        )
         return Response(OrderLineOutputSerializer(line).data, status=201)
 
 
 class CourierChangeApi(APIView):
-    class InputSerializer(_VersionInput):
-        class Meta:
-            ref_name = "OrderCourierChangeInput"
-
-        courier = serializers.CharField(max_length=32)
-
     @extend_schema(
-        tags=[TAG], summary="修改快递", request=InputSerializer, responses=OrderDetailOutputSerializer
+        tags=[TAG],
+        summary="修改快递",
+        request=form_schema(forms.CourierForm),
+        responses=OrderDetailOutputSerializer,
     )
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = form_input(forms.CourierForm, request)
         services.order_courier_change(
-            order=_order(number),
-            by=request.user,
-            courier=data["courier"],
-            expected_version=data.get("version"),
+            order=_order(number), by=request.user, courier=data["courier"], expected_version=data["version"]
         )
         return Response(OrderDetailOutputSerializer(_order(number)).data)
 
 
 class AddressEditApi(APIView):
-    class InputSerializer(_VersionInput):
-        class Meta:
-            ref_name = "OrderAddressEditInput"
-
-        receiver_name = serializers.CharField(max_length=64)
-        receiver_phone = serializers.CharField(max_length=32)
-        receiver_address = serializers.CharField(max_length=255)
-
-    @extend_schema(tags=[TAG], summary="修改收货信息（记录修改人和时间）", request=InputSerializer,
+    @extend_schema(tags=[TAG], summary="修改收货信息（记录修改人和时间）", request=form_schema(forms.AddressForm),
                    responses=OrderDetailOutputSerializer)  # fmt: skip
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        data = dict(form_input(forms.AddressForm, request))
+        version = data.pop("version")
         services.order_address_edit(order=_order(number), by=request.user, expected_version=version, **data)
         return Response(OrderDetailOutputSerializer(_order(number)).data)
 
@@ -420,22 +354,11 @@ class ReminderQueueApi(APIView):
 
 
 class ReminderRecordApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "OrderReminderRecordInput"
-
-        channel = serializers.ChoiceField(choices=ReminderChannel.choices)
-        reason = serializers.ChoiceField(choices=ReminderReason.choices)
-        feedback = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-    @extend_schema(tags=[TAG], summary="记录一次催付（自动加紫旗备注）", request=InputSerializer,
+    @extend_schema(tags=[TAG], summary="记录一次催付（自动加紫旗备注）", request=form_schema(forms.ReminderForm),
                    responses=ReminderOutputSerializer)  # fmt: skip
     def post(self, request, number):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        reminder = reminders.reminder_record(
-            order=_order(number), by=request.user, **serializer.validated_data
-        )
+        data = form_input(forms.ReminderForm, request)
+        reminder = reminders.reminder_record(order=_order(number), by=request.user, **data)
         return Response(ReminderOutputSerializer(reminder).data, status=201)
 
 
@@ -514,21 +437,11 @@ class ImportOutputSerializer(serializers.Serializer):
 class ImportStartApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "OrderImportStartInput"
-
-        file = serializers.FileField(help_text="订单报表 ExportOrderList*.csv / .xlsx")
-        lines_file = serializers.FileField(
-            required=False, help_text="宝贝报表 ExportOrderDetailList*.csv（可选）"
-        )
-
-    @extend_schema(tags=[TAG], summary="上传订单报表并开始导入", request={"multipart/form-data": InputSerializer},
+    @extend_schema(tags=[TAG], summary="上传订单报表并开始导入",
+                   request={"multipart/form-data": form_schema(forms.ImportForm)},
                    responses={202: ImportOutputSerializer})  # fmt: skip
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = form_input(forms.ImportForm, request)
         job = services.order_import_start(
             by=request.user, file=data["file"], lines_file=data.get("lines_file")
         )

@@ -12,14 +12,16 @@ class OrdersConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from kefu.core import demo, navigation, sweeps
+        from kefu.orders import demo as orders_demo
         from kefu.orders import (
-            bulkload,
             lifecycle,
             rules,  # noqa: F401 - declares the orders' shop settings
             selectors,
+            tasks,
         )
-        from kefu.orders import demo as orders_demo
+        from kefu.orders.importing import bulkload, queue
 
+        queue.runner_register(tasks.order_import_task)
         sweeps.register("orders", lifecycle.orders_sweep)
         sweeps.register("orders_indexes", functools.partial(bulkload.indexes_restore, unless_loading=True))
         navigation.register_badge("orders_review", lambda request: selectors.review_queue_count())

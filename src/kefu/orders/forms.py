@@ -1,4 +1,5 @@
-"""The orders' forms: they shape input for the pages; the rules live in services and rulebook."""
+"""The orders' forms: one input definition per operation, validated alike by the page and by the
+API (``kefu.core.operations.form_input``); the rules themselves live in services and rulebook."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,9 @@ class SearchForm(forms.Form):
 class VersionedForm(forms.Form):
     """Carries the order version the agent saw, so a stale save is refused instead of applied."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, help_text=_("客户端看到的订单版本；已被他人修改时返回 400")
+    )
 
 
 class RemarkForm(VersionedForm):
@@ -25,6 +28,10 @@ class RemarkForm(VersionedForm):
     flag = forms.ChoiceField(
         label=_("旗帜"), required=False, choices=[("", _("不改旗帜"))] + FlagColour.choices[1:]
     )
+
+
+class FlagForm(VersionedForm):
+    flag = forms.ChoiceField(label=_("旗帜"), required=False, choices=FlagColour.choices)
 
 
 class TransitionForm(forms.Form):
@@ -41,7 +48,31 @@ class TransitionForm(forms.Form):
 
 class GiftForm(VersionedForm):
     title = forms.CharField(label=_("赠品"), max_length=200)
-    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=99, initial=1)
+    quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=99, initial=1, required=False)
+    sku = forms.CharField(label=_("属性"), max_length=120, required=False)
+
+    def clean_quantity(self) -> int:
+        return self.cleaned_data["quantity"] or 1
+
+
+class OrderNumbersField(forms.MultipleChoiceField):
+    """Order numbers, as checked boxes on the page or a JSON list in the API."""
+
+    def __init__(self, *, max_count: int, **kwargs):
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def valid_value(self, value) -> bool:
+        return isinstance(value, str) and value.isdigit() and len(value) <= 32
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if len(value) > self.max_count:
+            raise forms.ValidationError(_("一次最多 %(n)d 单。") % {"n": self.max_count})
+
+
+class BulkConfirmForm(forms.Form):
+    numbers = OrderNumbersField(label=_("订单编号"), max_count=500)
 
 
 class CourierForm(VersionedForm):

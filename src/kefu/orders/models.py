@@ -1,4 +1,4 @@
-"""Orders as the shop platform shows them (domain.md §2).
+"""Orders as the shop platform shows them: the trade, its states, lines, remarks and reminders.
 
 The state values are the platform's own API codes; their labels are the exact strings the seller
 center prints, so an import can map either and every page shows what agents already know.
@@ -208,7 +208,7 @@ class ReminderChannel(models.TextChoices):
 
 
 class ReminderReason(models.TextChoices):
-    """Why the buyer has not paid: the seed's list (seed 003 "分析原因")."""
+    """Why the buyer has not paid, as agents sort the answers they hear (分析原因)."""
 
     UNFAMILIAR = "unfamiliar", _("不熟悉购物流程")
     PAYMENT_PROBLEM = "payment_problem", _("支付/证书问题")

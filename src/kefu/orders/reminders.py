@@ -1,7 +1,7 @@
-"""Payment reminders (催付, seed 003/004): record a reminder, keep the scripts (话术), count results.
+"""Payment reminders (催付): record a reminder, keep the scripts (话术), count results.
 
-A reminder is written to the order as a remark under the purple flag, in the seed's format
-``时间 + 客服昵称 + 提醒次数 + 反馈信息``. An order paid after a reminder counts as recovered; that is
+A reminder is written to the order as a remark under the purple flag, in the format agents
+write by hand ``时间 + 客服昵称 + 提醒次数 + 反馈信息``. An order paid after a reminder counts as recovered; that is
 derived from the times (no flag to keep in step), see ``selectors.reminders_recovered``.
 """
 
@@ -31,7 +31,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]{1,10})\}")
 
 
 def reminder_remark_text(*, at, agent_name: str, sequence: int, feedback: str) -> str:
-    """The seed's remark format: 时间 + 客服昵称 + 提醒次数 + 反馈信息."""
+    """The remark agents write after chasing a buyer: 时间 + 客服昵称 + 提醒次数 + 反馈信息."""
     when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
     return f"{when} {agent_name} 第{sequence}次提醒 {feedback}".strip()
 

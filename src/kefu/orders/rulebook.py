@@ -1,4 +1,4 @@
-"""The order-review rules of seed 000/002, each in one function named as the seed says it.
+"""The order-review rules, each in one function named in the shop's own words.
 
 Numbers come from the shop settings (``orders/rules.py``); pages, the API and the services all ask
 here, so a warning on the review page and the bulk-confirm filter can never disagree.
@@ -68,7 +68,7 @@ def bulk_confirmable_q() -> Q:
 
 
 def review_warnings(order: Order) -> list[str]:
-    """What the agent must look at before confirming (seed 002 订单审核)."""
+    """What the agent must look at before confirming an order (订单审核)."""
     warnings = []
     if is_remote_area(order.receiver_province):
         warnings.append(_("偏远地区（%(p)s）：请确认快递能否到达。") % {"p": order.receiver_province})
@@ -133,5 +133,5 @@ def next_call_window(now: datetime) -> datetime | None:
 
 
 def reminder_due_after() -> timedelta:
-    """An order unpaid this long after it was placed is worth chasing (seed 004: 10 minutes)."""
+    """An order unpaid this long after it was placed is worth chasing (10 minutes by default)."""
     return timedelta(minutes=int(shopsettings.get("payment_reminder_after_minutes")))

@@ -1,4 +1,5 @@
-"""The orders' shop settings (domain.md §2, §3): every number a default the shop can change."""
+"""The orders' shop settings (timeouts, order review, payment reminders): every number a default
+the shop can change."""
 
 from kefu.core.shopsettings import define
 
@@ -13,7 +14,7 @@ shipping_cutoff = define(
     "shipping_cutoff", "16:30", label="当天发货截止时间", help_text="此时间前付款的订单当天发出（HH:MM）"
 )
 
-# Order review (订单审核, seed 000/002)
+# Order review (订单审核): what an agent checks before an order ships
 remote_provinces = define(
     "remote_provinces",
     ["新疆", "西藏", "青海", "内蒙古", "甘肃", "宁夏", "海南"],
@@ -35,7 +36,7 @@ flag_meanings = define(
     help_text="颜色=含义，逗号分隔；颜色为 red/yellow/green/blue/purple",
 )
 
-# Payment reminders (催付, seed 003/004)
+# Payment reminders (催付): chasing buyers who ordered and did not pay
 reminder_after_minutes = define("payment_reminder_after_minutes", 10, label="拍下多少分钟未付款进入催付队列")
 reminder_call_windows = define(
     "payment_reminder_call_windows",

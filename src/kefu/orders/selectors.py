@@ -80,7 +80,7 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
             continue  # already listed as the remark itself
         who = entry.actor.get_full_name() or entry.actor.username if entry.actor else ""
         entries.append(
-            TimelineEntry(entry.created_at, VERB_LABELS.get(entry.verb, entry.verb), entry.message, who)
+            TimelineEntry(entry.created_at, str(VERB_LABELS.get(entry.verb, entry.verb)), entry.message, who)
         )
     return sorted(entries, key=lambda e: e.at)
 
@@ -121,7 +121,7 @@ class RecheckRow:
 
 
 def recheck_list(*, now: datetime | None = None) -> list[RecheckRow]:
-    """End-of-day recheck (seed 002): every paid order not shipped, how long it has waited, and
+    """End-of-day recheck before the warehouse closes: every paid order not shipped, how long it has waited, and
     whether it should already have left by the shipping cut-off."""
     now = now or timezone.now()
     # one SELECT per state, so each reads its own partial index (``state IN (…)`` would read them all)
@@ -130,7 +130,8 @@ def recheck_list(*, now: datetime | None = None) -> list[RecheckRow]:
         for state in (OrderState.WAIT_SELLER_SEND, OrderState.SELLER_CONSIGNED_PART)
     )
     orders = to_ship.union(part_shipped, all=True).order_by("paid_at", "id")
-    return [RecheckRow(o, now - o.paid_at, rulebook.should_have_shipped(o, now=now)) for o in orders]
+    # every order here is paid (the filter above), so paid_at is set
+    return [RecheckRow(o, now - o.paid_at, rulebook.should_have_shipped(o, now=now)) for o in orders]  # type: ignore[operator]
 
 
 # --- payment reminders (催付) -----------------------------------------------------------------------
@@ -138,7 +139,7 @@ def recheck_list(*, now: datetime | None = None) -> list[RecheckRow]:
 
 def reminder_queue(*, now: datetime | None = None) -> QuerySet[Order]:
     """Unpaid orders old enough to chase, with how often each was chased and whether the buyer
-    has never paid this shop before (phone works best for them, seed 003)."""
+    has never paid this shop before (a phone call works best for them)."""
     now = now or timezone.now()
     paid_before = Order.objects.filter(buyer_nick=OuterRef("buyer_nick"), paid_at__isnull=False).exclude(
         buyer_nick=""

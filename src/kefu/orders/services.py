@@ -5,8 +5,12 @@ Every service locks the order row and, when the caller says which version it sho
 same order never overwrite each other silently.
 """
 
+import contextlib
+import functools
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +22,10 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles
 from kefu.core.activity import activity_record
-from kefu.orders import exportformat, rulebook
+from kefu.core.types import User
+from kefu.orders import rulebook
+from kefu.orders.importing import cells, queue
+from kefu.orders.importing.importer import ImportFileError, ImportReport, import_file
 from kefu.orders.models import FlagColour, Order, OrderImport, OrderLine, OrderRemark, OrderState
 
 REVIEWABLE = (OrderState.WAIT_BUYER_PAY, OrderState.WAIT_SELLER_SEND)
@@ -38,10 +45,6 @@ def _save(order: Order, fields: list[str]) -> None:
     order.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _agent_name(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
 # --- remarks and flags ----------------------------------------------------------------------
 
 
@@ -52,7 +55,7 @@ def _check_flag(flag: str | None) -> None:
 
 @transaction.atomic
 def order_remark_add(
-    *, order: Order, by, text: str, flag: str | None = None, expected_version: int | None = None
+    *, order: Order, by: User, text: str, flag: str | None = None, expected_version: int | None = None
 ) -> OrderRemark:
     """Keep a remark with its time and agent; ``flag`` also sets the order's flag (先点红旗，再写备注)."""
     roles.require_staff(by)
@@ -74,7 +77,7 @@ def order_remark_add(
 
 
 @transaction.atomic
-def order_flag_set(*, order: Order, by, flag: str, expected_version: int | None = None) -> Order:
+def order_flag_set(*, order: Order, by: User, flag: str, expected_version: int | None = None) -> Order:
     roles.require_staff(by)
     _check_flag(flag)
     order = _lock(order, expected_version)
@@ -89,7 +92,7 @@ def order_flag_set(*, order: Order, by, flag: str, expected_version: int | None 
 
 
 @transaction.atomic
-def order_review_confirm(*, order: Order, by, expected_version: int | None = None) -> Order:
+def order_review_confirm(*, order: Order, by: User, expected_version: int | None = None) -> Order:
     """Confirm a paid, unshipped order after review; a second confirm (by anyone) is refused."""
     roles.require_staff(by)
     order = _lock(order, expected_version)
@@ -110,8 +113,9 @@ def order_review_confirm(*, order: Order, by, expected_version: int | None = Non
 
 
 @transaction.atomic
-def order_review_bulk_confirm(*, order_ids: list[int], by) -> dict:
-    """Confirm in one step those of ``order_ids`` that the seed lets skip manual review.
+def order_review_bulk_confirm(*, order_ids: list[int], by: User) -> dict:
+    """Confirm in one step those of ``order_ids`` that are small enough to skip a look one by
+    one (few pieces, no buyer message, no special-request flag).
 
     One conditional UPDATE: an order another agent confirmed a moment ago, or that no longer
     qualifies, is simply not counted; the rest are reported as skipped for the agent to open.
@@ -133,7 +137,13 @@ def order_review_bulk_confirm(*, order_ids: list[int], by) -> dict:
 
 @transaction.atomic
 def order_gift_add(
-    *, order: Order, by, title: str, quantity: int = 1, sku: str = "", expected_version: int | None = None
+    *,
+    order: Order,
+    by: User,
+    title: str,
+    quantity: int = 1,
+    sku: str = "",
+    expected_version: int | None = None,
 ) -> OrderLine:
     """Add a gift (赠品) line before the order ships."""
     roles.require_staff(by)
@@ -160,7 +170,9 @@ def order_gift_add(
 
 
 @transaction.atomic
-def order_courier_change(*, order: Order, by, courier: str, expected_version: int | None = None) -> Order:
+def order_courier_change(
+    *, order: Order, by: User, courier: str, expected_version: int | None = None
+) -> Order:
     roles.require_staff(by)
     courier = " ".join((courier or "").split())
     if not courier:
@@ -184,14 +196,15 @@ def order_courier_change(*, order: Order, by, courier: str, expected_version: in
 def order_address_edit(
     *,
     order: Order,
-    by,
+    by: User,
     receiver_name: str,
     receiver_phone: str,
     receiver_address: str,
     expected_version: int | None = None,
 ) -> Order:
     """Change where the parcel goes; the old and new address are kept with who and when, and a
-    remark is written as seed 002 asks ("修改了地址等必须备注")."""
+    remark is written, because the shop's rule is that every changed address is noted on the order
+    ("修改了地址等必须备注")."""
     roles.require_staff(by)
     values = {
         "receiver_name": " ".join((receiver_name or "").split()),
@@ -219,7 +232,7 @@ def order_address_edit(
         return order
     for name, value in values.items():
         setattr(order, name, value)
-    order.receiver_province = exportformat.province(values["receiver_address"])
+    order.receiver_province = cells.province(values["receiver_address"])
     _save(order, [*values, "receiver_province"])
     with translation.override(settings.LANGUAGE_CODE):  # remarks are the shop's record, in its language
         text = _("修改收货信息：%(old)s → %(new)s") % {
@@ -233,76 +246,125 @@ def order_address_edit(
 
 # --- imports ----------------------------------------------------------------------------------
 
+EXPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def _check_export_names(name: str, lines_name: str | None) -> None:
+    if not name.lower().endswith(EXPORT_SUFFIXES):
+        raise ValidationError({"file": _("请上传订单报表（.csv 或 .xlsx 文件）。")})
+    if lines_name is not None and not lines_name.lower().endswith(EXPORT_SUFFIXES):
+        raise ValidationError({"lines_file": _("宝贝报表应为 .csv 或 .xlsx 文件。")})
+
 
 @transaction.atomic
-def order_import_start(*, by, file: UploadedFile, lines_file: UploadedFile | None = None) -> OrderImport:
+def order_import_start(
+    *, by: User, file: UploadedFile, lines_file: UploadedFile | None = None
+) -> OrderImport:
     """Keep the uploaded export(s) and queue the import; the page polls the job's progress."""
     roles.require_staff(by)
     name = file.name or ""
-    if not name.lower().endswith((".csv", ".xlsx")):
-        raise ValidationError({"file": _("请上传订单报表（.csv 或 .xlsx 文件）。")})
-    if lines_file is not None and not (lines_file.name or "").lower().endswith((".csv", ".xlsx")):
-        raise ValidationError({"lines_file": _("宝贝报表应为 .csv 或 .xlsx 文件。")})
+    _check_export_names(name, (lines_file.name or "") if lines_file is not None else None)
     job = OrderImport.objects.create(
         file=file,
         lines_file=lines_file or "",
         original_name=name[:200],
-        total_bytes=file.size + (lines_file.size if lines_file else 0),
+        total_bytes=(file.size or 0) + ((lines_file.size or 0) if lines_file else 0),
         by=by,
     )
-    from kefu.orders import tasks
-
-    transaction.on_commit(lambda: tasks.order_import_task(job.pk))
+    transaction.on_commit(functools.partial(queue.enqueue, job.pk))
     return job
 
 
-def order_import_run(*, job_id: int) -> OrderImport:
-    """Run a queued import (in the huey worker), writing its progress as it goes."""
-    from kefu.orders.importer import ImportFileError, import_file
+@dataclass
+class ImportRun:
+    """An import job that ran to its end, and what each of its files did."""
 
+    job: OrderImport
+    reports: list[ImportReport]
+
+
+def order_import_files(
+    *, by: User | None, path: Path, lines_path: Path | None = None, shop: str = ""
+) -> ImportRun:
+    """Import exports lying on this machine (the command line), here and now, recorded as a job
+    like an upload: the same checks, progress and result; no worker needed.
+
+    ``by`` None: the shop's operator at the command line, who holds the database anyway.
+    Raises ``ImportFileError`` or ``OSError`` (the job is then marked failed with the reason).
+    """
+    if by is not None:
+        roles.require_staff(by)
+    _check_export_names(path.name, lines_path.name if lines_path is not None else None)
+    sources = [p for p in (path, lines_path) if p is not None]
+    job = OrderImport.objects.create(
+        original_name=path.name[:200],
+        total_bytes=sum(p.stat().st_size for p in sources),
+        status=OrderImport.Status.RUNNING,
+        by=by,
+    )
+    return ImportRun(job=job, reports=_job_run(job, sources, shop=shop))
+
+
+def order_import_run(*, job_id: int) -> OrderImport:
+    """Run a queued import (in the task queue's worker), writing its progress as it goes.
+
+    A file that is no export ends the job as failed with the reason; any other error does too,
+    and is raised for the worker to log.
+    """
     claimed = OrderImport.objects.filter(pk=job_id, status=OrderImport.Status.QUEUED).update(
         status=OrderImport.Status.RUNNING
     )
     job = OrderImport.objects.get(pk=job_id)
     if not claimed:
         return job
-    offset = 0
-
-    def progress(done: int) -> None:
-        OrderImport.objects.filter(pk=job_id).update(done_bytes=offset + done)
-
-    totals = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "lines": 0, "error_count": 0}
-    errors: list = []
-    try:
-        for field_file in (job.file, job.lines_file):
-            if not field_file:
-                continue
-            report = import_file(field_file.path, progress=progress)
-            offset += field_file.size
-            for key in totals:
-                totals[key] += getattr(report, key)
-            totals["unchanged"] += report.stale
-            prefix = f"{field_file.name.rsplit('/', 1)[-1]} " if job.lines_file else ""
-            errors.extend([f"{prefix}{line}", reason] for line, reason in report.errors)
-        status, message = OrderImport.Status.DONE, ""
-    except ImportFileError as exc:
-        status, message = OrderImport.Status.FAILED, str(exc)
-    OrderImport.objects.filter(pk=job_id).update(
-        status=status,
-        message=message,
-        errors=errors[:500],
-        done_bytes=job.total_bytes if status == OrderImport.Status.DONE else F("done_bytes"),
-        finished_at=timezone.now(),
-        **totals,
-    )
+    sources = [Path(f.path) for f in (job.file, job.lines_file) if f]
+    with contextlib.suppress(ImportFileError):
+        _job_run(job, sources)
     job.refresh_from_db()
     return job
 
 
+def _job_run(job: OrderImport, sources: list[Path], *, shop: str = "") -> list[ImportReport]:
+    """Import ``sources`` into the running ``job``; whatever happens, the job ends done or failed."""
+    offset = 0
+
+    def progress(done: int) -> None:
+        OrderImport.objects.filter(pk=job.pk).update(done_bytes=offset + done)
+
+    totals = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "lines": 0, "error_count": 0}
+    errors: list = []
+    reports: list[ImportReport] = []
+    status, message = OrderImport.Status.DONE, ""
+    try:
+        for path in sources:
+            report = import_file(path, shop=shop, progress=progress)
+            reports.append(report)
+            offset += path.stat().st_size
+            for key in totals:
+                totals[key] += getattr(report, key)
+            totals["unchanged"] += report.stale
+            prefix = f"{path.name} " if len(sources) > 1 else ""
+            errors.extend([f"{prefix}{line}", reason] for line, reason in report.errors)
+    except Exception as exc:
+        status = OrderImport.Status.FAILED
+        message = str(exc) if isinstance(exc, ImportFileError) else f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        OrderImport.objects.filter(pk=job.pk).update(
+            status=status,
+            message=message,
+            errors=errors[:500],
+            done_bytes=job.total_bytes if status == OrderImport.Status.DONE else F("done_bytes"),
+            finished_at=timezone.now(),
+            **totals,
+        )
+    return reports
+
+
 @transaction.atomic
-def order_terms_changed(*, order: Order, by, at: datetime | None = None) -> Order:
-    """The seller changed the price or terms of an unpaid order (seed 001): the payment timeout
-    counts again from now."""
+def order_terms_changed(*, order: Order, by: User, at: datetime | None = None) -> Order:
+    """The seller changed the price or terms of an unpaid order: the payment timeout counts
+    again from now."""
     roles.require_staff(by)
     order = _lock(order, None)
     if order.state != OrderState.WAIT_BUYER_PAY:

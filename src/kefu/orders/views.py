@@ -1,24 +1,28 @@
 """The orders' back-office pages: search, detail with timeline, review queue, recheck, 催付, import.
 
-Thin: a form shapes the input, a service does the work or refuses with a reason shown on the form
-(which keeps what the agent typed), and the page redirects after a successful change.
+Thin: each change to an order is one operation with its own URL and view (``OrderOperation``): a
+form shapes the input, a service does the work or refuses with a reason shown on the form (which
+keeps what the agent typed), and the page redirects after a successful change.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kefu.core import roles
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
+from kefu.core.operations import OperationPage
 from kefu.customers.selectors import blacklisted_nicks
 from kefu.orders import forms, lifecycle, reminders, rulebook, selectors, services
-from kefu.orders.models import OrderImport, OrderState, ReminderScript
+from kefu.orders.models import Order, OrderImport, OrderState, ReminderScript
 
 PAGE_SIZE = 30
 
@@ -52,80 +56,15 @@ def order_list(request):
 
 # --- one order --------------------------------------------------------------------------------
 
-ACTIONS = {
-    "remark": forms.RemarkForm,
-    "transition": forms.TransitionForm,
-    "gift": forms.GiftForm,
-    "courier": forms.CourierForm,
-    "address": forms.AddressForm,
-    "remind": forms.ReminderForm,
-}
+
+def _allowed_states(order: Order) -> list[str]:
+    return sorted(lifecycle.TRANSITIONS[order.state], key=lambda s: lifecycle.STATE_RANK[s])
 
 
-def _run(action: str, order, user, data: dict):
-    version = data.pop("version", None)
-    if action == "remark":
-        return services.order_remark_add(
-            order=order, by=user, text=data["text"], flag=data["flag"] or None, expected_version=version
-        )
-    if action == "transition":
-        return lifecycle.order_transition(order=order, by=user, to=data.pop("state"), **data)
-    if action == "gift":
-        return services.order_gift_add(order=order, by=user, expected_version=version, **data)
-    if action == "courier":
-        return services.order_courier_change(order=order, by=user, expected_version=version, **data)
-    if action == "address":
-        return services.order_address_edit(order=order, by=user, expected_version=version, **data)
-    return reminders.reminder_record(order=order, by=user, **data)
-
-
-DONE = {
-    "remark": gettext_lazy("备注已保存。"),
-    "transition": gettext_lazy("订单状态已更新。"),
-    "gift": gettext_lazy("已添加赠品。"),
-    "courier": gettext_lazy("快递已修改。"),
-    "address": gettext_lazy("收货信息已修改并记入备注。"),
-    "remind": gettext_lazy("已记录催付并加紫旗备注。"),
-    "confirm": gettext_lazy("订单已审核确认。"),
-    "terms": gettext_lazy("已记录修改交易条件，未付款关闭时间重新计算。"),
-}
-
-
-@staff_required
-def order_detail(request, number):
-    order = selectors.order_get(number=number)
-    allowed = sorted(lifecycle.TRANSITIONS[order.state], key=lambda s: lifecycle.STATE_RANK[s])
-    bound = {}
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "confirm":
-                services.order_review_confirm(
-                    order=order, by=request.user, expected_version=request.POST.get("version") or None
-                )
-                messages.success(request, DONE[action])
-                return redirect("orders:detail", number=number)
-            if action == "terms":
-                services.order_terms_changed(order=order, by=request.user)
-                messages.success(request, DONE[action])
-                return redirect("orders:detail", number=number)
-            if action not in ACTIONS:
-                raise ValidationError(_("未知的操作。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("orders:detail", number=number)
-        form_class = ACTIONS[action]
-        form = (
-            form_class(request.POST, allowed=allowed) if action == "transition" else form_class(request.POST)
-        )
-        if form.is_valid():
-            try:
-                _run(action, order, request.user, dict(form.cleaned_data))
-                messages.success(request, DONE[action])
-                return redirect("orders:detail", number=number)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-        bound[action] = form
+def order_detail_page(request, order: Order, *, bound: dict | None = None) -> HttpResponse:
+    """The order page; ``bound`` holds an operation's form that came back with errors, shown with
+    what the agent typed (and the page answers 400)."""
+    bound = bound or {}
     initial = {"version": order.version}
     context = {
         "order": order,
@@ -136,7 +75,7 @@ def order_detail(request, number):
         "confirm_deadline": lifecycle.confirm_deadline(order),
         "blacklisted": bool(_blacklisted([order])),
         "remark_form": bound.get("remark") or forms.RemarkForm(initial=initial),
-        "transition_form": bound.get("transition") or forms.TransitionForm(allowed=allowed),
+        "transition_form": bound.get("transition") or forms.TransitionForm(allowed=_allowed_states(order)),
         "gift_form": bound.get("gift") or forms.GiftForm(initial=initial),
         "courier_form": bound.get("courier")
         or forms.CourierForm(initial={**initial, "courier": order.courier}),
@@ -158,21 +97,125 @@ def order_detail(request, number):
     return render(request, "orders/detail.html", context, status=400 if bound else 200)
 
 
+@staff_required
+@require_safe
+def order_detail(request, number):
+    return order_detail_page(request, selectors.order_get(number=number))
+
+
+class OrderOperation(OperationPage):
+    """An operation on one order from its page: back to the order afterwards; a form that comes
+    back with errors is shown on the order page as ``form_name``."""
+
+    form_name = ""
+    done = ""
+
+    def get_object(self) -> Order:
+        return selectors.order_get(number=self.kwargs["number"])
+
+    def success_message(self, order: Order, result) -> str:
+        return str(self.done)
+
+    def success_url(self, order: Order, result) -> str:
+        return reverse("orders:detail", args=[order.number])
+
+    def invalid(self, order: Order, form):
+        if not self.form_name:  # nothing typed to keep: say why on the order page
+            return super().invalid(order, form)
+        return order_detail_page(self.request, order, bound={self.form_name: form})
+
+
+class OrderReviewConfirm(OrderOperation):
+    form_class = forms.VersionedForm
+    done = gettext_lazy("订单已审核确认。")
+
+    def perform(self, order: Order, data: dict) -> Order:
+        return services.order_review_confirm(
+            order=order, by=self.request.user, expected_version=data["version"]
+        )
+
+
+class OrderTermsChanged(OrderOperation):
+    done = gettext_lazy("已记录修改交易条件，未付款关闭时间重新计算。")
+
+    def perform(self, order: Order, data: dict) -> Order:
+        return services.order_terms_changed(order=order, by=self.request.user)
+
+
+class OrderRemarkAdd(OrderOperation):
+    form_class = forms.RemarkForm
+    form_name = "remark"
+    done = gettext_lazy("备注已保存。")
+
+    def perform(self, order: Order, data: dict):
+        return services.order_remark_add(
+            order=order, by=self.request.user, text=data["text"], flag=data["flag"] or None,
+            expected_version=data["version"],
+        )  # fmt: skip
+
+
+class OrderTransition(OrderOperation):
+    form_class = forms.TransitionForm
+    form_name = "transition"
+    done = gettext_lazy("订单状态已更新。")
+
+    def get_form_kwargs(self, order: Order) -> dict:
+        return {"allowed": _allowed_states(order)}
+
+    def perform(self, order: Order, data: dict) -> Order:
+        data = dict(data)
+        return lifecycle.order_transition(order=order, by=self.request.user, to=data.pop("state"), **data)
+
+
+class OrderGiftAdd(OrderOperation):
+    form_class = forms.GiftForm
+    form_name = "gift"
+    done = gettext_lazy("已添加赠品。")
+
+    def perform(self, order: Order, data: dict):
+        data = dict(data)
+        version = data.pop("version")
+        return services.order_gift_add(order=order, by=self.request.user, expected_version=version, **data)
+
+
+class OrderCourierChange(OrderOperation):
+    form_class = forms.CourierForm
+    form_name = "courier"
+    done = gettext_lazy("快递已修改。")
+
+    def perform(self, order: Order, data: dict) -> Order:
+        return services.order_courier_change(
+            order=order, by=self.request.user, courier=data["courier"], expected_version=data["version"]
+        )
+
+
+class OrderAddressEdit(OrderOperation):
+    form_class = forms.AddressForm
+    form_name = "address"
+    done = gettext_lazy("收货信息已修改并记入备注。")
+
+    def perform(self, order: Order, data: dict) -> Order:
+        data = dict(data)
+        version = data.pop("version")
+        return services.order_address_edit(
+            order=order, by=self.request.user, expected_version=version, **data
+        )
+
+
+class OrderReminderRecord(OrderOperation):
+    form_class = forms.ReminderForm
+    form_name = "remind"
+    done = gettext_lazy("已记录催付并加紫旗备注。")
+
+    def perform(self, order: Order, data: dict):
+        return reminders.reminder_record(order=order, by=self.request.user, **data)
+
+
 # --- queues -----------------------------------------------------------------------------------
 
 
 @staff_required
 def review_queue(request):
-    if request.method == "POST":
-        numbers = request.POST.getlist("number")
-        ids = list(selectors.order_search().filter(number__in=numbers).values_list("pk", flat=True))
-        result = services.order_review_bulk_confirm(order_ids=ids, by=request.user)
-        messages.success(
-            request,
-            _("已批量审核 %(n)d 单；%(s)d 单不符合批量条件，请逐单审核。")
-            % {"n": result["confirmed"], "s": len(result["skipped"])},
-        )
-        return redirect("orders:review")
     page = _page(request, selectors.review_queue())
     rows = [
         {"order": o, "warnings": rulebook.review_warnings(o), "bulk": rulebook.bulk_confirmable(o)}
@@ -183,6 +226,24 @@ def review_queue(request):
         "orders/review.html",
         {"page": page, "rows": rows, "blacklisted": _blacklisted(page), "total": page.paginator.count},
     )
+
+
+class ReviewBulkConfirm(OperationPage):
+    form_class = forms.BulkConfirmForm
+
+    def perform(self, obj, data: dict) -> dict:
+        numbers = data["numbers"]
+        ids = list(selectors.order_search().filter(number__in=numbers).values_list("pk", flat=True))
+        return services.order_review_bulk_confirm(order_ids=ids, by=self.request.user)
+
+    def success_message(self, obj, result: dict) -> str:
+        return _("已批量审核 %(n)d 单；%(s)d 单不符合批量条件，请逐单审核。") % {
+            "n": result["confirmed"],
+            "s": len(result["skipped"]),
+        }
+
+    def success_url(self, obj, result) -> str:
+        return reverse("orders:review")
 
 
 @staff_required

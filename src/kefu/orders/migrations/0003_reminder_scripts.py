@@ -1,16 +1,15 @@
 from django.db import migrations
 
+from kefu.orders import starter_scripts
+
 
 def forwards(apps, schema_editor):
-    from kefu.orders import seed
-
-    seed.create(apps.get_model("orders", "ReminderScript"))
+    starter_scripts.create(apps.get_model("orders", "ReminderScript"))
 
 
 def backwards(apps, schema_editor):
-    from kefu.orders import seed
-
-    apps.get_model("orders", "ReminderScript").objects.filter(name__in=[s[0] for s in seed.SCRIPTS]).delete()
+    names = [s[0] for s in starter_scripts.SCRIPTS]
+    apps.get_model("orders", "ReminderScript").objects.filter(name__in=names).delete()
 
 
 class Migration(migrations.Migration):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
+from kefu.orders import services
 from kefu.orders.models import Order, OrderState
 from kefu.orders.tests.test_import import LINES, ORDERS
 
@@ -211,8 +212,6 @@ def test_cli_show_of_an_unknown_order(db):
 
 
 def test_cli_show_has_the_remarks(db, capsys, agent, order_factory):
-    from kefu.orders import services
-
     order = order_factory(paid=True, state=OrderState.WAIT_SELLER_SEND)
     services.order_remark_add(order=order, by=agent, text="先点红旗，再写备注", flag="red")
     call_command("orders", "show", order.number, "--json")

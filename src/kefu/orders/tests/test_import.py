@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from openpyxl import Workbook
 
-from kefu.orders import exportformat as fmt
-from kefu.orders.importer import ImportFileError, import_file
+from kefu.orders.importing import cells as fmt
+from kefu.orders.importing.importer import ImportFileError, import_file
 from kefu.orders.lifecycle import orders_sweep
 from kefu.orders.models import Order, OrderLine, OrderState, ShippingMethod
 
@@ -242,8 +243,6 @@ def test_an_order_export_without_required_columns_is_refused(db, tmp_path):
 
 
 def test_xlsx_export_imports_like_csv(db, tmp_path):
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER)

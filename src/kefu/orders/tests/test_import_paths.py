@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from kefu.core import sweeps
-from kefu.orders import bulkload, exportread, importer
-from kefu.orders import exportbatch as batch
-from kefu.orders import exportformat as fmt
+from kefu.orders.importing import bulkload, importer, parse, read, store
+from kefu.orders.importing import cells as fmt
+from kefu.orders.importing import mapping as batch
 from kefu.orders.models import Order
 
 DATA = Path(__file__).parent / "data"
@@ -77,12 +77,10 @@ def _stored(shop: str) -> list[tuple]:
 
 def test_the_helper_process_imports_what_parsing_here_imports(db, monkeypatch):
     here = importer.import_file(ORDERS, shop="here")
-    monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "PARALLEL_MIN_BYTES", 0)
     started = []
-    real = exportread.parse_orders_beside
-    monkeypatch.setattr(
-        exportread, "parse_orders_beside", lambda *a, **kw: started.append(1) or real(*a, **kw)
-    )
+    real = parse.parse_orders_beside
+    monkeypatch.setattr(parse, "parse_orders_beside", lambda *a, **kw: started.append(1) or real(*a, **kw))
 
     beside = importer.import_file(ORDERS, shop="beside")
 
@@ -92,7 +90,7 @@ def test_the_helper_process_imports_what_parsing_here_imports(db, monkeypatch):
 
 
 def test_the_helper_process_reports_a_broken_file_by_line(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parse, "PARALLEL_MIN_BYTES", 0)
     text = ORDERS.read_bytes().decode("gb18030").splitlines()
     broken = tmp_path / "ExportOrderList.csv"
     broken.write_bytes(
@@ -103,7 +101,7 @@ def test_the_helper_process_reports_a_broken_file_by_line(db, tmp_path, monkeypa
 
     report = importer.import_file(broken)
 
-    assert report.errors == [(4, exportread.BROKEN)]
+    assert report.errors == [(4, read.BROKEN)]
     assert Order.objects.count() == 2
 
 
@@ -121,9 +119,9 @@ def test_a_large_first_import_builds_the_full_indexes_after_loading(sqlite_only,
     monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
     monkeypatch.setattr(bulkload, "BYTES_PER_ROW", 1)
     during = []
-    real = importer._write_orders
+    real = store.write_orders
     monkeypatch.setattr(
-        importer, "_write_orders", lambda *a, **kw: during.append(bulkload._present()) or real(*a, **kw)
+        store, "write_orders", lambda *a, **kw: during.append(bulkload._present()) or real(*a, **kw)
     )
 
     report = importer.import_file(ORDERS)
@@ -158,7 +156,7 @@ def test_a_bad_row_after_a_message_on_two_lines_is_reported_on_its_own_line(
     db, tmp_path, monkeypatch, beside
 ):
     if beside:
-        monkeypatch.setattr(exportread, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(parse, "PARALLEL_MIN_BYTES", 0)
     head, *rows = ORDERS.read_bytes().decode("gb18030").split("\r\n")
     cells = next(csv.reader([rows[0]]))
     cells[11] = "请发顺丰\r\n周末不在家"  # 买家留言 over two lines

@@ -13,9 +13,11 @@ from kefu.core import shopsettings
 from kefu.core.sweeps import sweeps_run
 from kefu.orders import lifecycle
 from kefu.orders.models import Order, OrderState, ShippingMethod
+from kefu.orders.tests.factories import OrderFactory
 
 S = OrderState
-ALLOWED = [(current, to) for current, targets in lifecycle.TRANSITIONS.items() for to in targets]
+# sorted: the targets are a set, and every test worker must collect the same list
+ALLOWED = [(current, to) for current, targets in lifecycle.TRANSITIONS.items() for to in sorted(targets)]
 REFUSED = [(current, to) for current in S.values for to in S.values if (current, to) not in ALLOWED]
 
 
@@ -198,8 +200,6 @@ def test_registered_sweeps_include_orders(order_factory):
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL's row locks"
 )
 def test_two_sweeps_at_once_close_each_order_once():
-    from kefu.orders.tests.factories import OrderFactory
-
     now = timezone.now()
     OrderFactory.create_batch(50, created_at=now - timedelta(days=4))
     results: list[dict] = []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from kefu.orders.lifecycle import orders_sweep
 from kefu.orders.models import Order, OrderImport, OrderState
 from kefu.orders.tests.test_import import ORDERS
 
@@ -59,7 +60,7 @@ def test_customer_text_is_escaped_on_the_order_page(agent_client, order_factory)
 def test_review_confirm_from_the_order_page(agent_client, order_factory, agent):
     order = order_factory(paid=True)
     response = agent_client.post(
-        reverse("orders:detail", args=[order.number]), {"action": "confirm", "version": order.version}
+        reverse("orders:review_confirm", args=[order.number]), {"version": order.version}
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -70,8 +71,7 @@ def test_stale_form_is_refused_and_keeps_what_was_typed(agent_client, order_fact
     order = order_factory(paid=True)
     Order.objects.filter(pk=order.pk).update(version=5)  # someone else saved meanwhile
     response = agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "address", "version": 1, "receiver_name": "李四", "receiver_phone": "13911112222",
+        reverse("orders:address_edit", args=[order.number]), {"version": 1, "receiver_name": "李四", "receiver_phone": "13911112222",
          "receiver_address": "北京 北京市 朝阳区 望京街 1 号"},
     )  # fmt: skip
     assert response.status_code == 400
@@ -85,8 +85,8 @@ def test_stale_form_is_refused_and_keeps_what_was_typed(agent_client, order_fact
 def test_remark_with_flag_from_the_page(agent_client, order_factory):
     order = order_factory(paid=True)
     agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remark", "version": order.version, "text": "一定要用申通", "flag": "red"},
+        reverse("orders:remark_add", args=[order.number]),
+        {"version": order.version, "text": "一定要用申通", "flag": "red"},
     )
     order.refresh_from_db()
     assert order.flag == "red" and order.remarks.get().text == "一定要用申通"
@@ -95,8 +95,8 @@ def test_remark_with_flag_from_the_page(agent_client, order_factory):
 def test_empty_remark_shows_the_error_in_chinese(agent_client, order_factory):
     order = order_factory(paid=True)
     response = agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remark", "version": order.version, "text": ""},
+        reverse("orders:remark_add", args=[order.number]),
+        {"version": order.version, "text": ""},
     )
     assert response.status_code == 400
     assert "该字段是必填项" in response.content.decode()
@@ -105,7 +105,7 @@ def test_empty_remark_shows_the_error_in_chinese(agent_client, order_factory):
 def test_illegal_transition_from_the_page_is_refused(agent_client, order_factory):
     order = order_factory(state=OrderState.TRADE_FINISHED)
     response = agent_client.post(
-        reverse("orders:detail", args=[order.number]), {"action": "transition", "state": "WAIT_BUYER_PAY"}
+        reverse("orders:transition", args=[order.number]), {"state": "WAIT_BUYER_PAY"}
     )
     assert response.status_code == 400
     order.refresh_from_db()
@@ -119,7 +119,7 @@ def test_review_queue_bulk_confirms_only_the_eligible(agent_client, order_factor
     assert 'disabled title="需要逐单审核"' in page.content.decode()
 
     response = agent_client.post(
-        reverse("orders:review"), {"number": [small.number, special.number]}, follow=True
+        reverse("orders:review_bulk_confirm"), {"numbers": [small.number, special.number]}, follow=True
     )
 
     assert "已批量审核 1 单" in response.content.decode()
@@ -135,8 +135,8 @@ def test_reminder_queue_and_recording_a_reminder(agent_client, order_factory):
     assert "首次购买" in page.content.decode()
 
     agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remind", "channel": "phone", "reason": "casual", "feedback": "晚点付"},
+        reverse("orders:reminder_record", args=[order.number]),
+        {"channel": "phone", "reason": "casual", "feedback": "晚点付"},
     )
 
     remark = order.remarks.get()
@@ -193,12 +193,10 @@ def test_only_supervisors_edit_reminder_scripts(agent_client, client, supervisor
 
 def test_changing_terms_restarts_the_payment_timeout_from_the_page(agent_client, order_factory):
     order = order_factory(created_at=timezone.now() - timedelta(days=2, hours=23))
-    response = agent_client.post(reverse("orders:detail", args=[order.number]), {"action": "terms"})
+    response = agent_client.post(reverse("orders:terms_changed", args=[order.number]), {})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.terms_changed_at is not None
-    from kefu.orders.lifecycle import orders_sweep
-
     orders_sweep(now=timezone.now() + timedelta(hours=2))
     order.refresh_from_db()
     assert order.state == OrderState.WAIT_BUYER_PAY
@@ -208,8 +206,8 @@ def test_an_agent_working_in_english_reads_the_messages_and_timeline_in_english(
     order = order_factory(paid=True)
     agent_client.cookies["django_language"] = "en"
     response = agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remark", "version": order.version, "text": "发申通"},
+        reverse("orders:remark_add", args=[order.number]),
+        {"version": order.version, "text": "发申通"},
         follow=True,
     )
     body = response.content.decode()

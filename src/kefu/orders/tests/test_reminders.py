@@ -1,9 +1,10 @@
-"""Payment reminders (催付): the queue, recording a reminder in the seed's format, recovered orders."""
+"""Payment reminders (催付): the queue, recording a reminder in the shop's remark format, recovered orders."""
 
 from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from kefu.orders import reminders, rulebook, selectors
@@ -38,7 +39,7 @@ def test_first_time_buyers_are_marked(order_factory):
     assert queue[newcomer.pk].first_time_buyer is True
 
 
-def test_recording_a_reminder_appends_a_purple_remark_in_the_seeds_format(order_factory, agent):
+def test_recording_a_reminder_appends_a_purple_remark_in_the_shops_format(order_factory, agent):
     order = order_factory()
     reminders.reminder_record(
         order=order, by=agent, channel="phone", reason="balance", feedback="晚上充值后付款"
@@ -102,7 +103,7 @@ def test_next_calling_window_is_told(db):
     assert rulebook.next_call_window(_today_at(12, 30)) == _today_at(16, 0)
 
 
-def test_scripts_from_the_seed_are_there_and_fill_their_placeholders(order_factory, supervisor):
+def test_starter_scripts_are_there_and_fill_their_placeholders(order_factory, supervisor):
     assert ReminderScript.objects.exists()
     script = reminders.script_create(
         by=supervisor, name="测试话术", text="{买家}您好，{店铺}的{宝贝}{截止时间}前付款当天发"
@@ -125,12 +126,10 @@ def test_agents_cannot_change_the_teams_scripts(agent):
 
 
 def test_a_reminder_recorded_in_english_is_remarked_in_the_shops_language(agent_client, order_factory):
-    from django.urls import reverse
-
     order = order_factory()
     agent_client.cookies["django_language"] = "en"
     agent_client.post(
-        reverse("orders:detail", args=[order.number]),
-        {"action": "remind", "channel": "im", "reason": "balance"},
+        reverse("orders:reminder_record", args=[order.number]),
+        {"channel": "im", "reason": "balance"},
     )
     assert order.remarks.get().text.endswith("小美 第1次提醒 旺旺：余额不足")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kefu.core.activity import activity_list
 from kefu.orders import rulebook, selectors, services
 from kefu.orders.models import Order, OrderState
+from kefu.orders.tests.factories import OrderFactory
 
 
 @pytest.fixture
@@ -209,8 +210,6 @@ def test_recheck_lists_only_paid_unshipped_orders(order_factory):
     connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL's row locks"
 )
 def test_two_agents_confirming_at_once_confirm_once(make_user):
-    from kefu.orders.tests.factories import OrderFactory
-
     order = OrderFactory(paid=True)
     agents = [make_user("a1", "客服"), make_user("a2", "客服")]
     outcomes: list[str] = []

@@ -1,18 +1,22 @@
 """``kefu orders import|show``: the shop platform's exports and single orders from the command line.
 
 Exit status of ``import``: 0 when every row landed, 1 when some rows were bad (the good ones are
-imported all the same), 2 when the file cannot be read at all.
+imported all the same), 2 when the file cannot be read at all. An import runs here and now, but
+as the same job an upload starts (recorded, with its progress and result, on the import page).
 """
 
 import json
 import sys
+from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from kefu.orders import selectors
+from kefu.orders import selectors, services
 from kefu.orders.api import order_as_json
-from kefu.orders.importer import ImportFileError, import_file
+from kefu.orders.importing.importer import ImportFileError
 
 
 class Command(BaseCommand):
@@ -28,6 +32,7 @@ class Command(BaseCommand):
         p_import.add_argument("--lines", help="同时导入的宝贝报表 ExportOrderDetailList*.csv")
         p_import.add_argument("--shop", default="", help="店铺（多店铺时区分订单号）")
         p_import.add_argument("--json", action="store_true", help="以 JSON 输出导入结果")
+        p_import.add_argument("--user", help="记为导入人的用户名（可不填）")
         p_show = sub.add_parser("show", help="查看一个订单")
         p_show.add_argument("number", help="订单编号")
         p_show.add_argument("--shop", default="")
@@ -37,7 +42,11 @@ class Command(BaseCommand):
         if options["action"] == "show":
             return self.show(options["number"], shop=options["shop"], as_json=options["json"])
         return self.do_import(
-            options["file"], options["lines"], shop=options["shop"], as_json=options["json"]
+            options["file"],
+            options["lines"],
+            shop=options["shop"],
+            as_json=options["json"],
+            user=options["user"],
         )
 
     def show(self, number: str, *, shop: str, as_json: bool) -> None:
@@ -60,14 +69,24 @@ class Command(BaseCommand):
         for remark in data["remarks"]:
             self.stdout.write(f"备注 [{remark['flag'] or '-'}] {remark['text']}")
 
-    def do_import(self, path: str, lines: str | None, *, shop: str, as_json: bool) -> None:
-        reports = []
+    def do_import(self, path: str, lines: str | None, *, shop: str, as_json: bool, user: str | None) -> None:
+        by = None
+        if user:
+            by = get_user_model().objects.filter(username=user, is_active=True).first()
+            if by is None:
+                raise CommandError(f"没有这个用户：{user}")
         try:
-            for file in (path, lines):
-                if file:
-                    reports.append(import_file(file, shop=shop))
+            run = services.order_import_files(
+                by=by, path=Path(path), lines_path=Path(lines) if lines else None, shop=shop
+            )
         except (ImportFileError, OSError) as exc:
+            file = getattr(exc, "path", None) or getattr(exc, "filename", None) or path
             raise CommandError(f"无法导入 {file}：{exc}", returncode=2) from None
+        except ValidationError as exc:
+            raise CommandError(f"无法导入 {path}：{' '.join(exc.messages)}", returncode=2) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
+        reports = run.reports
         if as_json:
             self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
         else:

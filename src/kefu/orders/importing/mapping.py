@@ -1,9 +1,12 @@
-"""A batch of 订单报表 rows → the values kefu stores, cleaned column by column.
+"""MAP: rows of cells → the values kefu stores, with the reason for each bad row.
+
+订单报表 rows come in batches and are cleaned column by column (``OrderBatchReader``); 宝贝报表
+rows, far fewer, one at a time (``LineReader``).
 
 A million-row export cannot afford a Python function call per cell, so each column of a batch is
 cleaned at once with C-speed string methods and ``map``. Every fast path only *vouches* for cells
 whose shape it has checked (``="…"`` around digits, ``123.00``, ``yyyy-MM-dd HH:mm:ss``…); any
-other cell goes through the per-cell cleaner of ``exportformat``, which gives the same value the
+other cell goes through the per-cell cleaner of ``cells``, which gives the same value the
 fast path would have and words the error, so a bad cell is reported exactly as before and the
 result never depends on which path a cell took.
 """
@@ -11,13 +14,15 @@ result never depends on which path a cell took.
 import hashlib
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
-from kefu.orders import exportformat as fmt
+from kefu.orders import lifecycle
+from kefu.orders.importing import cells as fmt
+from kefu.orders.importing.read import CellBatch, ImportFileError
 from kefu.orders.models import OrderState
 
-# the stored values of one order, in the order of the importer's INSERT
+# the stored values of one order, in the order of the store's INSERT
 ORDER_COLS = (
     "shop", "number", "buyer_nick", "buyer_im", "receiver_name", "receiver_phone", "receiver_province",
     "receiver_address", "goods_amount", "postage", "paid_amount", "item_count", "state", "shipping_method",
@@ -141,7 +146,7 @@ class OrderBatchReader:
         self.cols = fmt.column_map(header, fmt.ORDER_COLUMNS)
         self.missing = [name for name in fmt.ORDER_REQUIRED if name not in self.cols]
         if self.missing:
-            return  # the importer refuses the file; with the three required columns, pick gives tuples
+            return  # the import refuses the file; with the three required columns, pick gives tuples
         self.shop = shop
         self.time = parse_time
         self.present = [name for name in FIELDS if name in self.cols]
@@ -255,3 +260,103 @@ def _digests(picked) -> list[str]:
     """What the export said in a row, hashed: the same row in a later import is "unchanged"."""
     md5 = hashlib.md5
     return [md5("\x1f".join(cells).encode(), usedforsecurity=False).hexdigest() for cells in picked]
+
+
+_STATE = ORDER_COLS.index("state")
+
+
+@dataclass
+class ParsedBatch:
+    """Up to a batch of export rows, mapped: their columns, line numbers and the bad rows' reasons."""
+
+    columns: list = field(default_factory=list)  # OrderBatchReader.read's
+    lines: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)  # index in the batch -> reason
+    done: int = 0  # bytes of the file read so far
+    broken_at: int | None = None  # the CSV cannot be read from this line on
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+    def orders(self) -> tuple[dict[str, tuple[int, tuple]], list[tuple[int, str]], int]:
+        """The good rows by order number, (line, reason) of the bad ones, and how many repeated an order.
+
+        Overlapping exports repeat orders: of two copies in one batch the furthest-along one stays.
+        """
+        orders: dict[str, tuple[int, tuple]] = {}
+        errors, repeated, lines = self.errors, 0, self.lines
+        for i, row in enumerate(rows_of(self.columns)):
+            if i in errors:
+                continue
+            number = row[1]
+            previous = orders.get(number)
+            if previous is not None:
+                repeated += 1
+                if not lifecycle.import_may_apply(previous[1][_STATE], row[_STATE]):
+                    continue
+            orders[number] = (lines[i], row)
+        return orders, [(lines[i], reason) for i, reason in sorted(errors.items())], repeated
+
+
+def map_batch(batch: CellBatch, reader: OrderBatchReader, now) -> ParsedBatch:
+    """One batch of read rows, mapped to order values."""
+    if not batch.cells:
+        return ParsedBatch(done=batch.done, broken_at=batch.broken_at)
+    columns, errors = reader.read(batch.cells, now)
+    return ParsedBatch(
+        columns=columns, lines=batch.lines, errors=errors, done=batch.done, broken_at=batch.broken_at
+    )
+
+
+def check_orders_header(header: list[str]) -> None:
+    """Refuse a 订单报表 without the columns every order needs."""
+    missing = [name for name in fmt.ORDER_REQUIRED if name not in fmt.column_map(header, fmt.ORDER_COLUMNS)]
+    if missing:
+        labels = "、".join(fmt.ORDER_COLUMNS[name][0] for name in missing)
+        raise ImportFileError(f"订单报表缺少必需的列：{labels}")
+
+
+# --- 宝贝报表 -------------------------------------------------------------------------------------
+
+# the stored values of one order line after its order's id, in the order of the store's INSERT
+LINE_COLS = ("title", "sku", "quantity", "price", "is_gift", "line_key", "outer_code")
+
+
+def line_key(line_id: str, title: str, sku: str, price) -> str:
+    """A line is known by its 子订单编号; the old layout has none, so title + spec + price stand in."""
+    if line_id:
+        return line_id[:64]
+    return "k:" + hashlib.md5(f"{title}\x1f{sku}\x1f{price}".encode(), usedforsecurity=False).hexdigest()
+
+
+class LineReader:
+    """Turns one 宝贝报表 row into (order number, ``LINE_COLS`` values), given the file's header."""
+
+    def __init__(self, header: list[str]):
+        self.cols = fmt.column_map(header, fmt.LINE_COLUMNS)
+        missing = [name for name in fmt.LINE_REQUIRED if name not in self.cols]
+        if missing:
+            raise ImportFileError(
+                "宝贝报表缺少必需的列：" + "、".join(fmt.LINE_COLUMNS[n][0] for n in missing)
+            )
+
+    def read(self, cells: list[str]) -> tuple[str, list]:
+        """Raises ``CellError`` with the reason a row is refused."""
+        cols = self.cols
+
+        def cell(name: str) -> str:
+            i = cols.get(name)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        number = fmt.order_number(cell("number"))
+        title = fmt.strip_cell(cell("title"))[:200]
+        if not title:
+            raise fmt.CellError("标题为空")
+        quantity = fmt.count(cell("quantity"))
+        if quantity < 1:
+            raise fmt.CellError("购买数量必须大于 0")
+        price = fmt.money(cell("price"))
+        sku = fmt.strip_cell(cell("sku"))[:120]
+        key = line_key(fmt.strip_cell(cell("line_id")), title, sku, price)
+        return number, [title, sku, quantity, price, False, key, fmt.strip_cell(cell("outer_code"))[:64]]

@@ -1,13 +1,13 @@
-"""What the seller center's export files look like, and how one cell becomes one value.
+"""MAP, one cell at a time: what the seller center's export columns are called, and how one cell
+becomes one value.
 
 See ``shared/docs/taobao-exports.md``: columns are found by header name (trailing spaces and all),
 cells carry Excel quirks (``="…"``, a leading apostrophe or tab, ``123.00元``, ``No:773…``), dates
 come in two shapes, and the trade state's comma may be full- or half-width. Every cleaner raises
-``CellError`` with a Chinese reason that the importer reports with the line number.
+``CellError`` with a Chinese reason that the import reports with the line number. The column
+fast paths of ``mapping`` fall back to these for any cell whose shape they have not checked.
 """
 
-import codecs
-import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -262,18 +262,3 @@ class TimeParser:
 
     def now(self):
         return self.stored(datetime.now(UTC).replace(microsecond=0))
-
-
-def open_text(binary) -> io.TextIOWrapper:
-    """The export as text: UTF-8 (with or without BOM) when it decodes as such, else GB18030 ⊇ GBK."""
-    head = binary.read(65536)
-    binary.seek(0)
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = "gb18030"
-    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")

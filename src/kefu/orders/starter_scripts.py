@@ -1,7 +1,6 @@
-"""The 催付 scripts (话术) a new shop starts with, written from seed 003 "四、话术" and seed 004.
-
-The data migration creates them; ``restore()`` puts them back for tests after a table flush.
-"""
+"""The 催付 scripts (话术) a new shop starts with: a reminder soon after the order, one before the
+day's shipping cut-off, one asking whether paying went wrong, and the phone and text-message
+openings for buyers who do not answer. The data migration creates them."""
 
 SCRIPTS = [
     ("下单后提醒付款", "im", "亲，请问待会儿可以完成付款吗？我这边可以为您审单，方便仓库提前为您配货。"),
@@ -34,14 +33,8 @@ SCRIPTS = [
 
 
 def create(ReminderScript) -> None:
+    """Add the starter scripts a shop does not have yet (``ReminderScript``: the migration's model)."""
     for position, (name, channel, text) in enumerate(SCRIPTS, start=1):
         ReminderScript.objects.get_or_create(
             name=name, defaults={"channel": channel, "text": text, "position": position}
         )
-
-
-def restore() -> None:
-    from kefu.orders.models import ReminderScript
-
-    if not ReminderScript.objects.exists():
-        create(ReminderScript)

@@ -1,77 +1,67 @@
-"""Import of the seller center's order exports (订单报表 and 宝贝报表), streaming and idempotent.
+"""STORE: mapped rows → the database, as bulk upserts that never move an order backwards.
 
-Rows are parsed in batches (column by column, and for a large CSV in a helper process beside this
-one: ``exportread``) and written batch by batch, several batches to a transaction, so a million-row
-export needs the memory of a few batches. Per batch, one query reads what kefu already has for
-those order numbers; each row is then new, unchanged (same digest as last time), stale (older than
-what kefu knows: a state never moves backwards) or an update. The write is one multi-row upsert whose ``WHERE`` repeats the
+Per batch, one query reads what kefu already has for those order numbers; each row is then new,
+unchanged (same digest as last time), stale (older than what kefu knows: a state never moves
+backwards) or an update. The write is one multi-row upsert whose ``WHERE`` repeats the
 never-backwards rule in SQL, so a sweep or another import racing this one cannot be undone by it.
-A bad row is reported with its line number and reason; the good rows still land.
+Several batches go to one transaction (``COMMIT_ROWS``, ``COMMIT_SECONDS``); each commits on its
+own, so an interrupted import keeps what it wrote. A large first load on SQLite builds the
+secondary indexes after loading (``bulkload``).
 """
 
 import functools
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from contextlib import contextmanager, nullcontext
 from itertools import chain
 from pathlib import Path
 
 from django.db import connection, transaction
 
-from kefu.orders import bulkload, exportread, lifecycle
-from kefu.orders import exportformat as fmt
-from kefu.orders.exportbatch import ORDER_COLS
-from kefu.orders.exportread import BROKEN, ImportFileError
+from kefu.orders import lifecycle
+from kefu.orders.importing import bulkload
+from kefu.orders.importing.mapping import LINE_COLS, ORDER_COLS, ParsedBatch
+from kefu.orders.importing.read import BROKEN
+from kefu.orders.importing.report import ImportReport, Progress
 from kefu.orders.models import Order, OrderLine
 
-BATCH = exportread.BATCH
-MAX_REPORTED_ERRORS = 500
 # One transaction spans batches up to this many orders or seconds: each commit rewrites every
 # index page the transaction touched, and random keys (phones, buyers) touch most of them, so
 # 2 000-row commits cost SQLite several times the work. A second keeps other writers' waits short.
 COMMIT_ROWS = 50_000
 COMMIT_SECONDS = 1.0
 
-__all__ = ["ImportFileError", "ImportReport", "import_file"]
-
-
-@dataclass
-class ImportReport:
-    kind: str = "orders"
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    stale: int = 0
-    lines: int = 0
-    error_count: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    def error(self, line: int, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append((line, reason))
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "stale": self.stale,
-            "lines": self.lines,
-            "error_count": self.error_count,
-            "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
-        }
-
-
-Progress = Callable[[int], None]
-
 # --- orders ---------------------------------------------------------------------------------------
+
+
+def prepare() -> None:
+    """Before a 订单报表 is written: a page cache for the indexes, and any index a cut-short bulk load left out."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # SQLite's default page cache is 2 MB; the order table's indexes take ~150 MB at 1M orders,
+            # so random index inserts would miss it on almost every row. 64 MB for this connection.
+            cursor.execute("PRAGMA cache_size = -65536")
+        bulkload.indexes_restore(unless_loading=True)
+
+
+@contextmanager
+def loading(path: Path, report: ImportReport) -> Iterator[Callable[[], None] | None]:
+    """Around writing a whole file: no garbage collection, the bulk load when it pays; yields the
+    bulk load's heartbeat (call it after each commit) or None."""
+    collecting = gc.isenabled()
+    gc.disable()  # a million rows pass through here: the collector's passes over them find nothing
+    try:
+        with bulkload.indexes_deferred() if bulkload.worth_deferring(path) else nullcontext() as beat:
+            yield beat
+    finally:
+        if collecting:
+            gc.enable()
+    if report.created > 10_000 and connection.vendor != "sqlite":
+        # fresh statistics, or the next import's look-ups plan as if the table were empty
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Order._meta.db_table}")
+
 
 _I = {name: i for i, name in enumerate(ORDER_COLS)}
 # what an update may set: everything the platform owns; kefu's own flag and review stay
@@ -126,7 +116,7 @@ def _merge(row: tuple, existing: tuple, now) -> list:
     return row
 
 
-def _write_orders(batch: dict[str, tuple[int, tuple]], report: ImportReport, *, shop: str, now) -> None:
+def write_orders(batch: dict[str, tuple[int, tuple]], report: ImportReport, *, shop: str, now) -> None:
     if not batch:
         return
     table = Order._meta.db_table
@@ -193,32 +183,9 @@ def _copy_upsert(cursor, writes: list[list]) -> None:
     cursor.execute(f"TRUNCATE {_STAGE}")
 
 
-def _import_orders(path: Path, report: ImportReport, *, shop: str, progress) -> None:
-    sqlite = connection.vendor == "sqlite"
-    if sqlite:
-        with connection.cursor() as cursor:
-            # SQLite's default page cache is 2 MB; the order table's indexes take ~150 MB at 1M orders,
-            # so random index inserts would miss it on almost every row. 64 MB for this connection.
-            cursor.execute("PRAGMA cache_size = -65536")
-        bulkload.indexes_restore(unless_loading=True)  # after a bulk load that was cut short
-    now = fmt.TimeParser(as_text=sqlite).now()
-    parse = exportread.parse_orders_beside if exportread.may_parse_beside(path) else exportread.parse_orders
-    batches = parse(path, shop=shop, as_text=sqlite, now=now)
-    collecting = gc.isenabled()
-    gc.disable()  # a million rows pass through here: the collector's passes over them find nothing
-    try:
-        with bulkload.indexes_deferred() if bulkload.worth_deferring(path) else nullcontext() as beat:
-            _write_batches(batches, report, shop=shop, now=now, progress=progress, beat=beat)
-    finally:
-        if collecting:
-            gc.enable()
-    if report.created > 10_000 and not sqlite:
-        # fresh statistics, or the next import's look-ups plan as if the table were empty
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Order._meta.db_table}")
-
-
-def _write_batches(batches: Iterator, report: ImportReport, *, shop: str, now, progress, beat) -> None:
+def store_orders(
+    batches: Iterator[ParsedBatch], report: ImportReport, *, shop: str, now, progress: Progress | None, beat
+) -> None:
     """Write the parsed batches, several to a transaction (``COMMIT_ROWS``, ``COMMIT_SECONDS``)."""
     for first in batches:
         broken = False
@@ -230,7 +197,7 @@ def _write_batches(batches: Iterator, report: ImportReport, *, shop: str, now, p
                 report.unchanged += repeated
                 for line, reason in errors:
                     report.error(line, reason)
-                _write_orders(orders, report, shop=shop, now=now)
+                write_orders(orders, report, shop=shop, now=now)
                 written += len(orders)
                 done = parsed.done
                 if parsed.broken_at is not None:
@@ -253,19 +220,13 @@ def _write_batches(batches: Iterator, report: ImportReport, *, shop: str, now, p
 # --- order lines (宝贝报表) --------------------------------------------------------------------
 
 
-def _line_key(line_id: str, title: str, sku: str, price) -> str:
-    if line_id:
-        return line_id[:64]
-    return "k:" + hashlib.md5(f"{title}\x1f{sku}\x1f{price}".encode(), usedforsecurity=False).hexdigest()
-
-
-def _write_lines(batch: list[tuple[int, str, list]], report: ImportReport, *, shop: str) -> None:
+def write_lines(batch: list[tuple[int, str, list]], report: ImportReport, *, shop: str) -> None:
     if not batch:
         return
     numbers = list({number for _, number, _ in batch})
     ids = dict(Order.objects.filter(shop=shop, number__in=numbers).values_list("number", "id"))
     table = OrderLine._meta.db_table
-    cols = ("order_id", "title", "sku", "quantity", "price", "is_gift", "line_key", "outer_code")
+    cols = ("order_id", *LINE_COLS)
     # Overlapping exports repeat lines; one INSERT … ON CONFLICT may not name a row twice
     # (PostgreSQL refuses the whole statement), so the later copy of a line wins.
     by_key: dict[tuple[int, str], list] = {}
@@ -290,81 +251,3 @@ def _write_lines(batch: list[tuple[int, str, list]], report: ImportReport, *, sh
                 f"ON CONFLICT (order_id, line_key) DO UPDATE SET {update} WHERE {changed}",
                 [v for row in chunk for v in row],
             )
-
-
-def _import_lines(rows: Iterator, header: list[str], report: ImportReport, *, shop: str, progress) -> None:
-    cols = fmt.column_map(header, fmt.LINE_COLUMNS)
-    missing = [name for name in fmt.LINE_REQUIRED if name not in cols]
-    if missing:
-        raise ImportFileError("宝贝报表缺少必需的列：" + "、".join(fmt.LINE_COLUMNS[n][0] for n in missing))
-    report.kind = "lines"
-    batch: list[tuple[int, str, list]] = []
-    done = 0
-    for line, cells, done in rows:
-        if cells is None:
-            report.error(line, BROKEN)
-            break
-        if exportread.is_blank(cells):
-            continue
-        report.rows += 1
-
-        def cell(name: str, cells=cells) -> str:
-            i = cols.get(name)
-            return cells[i] if i is not None and i < len(cells) else ""
-
-        try:
-            number = fmt.order_number(cell("number"))
-            title = fmt.strip_cell(cell("title"))[:200]
-            if not title:
-                raise fmt.CellError("标题为空")
-            quantity = fmt.count(cell("quantity"))
-            if quantity < 1:
-                raise fmt.CellError("购买数量必须大于 0")
-            price = fmt.money(cell("price"))
-            sku = fmt.strip_cell(cell("sku"))[:120]
-        except fmt.CellError as exc:
-            report.error(line, str(exc))
-            continue
-        key = _line_key(fmt.strip_cell(cell("line_id")), title, sku, price)
-        batch.append(
-            (line, number, [title, sku, quantity, price, False, key, fmt.strip_cell(cell("outer_code"))[:64]])
-        )
-        if len(batch) >= BATCH:
-            with transaction.atomic():
-                _write_lines(batch, report, shop=shop)
-            batch = []
-            if progress:
-                progress(done)
-    with transaction.atomic():
-        _write_lines(batch, report, shop=shop)
-    if progress:
-        progress(done)
-
-
-def import_file(path: str | Path, *, shop: str = "", progress: Progress | None = None) -> ImportReport:
-    """Import one export (which kind is told by its header). Commits as it goes.
-
-    Each transaction commits on its own: an interrupted import keeps what it wrote, and running it
-    again finishes the rest without changing what is already there.
-    """
-    path = Path(path)
-    rows = exportread.rows(path)
-    report = ImportReport()
-    header = exportread.header(rows)
-    kind = fmt.detect_kind(header)
-    if kind == "orders":
-        missing = [
-            name for name in fmt.ORDER_REQUIRED if name not in fmt.column_map(header, fmt.ORDER_COLUMNS)
-        ]
-        if missing:
-            labels = "、".join(fmt.ORDER_COLUMNS[name][0] for name in missing)
-            raise ImportFileError(f"订单报表缺少必需的列：{labels}")
-        rows.close()
-        _import_orders(path, report, shop=shop, progress=progress)
-    elif kind == "lines":
-        _import_lines(rows, header, report, shop=shop, progress=progress)
-    else:
-        raise ImportFileError(
-            "无法识别的文件：表头既不是订单报表（订单编号、订单状态…）也不是宝贝报表（标题、购买数量…）。"
-        )
-    return report

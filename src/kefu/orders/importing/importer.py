@@ -1,0 +1,88 @@
+"""One export file, imported: READ → MAP → STORE, streaming and idempotent.
+
+Which export a file is, is told by its header. A 订单报表 is read and mapped in batches (for a
+large CSV in a helper process beside this one: ``parse``) and stored batch by batch, several
+batches to a transaction, so a million-row export needs the memory of a few batches. A 宝贝报表 is
+read and mapped row by row and stored a batch at a time. A bad row is reported with its line
+number and reason; the good rows still land.
+"""
+
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from kefu.orders.importing import cells, parse, read, store
+from kefu.orders.importing.mapping import LineReader, check_orders_header
+from kefu.orders.importing.read import BROKEN, ImportFileError
+from kefu.orders.importing.report import ImportReport, Progress
+
+__all__ = ["ImportFileError", "ImportReport", "import_file"]
+
+
+def import_file(path: str | Path, *, shop: str = "", progress: Progress | None = None) -> ImportReport:
+    """Import one export (which kind is told by its header). Commits as it goes.
+
+    Each transaction commits on its own: an interrupted import keeps what it wrote, and running it
+    again finishes the rest without changing what is already there.
+    """
+    path = Path(path)
+    report = ImportReport()
+    try:
+        rows = read.rows(path)
+        header = read.header(rows)
+        kind = cells.detect_kind(header)
+        if kind == "orders":
+            check_orders_header(header)
+            rows.close()
+            _import_orders(path, report, shop=shop, progress=progress)
+        elif kind == "lines":
+            _import_lines(rows, LineReader(header), report, shop=shop, progress=progress)
+        else:
+            raise ImportFileError(
+                "无法识别的文件：表头既不是订单报表（订单编号、订单状态…）也不是宝贝报表（标题、购买数量…）。"
+            )
+    except ImportFileError as exc:
+        exc.path = str(path)
+        raise
+    return report
+
+
+def _import_orders(path: Path, report: ImportReport, *, shop: str, progress: Progress | None) -> None:
+    sqlite = connection.vendor == "sqlite"
+    store.prepare()
+    now = cells.TimeParser(as_text=sqlite).now()
+    parse_here_or_beside = parse.parse_orders_beside if parse.may_parse_beside(path) else parse.parse_orders
+    batches = parse_here_or_beside(path, shop=shop, as_text=sqlite, now=now)
+    with store.loading(path, report) as beat:
+        store.store_orders(batches, report, shop=shop, now=now, progress=progress, beat=beat)
+
+
+def _import_lines(
+    rows, reader: LineReader, report: ImportReport, *, shop: str, progress: Progress | None
+) -> None:
+    report.kind = "lines"
+    batch: list[tuple[int, str, list]] = []
+    done = 0
+    for line, row, done in rows:
+        if row is None:
+            report.error(line, BROKEN)
+            break
+        if read.is_blank(row):
+            continue
+        report.rows += 1
+        try:
+            number, values = reader.read(row)
+        except cells.CellError as exc:
+            report.error(line, str(exc))
+            continue
+        batch.append((line, number, values))
+        if len(batch) >= read.BATCH:
+            with transaction.atomic():
+                store.write_lines(batch, report, shop=shop)
+            batch = []
+            if progress:
+                progress(done)
+    with transaction.atomic():
+        store.write_lines(batch, report, shop=shop)
+    if progress:
+        progress(done)

@@ -1,0 +1,39 @@
+"""What one import did: rows read, orders created/updated/unchanged, the bad rows by line."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+MAX_REPORTED_ERRORS = 500
+
+Progress = Callable[[int], None]  # called with the bytes of the file read so far
+
+
+@dataclass
+class ImportReport:
+    kind: str = "orders"
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    lines: int = 0
+    error_count: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def error(self, line: int, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append((line, reason))
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "stale": self.stale,
+            "lines": self.lines,
+            "error_count": self.error_count,
+            "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
+        }
