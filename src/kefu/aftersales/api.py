@@ -623,7 +623,7 @@ class ComplaintOutputSerializer(serializers.Serializer):
     follow_up = serializers.CharField()
     satisfaction = serializers.CharField()
     quick_steps = serializers.ListField(child=serializers.CharField())
-    steps = serializers.SerializerMethodField(help_text="投诉处理流程（种子文档的顺序）")
+    steps = serializers.SerializerMethodField(help_text="投诉处理流程（按店铺规定的顺序）")
     closed_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:

@@ -1,4 +1,6 @@
-"""The after-sales pages' forms: they shape and limit input; the rules live in the services."""
+"""The input of every after-sales operation, one form each: the page validates what was posted with
+it and the API validates its JSON body with the same form, so both accept and refuse alike. The
+forms shape and limit input; the shop's rules live in the services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +75,12 @@ class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *CaseState.choices]
     )
-    q = forms.CharField(label=_("订单号/运单号/会员名"), required=False, max_length=60)
+    q = forms.CharField(
+        label=_("订单号/运单号/会员名"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:60]
 
     def filters(self) -> dict[str, str]:
         """What the list shows; a value the list does not know shows everything rather than nothing."""
@@ -292,7 +299,7 @@ class ComplaintFilterForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     # Bad reviews are settled within days: the list opens on those still waiting.
-    open = forms.ChoiceField(label=_("处理"), required=False, choices=[("1", _("未处理")), ("0", _("全部"))])
+    open = forms.ChoiceField(label=_("状态"), required=False, choices=[("1", _("未处理")), ("0", _("全部"))])
 
     def open_only(self) -> bool:
         return not self.is_valid() or self.cleaned_data.get("open") != "0"

@@ -310,7 +310,7 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
 
 
 def case_deadline(case: AfterSalesCase) -> datetime | None:
-    """When the next thing must happen on the case, from the seed's timers; drives the item's due."""
+    """When the next thing must happen on the case, from the refund timers; drives the item's due."""
     state = case.state
     if state in FINAL_CASE_STATES:
         return None
@@ -423,7 +423,7 @@ CASE_FIELDS = (
 
 
 def _from_order(order: Order) -> dict:
-    """The seed's registration fields, read off the order."""
+    """The registration lines of a case (订单编号、购买日期、产品、数量、金额、运单号), read off the order."""
     lines = [line for line in order.lines.all() if not line.is_gift]
     first = lines[0] if lines else None
     return {
@@ -812,7 +812,7 @@ def case_close(*, case: AfterSalesCase, by: User, reason: str) -> AfterSalesCase
 @transaction.atomic
 def case_misdescription_record(*, case: AfterSalesCase, by: User, note: str) -> AfterSalesCase:
     """Record that the customer misdescribed the goods on this case; counted once per case on the
-    customer, who is blacklisted automatically at the shop's threshold (seed 000)."""
+    customer, who is blacklisted automatically at the shop's threshold: a buyer who keeps misdescribing goods is not served blindly again."""
     roles.require_staff(by)
     note = (note or "").strip()
     if not note:
@@ -959,7 +959,7 @@ def _locked_complaint(complaint: Complaint) -> Complaint:
 
 @transaction.atomic
 def complaint_update(*, complaint: Complaint, by: User, **fields) -> Complaint:
-    """Fill in the next lines of the form as the complaint goes through the seed's steps."""
+    """Fill in the next lines of the 《客户投诉反馈表》 as the complaint goes through its steps."""
     roles.require_staff(by)
     unknown = set(fields) - set(COMPLAINT_FIELDS)
     if unknown:
@@ -1055,7 +1055,8 @@ def complaint_close(*, complaint: Complaint, by: User, satisfaction: str, follow
 
 
 def complaint_steps(complaint: Complaint) -> list[dict]:
-    """The seed's order of steps (seed 002 §7), each done or not, for the page's walk-through."""
+    """The handling steps of a complaint in the shop's order, each done or not, for the page's
+    walk-through."""
     c = complaint
     steps = [
         (_("平息抱怨，记录客户名称、电话、不满意内容、生产批次"), bool(c.customer_name and c.problem)),
@@ -1094,7 +1095,8 @@ def review_record(
     item_title: str = "",
 ) -> BadReview:
     """Record a neutral or bad review. Anyone on the team records it; only a supervisor settles it
-    (seed 000: 客服无权处理中差评应由专人负责), so the item needs the supervisor role."""
+    (客服无权处理中差评，应由专人负责: a reply to a public review speaks for the shop), so the item
+    needs the supervisor role."""
     roles.require_staff(by)
     buyer_nick = " ".join((buyer_nick or (order.buyer_nick if order else "")).split())
     order_number = " ".join((order_number or (order.number if order else "")).split())
@@ -1150,7 +1152,7 @@ def _locked_review(review: BadReview) -> BadReview:
 @transaction.atomic
 def review_postpone(*, review: BadReview, by: User, reason: str) -> BadReview:
     """Not settled today (the buyer could not be reached): due tomorrow before 18:30, never past
-    the final 3-day limit (seed 003)."""
+    the final 3-day limit."""
     roles.require_role(by, roles.SUPERVISOR)
     reason = (reason or "").strip()
     if not reason:

@@ -340,7 +340,7 @@ def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -
             "danger": name in ("close", "refuse"),
             "open": open_action == name or (not open_action and i == 0),
         }
-        for i, name in enumerate(n for n in actions if n in CASE_STEPS)
+        for i, name in enumerate(_shown_steps(actions, open_action))
     ]
     context = {
         "case": case,
@@ -360,6 +360,15 @@ def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -
         **_item_context(request, case.item),
     }
     return render(request, "aftersales/case_detail.html", context, status=status)
+
+
+def _shown_steps(actions: list[str], open_action: str) -> list[str]:
+    """The forms of the steps the state allows, and the one just refused even if the case moved on
+    meanwhile (a colleague agreed first): the person sees why, and what they typed."""
+    names = [n for n in actions if n in CASE_STEPS]
+    if open_action in CASE_STEPS and open_action not in names:
+        names.insert(0, open_action)
+    return names
 
 
 @staff_required
