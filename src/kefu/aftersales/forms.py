@@ -88,6 +88,11 @@ class CaseFilterForm(forms.Form):
         return {name: data.get(name) or "" for name in ("kind", "state", "q")}
 
 
+def _exclusion_choices() -> list[tuple[str, str]]:
+    exclusions = shopsettings.get("no_reason_return_exclusions")
+    return [("", str(_("无（支持七天无理由）"))), *[(e, e) for e in exclusions]]
+
+
 class CaseFieldsForm(forms.Form):
     """The registration, postage and eligibility lines of a case: registering and correcting it."""
 
@@ -117,17 +122,19 @@ class CaseFieldsForm(forms.Form):
         label=_("退回运费"), required=False, min_value=0, decimal_places=2, max_digits=10
     )
     received_by_buyer_at = DateTimeLocalField(label=_("买家签收时间"), required=False)
-    exclusion = forms.ChoiceField(label=_("不支持七天无理由的类别"), required=False)
+    # The shop's list of goods without the 7-day promise is read when the page is drawn; the service
+    # refuses a category not (or no longer) on it.
+    exclusion = forms.CharField(
+        label=_("不支持七天无理由的类别"),
+        required=False,
+        max_length=60,
+        widget=forms.Select(choices=_exclusion_choices),
+    )
     damage = forms.ChoiceField(label=_("商品破损"), required=False, choices=Damage.choices)
     refund_requested = forms.DecimalField(
         label=_("申请退款金额"), required=False, min_value=0, decimal_places=2, max_digits=12
     )
     return_required = forms.BooleanField(label=_("仅退款也需要买家退货"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        exclusions = shopsettings.get("no_reason_return_exclusions")
-        self.fields["exclusion"].choices = [("", _("无（支持七天无理由）")), *[(e, e) for e in exclusions]]
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in CaseFieldsForm.base_fields}

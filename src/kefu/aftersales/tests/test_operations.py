@@ -196,3 +196,24 @@ def test_closing_a_complaint_records_the_follow_up_from_the_page(login, aftersal
     assert r.status_code == 302
     complaint.refresh_from_db()
     assert complaint.closed_at and complaint.follow_up == "已补发"
+
+
+def test_the_case_page_offers_the_shops_exclusions_and_refuses_others(login, aftersales_agent, make_case):
+    case = make_case()
+    client = login(aftersales_agent)
+    page = client.get(f"/desk/aftersales/cases/{case.pk}/").content.decode()
+    assert '<option value="定制商品">定制商品</option>' in page
+
+    bad = client.post(
+        f"/desk/aftersales/cases/{case.pk}/edit/", {"order_number": case.order_number, "exclusion": "奢侈品"}
+    )
+    assert bad.status_code == 400 and "exclusion" in bad.context["edit_form"].errors
+    assert (
+        client.post(
+            f"/desk/aftersales/cases/{case.pk}/edit/",
+            {"order_number": case.order_number, "exclusion": "定制商品"},
+        ).status_code
+        == 302
+    )
+    case.refresh_from_db()
+    assert case.exclusion == "定制商品"
