@@ -7,6 +7,7 @@ Chinese messages.
 
 from datetime import datetime
 
+from django import forms as django_forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -17,27 +18,18 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.aftersales import rules, selectors, services
+from kefu.aftersales import forms, rules, selectors, services
 from kefu.aftersales.models import (
-    QUICK_STEPS,
     AfterSalesCase,
     BadReview,
-    CaseKind,
-    CasePhoto,
     Complaint,
-    ComplaintChannel,
-    Damage,
-    InspectionResult,
     Priority,
-    Rating,
-    RefundChannel,
-    ReviewOutcome,
-    Satisfaction,
     WorkItem,
 )
 from kefu.core.activity import activity_list
 from kefu.core.api import paginate
-from kefu.orders.models import Order, ShippingMethod
+from kefu.core.operations import form_input, form_schema
+from kefu.orders.models import Order
 
 TAG = "售后与待办"
 
@@ -419,50 +411,12 @@ class CaseOutputSerializer(serializers.Serializer):
         return [{"id": p.id, "purpose": p.purpose} for p in case.photos.all()]
 
 
-class CaseFieldsSerializer(serializers.Serializer):
-    """The registration fields, shared by registering and correcting a case."""
-
-    buyer_nick = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    buyer_phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    purchase_date = serializers.DateField(required=False, allow_null=True)
-    item_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    quantity = serializers.IntegerField(required=False, min_value=1)
-    amount = serializers.DecimalField(required=False, allow_null=True, max_digits=12, decimal_places=2)
-    waybill = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    details = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    quality_problem = serializers.BooleanField(required=False)
-    free_shipping = serializers.BooleanField(required=False, allow_null=True)
-    outbound_postage = serializers.DecimalField(
-        required=False, allow_null=True, max_digits=10, decimal_places=2
-    )
-    return_postage = serializers.DecimalField(
-        required=False, allow_null=True, max_digits=10, decimal_places=2
-    )
-    received_by_buyer_at = serializers.DateTimeField(required=False, allow_null=True)
-    exclusion = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    damage = serializers.ChoiceField(required=False, choices=Damage.choices)
-    refund_requested = serializers.DecimalField(
-        required=False, allow_null=True, max_digits=12, decimal_places=2
-    )
-    return_required = serializers.BooleanField(required=False)
-
-    class Meta:
-        ref_name = "AfterSalesCaseFields"
+def _given(data: dict, request) -> dict:
+    """The fields the request named: what it leaves out stays as it is (or comes from the order)."""
+    return {name: value for name, value in data.items() if name in request.data}
 
 
 class CaseListApi(APIView):
-    class InputSerializer(CaseFieldsSerializer):
-        kind = serializers.ChoiceField(choices=CaseKind.choices)
-        order_number = serializers.CharField(
-            required=False, allow_blank=True, max_length=32, help_text="店铺已有的订单会被关联并带出登记信息"
-        )
-        customer_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
-        priority = serializers.ChoiceField(required=False, choices=Priority.choices, default=Priority.NORMAL)
-
-        class Meta:
-            ref_name = "AfterSalesCaseCreateInput"
-
     @extend_schema(
         tags=[TAG],
         summary="售后单列表",
@@ -485,19 +439,19 @@ class CaseListApi(APIView):
         tags=[TAG],
         summary="登记售后（退货退款、仅退款、换货、补发、问题件、退回件）",
         operation_id="aftersales_cases_create",
-        request=InputSerializer,
+        request=form_schema(forms.CaseForm),
         responses={201: CaseOutputSerializer},
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        kind = values.pop("kind")
-        customer_name = values.pop("customer_name", "")
-        priority = int(values.pop("priority", Priority.NORMAL))
-        order = _order_or_none(values.get("order_number", ""))
+        data = form_input(forms.CaseForm, request)
+        fields = {k: v for k, v in _given(data, request).items() if k in forms.CaseFieldsForm.base_fields}
         case = services.case_create(
-            by=request.user, kind=kind, order=order, customer_name=customer_name, priority=priority, **values
+            by=request.user,
+            kind=data["kind"],
+            order=_order_or_none(data.get("order_number") or ""),
+            customer_name=data.get("customer_name") or "",
+            priority=data.get("priority") or Priority.NORMAL,
+            **fields,
         )
         return Response(
             CaseOutputSerializer(selectors.case_get(pk=case.pk)).data, status=status.HTTP_201_CREATED
@@ -518,56 +472,52 @@ class CaseDetailApi(APIView):
         tags=[TAG],
         summary="修改登记信息",
         operation_id="aftersales_case_update",
-        request=CaseFieldsSerializer,
+        request=form_schema(forms.CaseFieldsForm),
         responses=CaseOutputSerializer,
     )
     def patch(self, request, pk: int):
         case = get_object_or_404(AfterSalesCase, pk=pk)
-        data = CaseFieldsSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.case_update(case=case, by=request.user, **data.validated_data)
+        data = form_input(forms.CaseFieldsForm, request)
+        services.case_update(case=case, by=request.user, **_given(data, request))
         return Response(CaseOutputSerializer(selectors.case_get(pk=pk)).data)
 
 
-class _CaseActionApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = None
+class _CaseOperationApi(APIView):
+    """One operation on a case: the page's form validates the input, the service does the work, the
+    answer is the case as it stands afterwards."""
+
+    form_class: type[django_forms.Form] | None = None
 
     def perform(self, request, case: AfterSalesCase, data: dict) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def post(self, request, pk: int):
         case = get_object_or_404(AfterSalesCase, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.perform(request, case, data.validated_data)
+        data = form_input(self.form_class, request) if self.form_class is not None else {}
+        self.perform(request, case, data)
         return Response(CaseOutputSerializer(selectors.case_get(pk=pk)).data)
 
 
-def _case_action(name: str, summary: str, fields: dict, perform) -> type[APIView]:
-    """A small APIView for one case operation: its own input serializer, schema and service call."""
-    input_cls = type(
-        f"{name}Input",
-        (serializers.Serializer,),
-        {**fields, "Meta": type("Meta", (), {"ref_name": f"AfterSalesCase{name}Input"})},
-    )
+def _case_operation(
+    name: str, summary: str, form_class: type[django_forms.Form] | None, perform
+) -> type[APIView]:
+    """The API door of one case operation: the same form as its page, its schema, its service."""
 
     @extend_schema(
         tags=[TAG],
         summary=summary,
         operation_id=f"aftersales_case_{name.lower()}",
-        request=input_cls,
+        request=form_schema(form_class) if form_class is not None else None,
         responses=CaseOutputSerializer,
     )
     def post(self, request, pk: int):
-        return _CaseActionApi.post(self, request, pk)
+        return _CaseOperationApi.post(self, request, pk)
 
     return type(
         f"Case{name}Api",
-        (_CaseActionApi,),
+        (_CaseOperationApi,),
         {
-            "InputSerializer": input_cls,
+            "form_class": form_class,
             "post": post,
             "perform": lambda self, request, case, data: perform(request, case, data),
             "__doc__": summary,
@@ -575,96 +525,70 @@ def _case_action(name: str, summary: str, fields: dict, perform) -> type[APIView
     )
 
 
-def _text(**kw):
-    return serializers.CharField(**kw)
-
-
-CaseAgreeApi = _case_action(
-    "Agree", "同意（售后/主管）", {}, lambda r, c, d: services.case_agree(case=c, by=r.user)
+CaseAgreeApi = _case_operation(
+    "Agree", "同意（售后/主管）", None, lambda r, c, d: services.case_agree(case=c, by=r.user)
 )
-CaseRefuseApi = _case_action(
+CaseRefuseApi = _case_operation(
     "Refuse",
     "拒绝（售后/主管）",
-    {"reason": _text(max_length=255)},
+    forms.RefuseForm,
     lambda r, c, d: services.case_refuse(case=c, by=r.user, **d),
 )
-CaseRequestModifiedApi = _case_action(
+CaseRequestModifiedApi = _case_operation(
     "RequestModified",
     "买家修改了申请（卖家 5 天重新计算）",
-    {
-        "note": _text(required=False, allow_blank=True, default=""),
-        "refund_requested": serializers.DecimalField(
-            required=False, allow_null=True, max_digits=12, decimal_places=2
-        ),
-    },
+    forms.RequestModifiedForm,
     lambda r, c, d: services.case_request_modified(case=c, by=r.user, **d),
 )
-CaseReturnShippedApi = _case_action(
+CaseReturnShippedApi = _case_operation(
     "ReturnShipped",
     "登记买家退货（快递 10 天 / 平邮 30 天内须确认收货）",
-    {
-        "waybill": _text(max_length=64),
-        "courier": _text(required=False, allow_blank=True, default="", max_length=32),
-        "method": serializers.ChoiceField(
-            choices=[ShippingMethod.EXPRESS, ShippingMethod.SURFACE], default=ShippingMethod.EXPRESS
-        ),
-    },
+    forms.ReturnShippedForm,
     lambda r, c, d: services.case_return_shipped(case=c, by=r.user, **d),
 )
-CaseReceiveApi = _case_action(
-    "Receive", "确认收到退货", {}, lambda r, c, d: services.case_receive(case=c, by=r.user)
+CaseReceiveApi = _case_operation(
+    "Receive", "确认收到退货", None, lambda r, c, d: services.case_receive(case=c, by=r.user)
 )
-CaseInspectApi = _case_action(
+CaseInspectApi = _case_operation(
     "Inspect",
-    "验货登记",
-    {
-        "condition": _text(max_length=255),
-        "result": serializers.ChoiceField(choices=[c for c in InspectionResult.choices if c[0]]),
-    },
+    "验货登记（可附验货照片，multipart：photo）",
+    forms.InspectForm,
     lambda r, c, d: services.case_inspect(case=c, by=r.user, **d),
 )
-CaseRefundApi = _case_action(
+CaseRefundApi = _case_operation(
     "Refund",
     "退款登记（售后/主管）：金额、渠道、维权",
-    {
-        "amount": serializers.DecimalField(max_digits=12, decimal_places=2),
-        "channel": serializers.ChoiceField(choices=RefundChannel.choices),
-        "rights_protection": serializers.BooleanField(required=False, default=False),
-    },
+    forms.RefundForm,
     lambda r, c, d: services.case_refund(case=c, by=r.user, **d),
 )
-CaseReshipApi = _case_action(
+CaseReshipApi = _case_operation(
     "Reship",
     "补发/换货发出",
-    {
-        "waybill": _text(max_length=64),
-        "courier": _text(required=False, allow_blank=True, default="", max_length=32),
-        "note": _text(required=False, allow_blank=True, default=""),
-    },
+    forms.ReshipForm,
     lambda r, c, d: services.case_reship(case=c, by=r.user, **d),
 )
-CaseResolveApi = _case_action(
+CaseResolveApi = _case_operation(
     "Resolve",
     "问题件/退回件登记处理结果",
-    {"resolution": _text()},
+    forms.ResolveForm,
     lambda r, c, d: services.case_resolve(case=c, by=r.user, **d),
 )
-CaseCloseApi = _case_action(
+CaseCloseApi = _case_operation(
     "Close",
     "关闭售后单",
-    {"reason": _text(max_length=255)},
+    forms.CloseForm,
     lambda r, c, d: services.case_close(case=c, by=r.user, **d),
 )
-CaseMisdescriptionApi = _case_action(
+CaseMisdescriptionApi = _case_operation(
     "Misdescription",
     "登记客户虚假描述（达到次数自动加入黑名单）",
-    {"note": _text(max_length=255)},
+    forms.MisdescriptionForm,
     lambda r, c, d: services.case_misdescription_record(case=c, by=r.user, **d),
 )
-CasePhotoApi = _case_action(
+CasePhotoApi = _case_operation(
     "Photo",
     "上传照片（multipart：image、purpose）",
-    {"image": serializers.FileField(), "purpose": serializers.ChoiceField(choices=CasePhoto.Purpose.choices)},
+    forms.PhotoForm,
     lambda r, c, d: services.case_photo_add(case=c, by=r.user, **d),
 )
 
@@ -699,7 +623,7 @@ class ComplaintOutputSerializer(serializers.Serializer):
     follow_up = serializers.CharField()
     satisfaction = serializers.CharField()
     quick_steps = serializers.ListField(child=serializers.CharField())
-    steps = serializers.SerializerMethodField(help_text="投诉处理流程（种子文档的顺序）")
+    steps = serializers.SerializerMethodField(help_text="投诉处理流程（按店铺规定的顺序）")
     closed_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
@@ -709,36 +633,7 @@ class ComplaintOutputSerializer(serializers.Serializer):
         return [{**s, "label": str(s["label"])} for s in services.complaint_steps(complaint)]
 
 
-class ComplaintFieldsSerializer(serializers.Serializer):
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    buyer_nick = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    product = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    product_batch = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    production_date = serializers.DateField(required=False, allow_null=True)
-    first_judgement = serializers.CharField(required=False, allow_blank=True)
-    promised_reply_at = serializers.DateTimeField(required=False, allow_null=True)
-    expected_handling_at = serializers.DateTimeField(required=False, allow_null=True)
-    department = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    cause = serializers.CharField(required=False, allow_blank=True)
-    proposed_handling = serializers.CharField(required=False, allow_blank=True)
-    customer_informed_at = serializers.DateTimeField(required=False, allow_null=True)
-    completion_date = serializers.DateField(required=False, allow_null=True)
-    follow_up = serializers.CharField(required=False, allow_blank=True)
-
-    class Meta:
-        ref_name = "ComplaintFields"
-
-
 class ComplaintListApi(APIView):
-    class InputSerializer(ComplaintFieldsSerializer):
-        customer_name = serializers.CharField(max_length=64)
-        channel = serializers.ChoiceField(choices=ComplaintChannel.choices)
-        problem = serializers.CharField()
-        order_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
-
-        class Meta:
-            ref_name = "ComplaintCreateInput"
-
     @extend_schema(
         tags=[TAG],
         summary="投诉列表",
@@ -754,13 +649,12 @@ class ComplaintListApi(APIView):
         tags=[TAG],
         summary="登记投诉（客户投诉反馈表）",
         operation_id="aftersales_complaints_create",
-        request=InputSerializer,
+        request=form_schema(forms.ComplaintForm),
         responses={201: ComplaintOutputSerializer},
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = form_input(forms.ComplaintForm, request)
+        values = _given(data, request)
         order = _order_or_none(values.pop("order_number", ""))
         complaint = services.complaint_create(by=request.user, order=order, **values)
         return Response(
@@ -783,14 +677,13 @@ class ComplaintDetailApi(APIView):
         tags=[TAG],
         summary="填写投诉反馈表",
         operation_id="aftersales_complaint_update",
-        request=ComplaintFieldsSerializer,
+        request=form_schema(forms.ComplaintProgressForm),
         responses=ComplaintOutputSerializer,
     )
     def patch(self, request, pk: int):
         complaint = get_object_or_404(Complaint, pk=pk)
-        data = ComplaintFieldsSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.complaint_update(complaint=complaint, by=request.user, **data.validated_data)
+        data = form_input(forms.ComplaintProgressForm, request)
+        services.complaint_update(complaint=complaint, by=request.user, **_given(data, request))
         return Response(ComplaintOutputSerializer(selectors.complaint_get(pk=pk)).data)
 
 
@@ -808,50 +701,30 @@ class ComplaintSignOffApi(APIView):
 
 
 class ComplaintStepApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        step = serializers.ChoiceField(choices=[k for k, _label in QUICK_STEPS])
-        done = serializers.BooleanField()
-
-        class Meta:
-            ref_name = "ComplaintStepInput"
-
     @extend_schema(
         tags=[TAG],
         summary="快速处理步骤打勾（安抚、查明原因、表明立场、全力解决、真诚道歉、感谢理解）",
         operation_id="aftersales_complaint_step",
-        request=InputSerializer,
+        request=form_schema(forms.StepForm),
         responses=ComplaintOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.complaint_step_set(
-            complaint=get_object_or_404(Complaint, pk=pk), by=request.user, **data.validated_data
-        )
+        data = form_input(forms.StepForm, request)
+        services.complaint_step_set(complaint=get_object_or_404(Complaint, pk=pk), by=request.user, **data)
         return Response(ComplaintOutputSerializer(selectors.complaint_get(pk=pk)).data)
 
 
 class ComplaintCloseApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        satisfaction = serializers.ChoiceField(choices=[c for c in Satisfaction.choices if c[0]])
-        follow_up = serializers.CharField(required=False, allow_blank=True, default="")
-
-        class Meta:
-            ref_name = "ComplaintCloseInput"
-
     @extend_schema(
         tags=[TAG],
         summary="记录满意度并结案",
         operation_id="aftersales_complaint_close",
-        request=InputSerializer,
+        request=form_schema(forms.ComplaintCloseForm),
         responses=ComplaintOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.complaint_close(
-            complaint=get_object_or_404(Complaint, pk=pk), by=request.user, **data.validated_data
-        )
+        data = form_input(forms.ComplaintCloseForm, request)
+        services.complaint_close(complaint=get_object_or_404(Complaint, pk=pk), by=request.user, **data)
         return Response(ComplaintOutputSerializer(selectors.complaint_get(pk=pk)).data)
 
 
@@ -887,17 +760,6 @@ class ReviewOutputSerializer(serializers.Serializer):
 
 
 class ReviewListApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        buyer_nick = serializers.CharField(required=False, allow_blank=True, max_length=64)
-        rating = serializers.ChoiceField(choices=Rating.choices)
-        reviewed_at = serializers.DateTimeField()
-        text = serializers.CharField(required=False, allow_blank=True, default="")
-        order_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
-        item_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-        class Meta:
-            ref_name = "BadReviewCreateInput"
-
     @extend_schema(
         tags=[TAG],
         summary="中差评列表",
@@ -913,15 +775,13 @@ class ReviewListApi(APIView):
         tags=[TAG],
         summary="登记中差评（交主管处理）",
         operation_id="aftersales_reviews_create",
-        request=InputSerializer,
+        request=form_schema(forms.ReviewForm),
         responses={201: ReviewOutputSerializer},
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        order = _order_or_none(values["order_number"])
-        review = services.review_record(by=request.user, order=order, **{"buyer_nick": "", **values})
+        data = form_input(forms.ReviewForm, request)
+        order = _order_or_none(data["order_number"])
+        review = services.review_record(by=request.user, order=order, **data)
         return Response(
             ReviewOutputSerializer(selectors.review_get(pk=review.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -936,48 +796,28 @@ class ReviewDetailApi(APIView):
 
 
 class ReviewPostponeApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=255)
-
-        class Meta:
-            ref_name = "BadReviewPostponeInput"
-
     @extend_schema(
         tags=[TAG],
         summary="延到下一天处理（最长 3 天，主管）",
         operation_id="aftersales_review_postpone",
-        request=InputSerializer,
+        request=form_schema(forms.PostponeForm),
         responses=ReviewOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_postpone(
-            review=get_object_or_404(BadReview, pk=pk), by=request.user, **data.validated_data
-        )
+        data = form_input(forms.PostponeForm, request)
+        services.review_postpone(review=get_object_or_404(BadReview, pk=pk), by=request.user, **data)
         return Response(ReviewOutputSerializer(selectors.review_get(pk=pk)).data)
 
 
 class ReviewCloseApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        outcome = serializers.ChoiceField(choices=[c for c in ReviewOutcome.choices if c[0]])
-        public_reply = serializers.CharField(required=False, allow_blank=True, default="")
-        note = serializers.CharField(required=False, allow_blank=True, default="")
-
-        class Meta:
-            ref_name = "BadReviewCloseInput"
-
     @extend_schema(
         tags=[TAG],
         summary="中差评结案（主管；客服无权处理）",
         operation_id="aftersales_review_close",
-        request=InputSerializer,
+        request=form_schema(forms.ReviewCloseForm),
         responses=ReviewOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.review_close(
-            review=get_object_or_404(BadReview, pk=pk), by=request.user, **data.validated_data
-        )
+        data = form_input(forms.ReviewCloseForm, request)
+        services.review_close(review=get_object_or_404(BadReview, pk=pk), by=request.user, **data)
         return Response(ReviewOutputSerializer(selectors.review_get(pk=pk)).data)

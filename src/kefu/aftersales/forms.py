@@ -1,4 +1,6 @@
-"""The after-sales pages' forms: they shape and limit input; the rules live in the services."""
+"""The input of every after-sales operation, one form each: the page validates what was posted with
+it and the API validates its JSON body with the same form, so both accept and refuse alike. The
+forms shape and limit input; the shop's rules live in the services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from kefu.aftersales.models import (
     QUICK_STEPS,
     CaseKind,
     CasePhoto,
+    CaseState,
     ComplaintChannel,
     Damage,
     InspectionResult,
@@ -65,15 +68,40 @@ class OrderNumberField(forms.CharField):
         return (value or "").strip()
 
 
-class CaseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("售后类型"), choices=CaseKind.choices)
+class CaseFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部类型")), *CaseKind.choices]
+    )
+    state = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *CaseState.choices]
+    )
+    q = forms.CharField(
+        label=_("订单号/运单号/会员名"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:60]
+
+    def filters(self) -> dict[str, str]:
+        """What the list shows; a value the list does not know shows everything rather than nothing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {name: data.get(name) or "" for name in ("kind", "state", "q")}
+
+
+def _exclusion_choices() -> list[tuple[str, str]]:
+    exclusions = shopsettings.get("no_reason_return_exclusions")
+    return [("", str(_("无（支持七天无理由）"))), *[(e, e) for e in exclusions]]
+
+
+class CaseFieldsForm(forms.Form):
+    """The registration, postage and eligibility lines of a case: registering and correcting it."""
+
     order_number = OrderNumberField(
         label=_("订单编号"),
         required=False,
         max_length=32,
         help_text=_("店铺里有这个订单时自动带出下面的信息"),
     )
-    customer_name = forms.CharField(label=_("客户姓名"), required=False, max_length=64)
     buyer_nick = forms.CharField(label=_("买家会员名/旺旺"), required=False, max_length=64)
     buyer_phone = forms.CharField(label=_("买家手机"), required=False, max_length=32)
     purchase_date = forms.DateField(label=_("购买日期"), required=False, widget=forms.DateInput(attrs=DATE))
@@ -94,48 +122,67 @@ class CaseForm(forms.Form):
         label=_("退回运费"), required=False, min_value=0, decimal_places=2, max_digits=10
     )
     received_by_buyer_at = DateTimeLocalField(label=_("买家签收时间"), required=False)
-    exclusion = forms.ChoiceField(label=_("不支持七天无理由的类别"), required=False)
+    # The shop's list of goods without the 7-day promise is read when the page is drawn; the service
+    # refuses a category not (or no longer) on it.
+    exclusion = forms.CharField(
+        label=_("不支持七天无理由的类别"),
+        required=False,
+        max_length=60,
+        widget=forms.Select(choices=_exclusion_choices),
+    )
     damage = forms.ChoiceField(label=_("商品破损"), required=False, choices=Damage.choices)
     refund_requested = forms.DecimalField(
         label=_("申请退款金额"), required=False, min_value=0, decimal_places=2, max_digits=12
     )
     return_required = forms.BooleanField(label=_("仅退款也需要买家退货"), required=False)
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in CaseFieldsForm.base_fields}
+
+
+class CaseForm(CaseFieldsForm):
+    """Registering a case: its kind, who asked and how urgent, and the registration lines."""
+
+    kind = forms.ChoiceField(label=_("售后类型"), choices=CaseKind.choices)
+    customer_name = forms.CharField(label=_("客户姓名"), required=False, max_length=64)
     priority = forms.TypedChoiceField(
         label=_("优先级"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL, required=False
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        exclusions = shopsettings.get("no_reason_return_exclusions")
-        self.fields["exclusion"].choices = [("", _("无（支持七天无理由）")), *[(e, e) for e in exclusions]]
-        if editing:
-            for name in ("kind", "customer_name", "priority"):
-                self.fields.pop(name, None)
+    field_order = ["kind", "order_number", "customer_name"]
 
     @property
     def order(self) -> Order | None:
         number = self.cleaned_data.get("order_number")
         return Order.objects.prefetch_related("lines").filter(number=number).first() if number else None
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in ("kind", "customer_name", "priority"):
-            data.pop(name, None)
-        return data
-
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("拒绝原因"), max_length=255)
 
 
+class RequestModifiedForm(forms.Form):
+    """After a refusal the buyer changed the request: what changed, and the new amount if any."""
+
+    refund_requested = forms.DecimalField(
+        label=_("新的退款金额（可选）"), required=False, min_value=0, decimal_places=2, max_digits=12
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
 class ReturnShippedForm(forms.Form):
     courier = forms.CharField(label=_("退货快递"), required=False, max_length=32)
     waybill = forms.CharField(label=_("退货运单号"), max_length=64)
+    # Most returns come back by express; the longer wait for surface mail must be chosen on purpose.
     method = forms.ChoiceField(
         label=_("退货方式"),
         choices=[(ShippingMethod.EXPRESS, _("快递")), (ShippingMethod.SURFACE, _("平邮"))],
         initial=ShippingMethod.EXPRESS,
+        required=False,
     )
+
+    def clean_method(self) -> str:
+        return self.cleaned_data.get("method") or ShippingMethod.EXPRESS
 
 
 class InspectForm(forms.Form):
@@ -181,20 +228,9 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(label=_("升级原因"), max_length=255)
 
 
-class ComplaintForm(forms.Form):
-    customer_name = forms.CharField(label=_("客户名称"), max_length=64)
-    phone = forms.CharField(label=_("电话"), required=False, max_length=32)
-    buyer_nick = forms.CharField(label=_("旺旺/会员名"), required=False, max_length=64)
-    channel = forms.ChoiceField(label=_("投诉渠道"), choices=ComplaintChannel.choices)
-    order_number = forms.CharField(label=_("订单编号"), required=False, max_length=32)
-    problem = forms.CharField(label=_("不满意内容"), widget=forms.Textarea(attrs={"rows": 3}))
-    product = forms.CharField(label=_("产品"), required=False, max_length=200)
-    product_batch = forms.CharField(label=_("生产批次号"), required=False, max_length=64)
-    production_date = forms.DateField(label=_("生产日期"), required=False, widget=forms.DateInput(attrs=DATE))
-
-
 class ComplaintProgressForm(forms.Form):
-    """The rest of the 《客户投诉反馈表》, filled as the steps go."""
+    """The rest of the 《客户投诉反馈表》, filled as the steps go, and the contact and product lines
+    that are often only learnt later."""
 
     first_judgement = forms.CharField(
         label=_("初步判定"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -218,18 +254,62 @@ class ComplaintProgressForm(forms.Form):
     follow_up = forms.CharField(
         label=_("跟进处理结果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    phone = forms.CharField(label=_("电话"), required=False, max_length=32)
+    buyer_nick = forms.CharField(label=_("旺旺/会员名"), required=False, max_length=64)
+    product = forms.CharField(label=_("产品"), required=False, max_length=200)
+    product_batch = forms.CharField(label=_("生产批次号"), required=False, max_length=64)
+    production_date = forms.DateField(label=_("生产日期"), required=False, widget=forms.DateInput(attrs=DATE))
 
     def changed_values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.changed_data}
 
 
+class ComplaintForm(ComplaintProgressForm):
+    """Registering a complaint: who, through which channel, what they are unhappy about; the later
+    lines of the form may be filled at once when they are already known."""
+
+    customer_name = forms.CharField(label=_("客户名称"), max_length=64)
+    channel = forms.ChoiceField(label=_("投诉渠道"), choices=ComplaintChannel.choices)
+    order_number = forms.CharField(label=_("订单编号"), required=False, max_length=32)
+    problem = forms.CharField(label=_("不满意内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = [
+        "customer_name",
+        "phone",
+        "buyer_nick",
+        "channel",
+        "order_number",
+        "problem",
+        "product",
+        "product_batch",
+        "production_date",
+    ]
+
+
 class ComplaintCloseForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("客户满意度"), choices=[c for c in Satisfaction.choices if c[0]])
+    follow_up = forms.CharField(
+        label=_("跟进处理结果"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(choices=QUICK_STEPS)
     done = forms.BooleanField(required=False)
+
+
+class ComplaintFilterForm(forms.Form):
+    open = forms.ChoiceField(
+        label=_("结案"), required=False, choices=[("", _("全部")), ("1", _("只看未结案"))]
+    )
+
+
+class ReviewFilterForm(forms.Form):
+    # Bad reviews are settled within days: the list opens on those still waiting.
+    open = forms.ChoiceField(label=_("状态"), required=False, choices=[("1", _("未处理")), ("0", _("全部"))])
+
+    def open_only(self) -> bool:
+        return not self.is_valid() or self.cleaned_data.get("open") != "0"
 
 
 class ReviewForm(forms.Form):

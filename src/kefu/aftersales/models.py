@@ -197,7 +197,7 @@ class AfterSalesCase(models.Model):
     buyer_nick = models.CharField(_("买家会员名"), max_length=64, blank=True)
     buyer_phone = models.CharField(_("买家手机"), max_length=32, blank=True)
 
-    # The seed's registration fields (seed 002 §7): copied from the order when there is one.
+    # The registration lines the shop writes down for every case: copied from the order when there is one.
     order = models.ForeignKey(
         "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="aftersales_cases"
     )
@@ -210,7 +210,7 @@ class AfterSalesCase(models.Model):
     details = models.TextField(_("详情"), blank=True)
     reason = models.CharField(_("售后原因"), max_length=200, blank=True)
 
-    # Postage (seed 001 "7天无理由退换货——来回运费问题").
+    # Postage: who pays each leg of a return depends on these (7天无理由退换货——来回运费问题).
     quality_problem = models.BooleanField(_("质量问题"), default=False)
     free_shipping = models.BooleanField(_("卖家包邮"), default=False)
     outbound_postage = models.DecimalField(
@@ -233,7 +233,7 @@ class AfterSalesCase(models.Model):
     misdescribed = models.BooleanField(_("客户虚假描述"), default=False)
     misdescription_note = models.CharField(_("虚假描述说明"), max_length=255, blank=True)
 
-    # Refund timers (seed 001 "超时规定" ④).
+    # Refund timers: when each side acted, so the platform's deadlines can be computed (超时规定).
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     refund_requested = models.DecimalField(
         _("申请退款金额"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -312,7 +312,8 @@ def _photo_path(instance, filename: str) -> str:
 
 
 class CasePhoto(models.Model):
-    """Photos the seed asks for: damage signed for (签收后拍照) and the inspection of a return."""
+    """Photos the shop keeps as evidence: damage found on delivery (签收后拍照) and the inspection of a
+    return."""
 
     class Purpose(models.TextChoices):
         DAMAGE = "damage", _("破损照片")
@@ -368,7 +369,7 @@ QUICK_STEPS = [
 
 
 class Complaint(models.Model):
-    """The seed's 《客户投诉反馈表》 (seed 002 §7), one row per complaint."""
+    """The shop's 《客户投诉反馈表》, one row per complaint."""
 
     item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="complaint")
     customer = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""The registers the seeds keep as spreadsheets: 问题件/退回件表格, 售后记录表 (退换货、补发、退款),
+"""The registers the shop keeps as spreadsheets: 问题件/退回件表格, 售后记录表 (退换货、补发、退款),
 维权退款登记 and the bad-review count (对较差评价进行excel统计), as .xlsx built from the same reads."""
 
 from io import BytesIO

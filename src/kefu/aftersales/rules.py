@@ -1,4 +1,5 @@
-"""The after-sales rules: shop settings (every number of domain.md §4–§6) and the rule functions.
+"""The after-sales rules: the shop's numbers for refunds, returns, complaints and bad reviews (each
+a shop setting, changeable at /desk/settings/) and the rule functions.
 
 The functions are pure (values in, answer out), so each branch and each boundary is tested
 directly, and the services, the sweep and the pages all ask the same function.
@@ -14,13 +15,13 @@ from django.utils.translation import gettext as _
 from kefu.core import shopsettings
 from kefu.core.shopsettings import define
 
-# Refund timers (seed 001 "超时规定" ④).
+# Refund timers: what happens when the seller or the buyer lets a refund wait (超时规定).
 define("refund_seller_idle_days", 5, label="卖家未处理退款申请自动同意（天）")
 define("refund_buyer_idle_after_refusal_days", 7, label="卖家拒绝后买家未操作退款关闭（天）")
 define("refund_return_ship_days", 7, label="同意退货后买家须退货（天）")
 define("refund_confirm_express_days", 10, label="买家快递退货后卖家须确认收货（天）")
 define("refund_confirm_surface_days", 30, label="买家平邮退货后卖家须确认收货（天）")
-# 7-day no-reason return (seed 001 "7天无理由退换货").
+# 7-day no-reason return (7天无理由退换货): the platform's promise, with the goods it does not cover.
 define("no_reason_return_days", 7, label="七天无理由退货期限（天）", help_text="从买家签收次日起算")
 define(
     "no_reason_return_exclusions",
@@ -29,9 +30,10 @@ define(
     help_text="逗号分隔；售后单上选择其中一项即不适用七天无理由",
 )
 define("aftersales_handle_hours", 24, label="换货/补发/问题件登记后处理时限（小时）")
-# Complaints (seed 002 "最好当天给客户答复").
+# Complaints: the shop answers the customer the same day where it can (最好当天给客户答复).
 define("complaint_due_days", 0, label="投诉答复期限（天，0 = 当天）")
-# Bad reviews (seed 003: 下午6点半之前处理完，最长3天; seed 001: 30天内可修改一次).
+# Bad reviews: settled by 18:30 the same day, three days at most; the buyer may change a review once
+# within 30 days, so a reasoned reply before then can still turn it.
 define("review_settle_by", "18:30", label="中差评当天处理截止时间（HH:MM）")
 define("review_max_days", 3, label="中差评最长处理期限（天）")
 define("review_change_days", 30, label="买家可修改中差评的期限（天）")
@@ -56,7 +58,7 @@ def _at_clock(day, hhmm: str) -> datetime:
     return timezone.make_aware(datetime.combine(day, clock))
 
 
-# --- postage (seed 001: 来回运费问题) ---------------------------------------------------------
+# --- postage: who pays each leg of a return (来回运费问题) ---------------------------------------------------------
 
 SELLER = "seller"
 BUYER = "buyer"
@@ -80,7 +82,7 @@ class PostagePayer:
 
 
 def postage_payer(*, quality_problem: bool, free_shipping: bool) -> PostagePayer:
-    """The seed's rule in one place: quality problem → the seller pays both legs; not a quality
+    """The shop's postage rule in one place: quality problem → the seller pays both legs; not a quality
     problem and the item shipped free → each side pays the leg it sent; otherwise the buyer pays both."""
     if quality_problem:
         return PostagePayer(SELLER, SELLER, _("质量问题退换货，来回运费卖家承担"))

@@ -147,7 +147,7 @@ def review_get(*, pk: int) -> BadReview:
 
 
 def rights_protection_refunds(*, since: datetime | None = None) -> dict:
-    """The 维权退款 statistics (seed 000 统计): how many and how much."""
+    """The 维权退款 statistics the shop reports on: how many and how much."""
     qs = AfterSalesCase.objects.filter(rights_protection=True, refunded_at__isnull=False)
     if since:
         qs = qs.filter(refunded_at__gte=since)

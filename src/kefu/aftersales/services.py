@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -41,6 +42,7 @@ from kefu.aftersales.models import (
 )
 from kefu.core import roles
 from kefu.core.activity import activity_record
+from kefu.core.types import User
 from kefu.customers import services as customer_services
 from kefu.customers.models import Customer
 from kefu.orders.models import Order, ShippingMethod
@@ -308,7 +310,7 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
 
 
 def case_deadline(case: AfterSalesCase) -> datetime | None:
-    """When the next thing must happen on the case, from the seed's timers; drives the item's due."""
+    """When the next thing must happen on the case, from the refund timers; drives the item's due."""
     state = case.state
     if state in FINAL_CASE_STATES:
         return None
@@ -340,7 +342,7 @@ def _item_state_for(case: AfterSalesCase, item: WorkItem) -> str:
 
 
 def _case_saved(
-    case: AfterSalesCase, *, fields: list[str], by, verb: str, message: str = "", data=None
+    case: AfterSalesCase, *, fields: list[str], by: User | None, verb: str, message: str = "", data=None
 ) -> None:
     """Save the case's changed fields, bring its inbox item in step, and record the change."""
     case.save(update_fields=fields)
@@ -421,7 +423,7 @@ CASE_FIELDS = (
 
 
 def _from_order(order: Order) -> dict:
-    """The seed's registration fields, read off the order."""
+    """The registration lines of a case (订单编号、购买日期、产品、数量、金额、运单号), read off the order."""
     lines = [line for line in order.lines.all() if not line.is_gift]
     first = lines[0] if lines else None
     return {
@@ -441,7 +443,7 @@ def _from_order(order: Order) -> dict:
 @transaction.atomic
 def case_create(
     *,
-    by,
+    by: User,
     kind: str,
     order: Order | None = None,
     customer_name: str = "",
@@ -507,7 +509,7 @@ def case_create(
 
 
 @transaction.atomic
-def case_update(*, case: AfterSalesCase, by, **fields) -> AfterSalesCase:
+def case_update(*, case: AfterSalesCase, by: User, **fields) -> AfterSalesCase:
     """Correct the registration, postage or eligibility fields of an open case."""
     roles.require_staff(by)
     unknown = set(fields) - set(CASE_FIELDS)
@@ -531,7 +533,7 @@ def case_update(*, case: AfterSalesCase, by, **fields) -> AfterSalesCase:
 
 
 @transaction.atomic
-def case_agree(*, case: AfterSalesCase, by) -> AfterSalesCase:
+def case_agree(*, case: AfterSalesCase, by: User) -> AfterSalesCase:
     """The seller agrees: a return is awaited (7 days for the buyer), or the refund is due now."""
     roles.require_role(by, roles.AFTERSALES, roles.SUPERVISOR)
     case = _locked_case(case, CaseState.REQUESTED)
@@ -546,7 +548,7 @@ def case_agree(*, case: AfterSalesCase, by) -> AfterSalesCase:
 
 
 @transaction.atomic
-def case_refuse(*, case: AfterSalesCase, by, reason: str) -> AfterSalesCase:
+def case_refuse(*, case: AfterSalesCase, by: User, reason: str) -> AfterSalesCase:
     """The seller refuses (also after a failed inspection); the buyer has 7 days to act."""
     roles.require_role(by, roles.AFTERSALES, roles.SUPERVISOR)
     reason = (reason or "").strip()
@@ -564,7 +566,7 @@ def case_refuse(*, case: AfterSalesCase, by, reason: str) -> AfterSalesCase:
 
 @transaction.atomic
 def case_request_modified(
-    *, case: AfterSalesCase, by, note: str = "", refund_requested=None
+    *, case: AfterSalesCase, by: User, note: str = "", refund_requested: Decimal | str | None = None
 ) -> AfterSalesCase:
     """After a refusal the buyer changed the request: it is pending again, the seller's 5 days anew."""
     roles.require_staff(by)
@@ -587,7 +589,7 @@ def case_request_modified(
 def case_return_shipped(
     *,
     case: AfterSalesCase,
-    by,
+    by: User,
     waybill: str,
     courier: str = "",
     method: str = ShippingMethod.EXPRESS,
@@ -620,7 +622,7 @@ def case_return_shipped(
 
 
 @transaction.atomic
-def case_receive(*, case: AfterSalesCase, by) -> AfterSalesCase:
+def case_receive(*, case: AfterSalesCase, by: User) -> AfterSalesCase:
     """The return arrived at the shop; it waits for inspection (检查登记)."""
     roles.require_staff(by)
     case = _locked_case(case, CaseState.RETURN_SHIPPED)
@@ -631,9 +633,12 @@ def case_receive(*, case: AfterSalesCase, by) -> AfterSalesCase:
 
 
 @transaction.atomic
-def case_inspect(*, case: AfterSalesCase, by, condition: str, result: str) -> AfterSalesCase:
-    """Register the inspection of a return: condition and result. Accepted → the refund is due (or,
-    for an exchange, the new item is to be sent); rejected → the refund is refused with the reason."""
+def case_inspect(
+    *, case: AfterSalesCase, by: User, condition: str, result: str, photo: File | None = None
+) -> AfterSalesCase:
+    """Register the inspection of a return: condition and result, with the photo taken at the bench
+    when there is one. Accepted → the refund is due (or, for an exchange, the new item is to be
+    sent); rejected → the refund is refused with the reason."""
     roles.require_staff(by)
     condition = (condition or "").strip()
     errors = {}
@@ -666,6 +671,9 @@ def case_inspect(*, case: AfterSalesCase, by, condition: str, result: str) -> Af
         verb="case_inspect",
         message=f"{InspectionResult(result).label}：{condition}",
     )
+    if photo is not None:
+        # In the same transaction: an inspection is not registered without the photo that was taken.
+        case_photo_add(case=case, by=by, image=photo, purpose=CasePhoto.Purpose.INSPECTION)
     return case
 
 
@@ -673,7 +681,7 @@ def case_inspect(*, case: AfterSalesCase, by, condition: str, result: str) -> Af
 def case_refund(
     *,
     case: AfterSalesCase,
-    by,
+    by: User,
     amount,
     channel: str,
     rights_protection: bool = False,
@@ -699,7 +707,7 @@ def case_refund(
         outbound_postage=case.outbound_postage,
         return_postage=case.return_postage,
     )
-    if case.amount is not None:
+    if case.amount is not None and value is not None:
         ceiling = case.amount + (split.seller_owes_buyer or Decimal(0))
         if value > ceiling:
             raise ValidationError(
@@ -732,7 +740,7 @@ def case_refund(
 
 @transaction.atomic
 def case_reship(
-    *, case: AfterSalesCase, by, waybill: str, courier: str = "", note: str = ""
+    *, case: AfterSalesCase, by: User, waybill: str, courier: str = "", note: str = ""
 ) -> AfterSalesCase:
     """Send the replacement: a reshipment (补发) from its registration, an exchange after the
     accepted inspection of the return."""
@@ -766,7 +774,7 @@ def case_reship(
 
 
 @transaction.atomic
-def case_resolve(*, case: AfterSalesCase, by, resolution: str) -> AfterSalesCase:
+def case_resolve(*, case: AfterSalesCase, by: User, resolution: str) -> AfterSalesCase:
     """A problem parcel or returned parcel is settled: what was done, in the register's 详情."""
     roles.require_staff(by)
     resolution = (resolution or "").strip()
@@ -785,7 +793,7 @@ def case_resolve(*, case: AfterSalesCase, by, resolution: str) -> AfterSalesCase
 
 
 @transaction.atomic
-def case_close(*, case: AfterSalesCase, by, reason: str) -> AfterSalesCase:
+def case_close(*, case: AfterSalesCase, by: User, reason: str) -> AfterSalesCase:
     """Close an open case without a refund (the buyer withdrew, a duplicate), with the reason."""
     roles.require_staff(by)
     reason = (reason or "").strip()
@@ -802,9 +810,9 @@ def case_close(*, case: AfterSalesCase, by, reason: str) -> AfterSalesCase:
 
 
 @transaction.atomic
-def case_misdescription_record(*, case: AfterSalesCase, by, note: str) -> AfterSalesCase:
+def case_misdescription_record(*, case: AfterSalesCase, by: User, note: str) -> AfterSalesCase:
     """Record that the customer misdescribed the goods on this case; counted once per case on the
-    customer, who is blacklisted automatically at the shop's threshold (seed 000)."""
+    customer, who is blacklisted automatically at the shop's threshold: a buyer who keeps misdescribing goods is not served blindly again."""
     roles.require_staff(by)
     note = (note or "").strip()
     if not note:
@@ -832,7 +840,7 @@ def case_misdescription_record(*, case: AfterSalesCase, by, note: str) -> AfterS
 
 
 @transaction.atomic
-def case_photo_add(*, case: AfterSalesCase, by, image, purpose: str) -> CasePhoto:
+def case_photo_add(*, case: AfterSalesCase, by: User, image, purpose: str) -> CasePhoto:
     roles.require_staff(by)
     if purpose not in CasePhoto.Purpose.values:
         raise ValidationError({"purpose": _("请选择照片用途。")})
@@ -843,7 +851,9 @@ def case_photo_add(*, case: AfterSalesCase, by, image, purpose: str) -> CasePhot
     photo = CasePhoto(case=case, purpose=purpose, image=image, uploaded_by=by)
     photo.full_clean(exclude=["case", "uploaded_by"])
     photo.save()
-    activity_record(target=case.item, actor=by, verb="case_photo", message=CasePhoto.Purpose(purpose).label)
+    activity_record(
+        target=case.item, actor=by, verb="case_photo", message=str(CasePhoto.Purpose(purpose).label)
+    )
     return photo
 
 
@@ -890,7 +900,7 @@ def _clean_complaint(values: dict, errors: dict) -> dict:
 @transaction.atomic
 def complaint_create(
     *,
-    by,
+    by: User,
     customer_name: str,
     channel: str,
     problem: str,
@@ -948,8 +958,8 @@ def _locked_complaint(complaint: Complaint) -> Complaint:
 
 
 @transaction.atomic
-def complaint_update(*, complaint: Complaint, by, **fields) -> Complaint:
-    """Fill in the next lines of the form as the complaint goes through the seed's steps."""
+def complaint_update(*, complaint: Complaint, by: User, **fields) -> Complaint:
+    """Fill in the next lines of the 《客户投诉反馈表》 as the complaint goes through its steps."""
     roles.require_staff(by)
     unknown = set(fields) - set(COMPLAINT_FIELDS)
     if unknown:
@@ -979,7 +989,7 @@ def complaint_update(*, complaint: Complaint, by, **fields) -> Complaint:
 
 
 @transaction.atomic
-def complaint_sign_off(*, complaint: Complaint, by) -> Complaint:
+def complaint_sign_off(*, complaint: Complaint, by: User) -> Complaint:
     """The department head signs the form before it goes to the quality department (部门领导签字)."""
     roles.require_role(by, roles.SUPERVISOR)
     complaint = _locked_complaint(complaint)
@@ -995,7 +1005,7 @@ def complaint_sign_off(*, complaint: Complaint, by) -> Complaint:
 
 
 @transaction.atomic
-def complaint_step_set(*, complaint: Complaint, by, step: str, done: bool) -> Complaint:
+def complaint_step_set(*, complaint: Complaint, by: User, step: str, done: bool) -> Complaint:
     """Tick one of the six quick-handling steps (安抚 … 感谢理解) on the complaint's checklist."""
     roles.require_staff(by)
     keys = [key for key, _label in QUICK_STEPS]
@@ -1017,7 +1027,7 @@ def complaint_step_set(*, complaint: Complaint, by, step: str, done: bool) -> Co
 
 
 @transaction.atomic
-def complaint_close(*, complaint: Complaint, by, satisfaction: str, follow_up: str = "") -> Complaint:
+def complaint_close(*, complaint: Complaint, by: User, satisfaction: str, follow_up: str = "") -> Complaint:
     """Close the complaint with the customer's satisfaction, the form's last line."""
     roles.require_staff(by)
     complaint = _locked_complaint(complaint)
@@ -1038,12 +1048,15 @@ def complaint_close(*, complaint: Complaint, by, satisfaction: str, follow_up: s
     item.closed_at = complaint.closed_at
     item.overdue = False
     item.save(update_fields=["state", "closed_at", "overdue", "updated_at"])
-    activity_record(target=item, actor=by, verb="complaint_close", message=Satisfaction(satisfaction).label)
+    activity_record(
+        target=item, actor=by, verb="complaint_close", message=str(Satisfaction(satisfaction).label)
+    )
     return complaint
 
 
 def complaint_steps(complaint: Complaint) -> list[dict]:
-    """The seed's order of steps (seed 002 §7), each done or not, for the page's walk-through."""
+    """The handling steps of a complaint in the shop's order, each done or not, for the page's
+    walk-through."""
     c = complaint
     steps = [
         (_("平息抱怨，记录客户名称、电话、不满意内容、生产批次"), bool(c.customer_name and c.problem)),
@@ -1072,7 +1085,7 @@ def complaint_steps(complaint: Complaint) -> list[dict]:
 @transaction.atomic
 def review_record(
     *,
-    by,
+    by: User,
     buyer_nick: str,
     rating: str,
     reviewed_at: datetime,
@@ -1082,7 +1095,8 @@ def review_record(
     item_title: str = "",
 ) -> BadReview:
     """Record a neutral or bad review. Anyone on the team records it; only a supervisor settles it
-    (seed 000: 客服无权处理中差评应由专人负责), so the item needs the supervisor role."""
+    (客服无权处理中差评，应由专人负责: a reply to a public review speaks for the shop), so the item
+    needs the supervisor role."""
     roles.require_staff(by)
     buyer_nick = " ".join((buyer_nick or (order.buyer_nick if order else "")).split())
     order_number = " ".join((order_number or (order.number if order else "")).split())
@@ -1124,7 +1138,7 @@ def review_record(
         final_due_at=rules.review_final_due(reviewed_at),
         change_deadline=rules.review_change_deadline(reviewed_at),
     )
-    activity_record(target=item, actor=by, verb="review_record", message=Rating(rating).label)
+    activity_record(target=item, actor=by, verb="review_record", message=str(Rating(rating).label))
     return review
 
 
@@ -1136,9 +1150,9 @@ def _locked_review(review: BadReview) -> BadReview:
 
 
 @transaction.atomic
-def review_postpone(*, review: BadReview, by, reason: str) -> BadReview:
+def review_postpone(*, review: BadReview, by: User, reason: str) -> BadReview:
     """Not settled today (the buyer could not be reached): due tomorrow before 18:30, never past
-    the final 3-day limit (seed 003)."""
+    the final 3-day limit."""
     roles.require_role(by, roles.SUPERVISOR)
     reason = (reason or "").strip()
     if not reason:
@@ -1158,7 +1172,9 @@ def review_postpone(*, review: BadReview, by, reason: str) -> BadReview:
 
 
 @transaction.atomic
-def review_close(*, review: BadReview, by, outcome: str, public_reply: str = "", note: str = "") -> BadReview:
+def review_close(
+    *, review: BadReview, by: User, outcome: str, public_reply: str = "", note: str = ""
+) -> BadReview:
     """Settle the review: the buyer changed it, or a reasoned public reply was given, or it stays
     unresolved with the reason. Only a supervisor may."""
     roles.require_role(by, roles.SUPERVISOR)
@@ -1185,5 +1201,5 @@ def review_close(*, review: BadReview, by, outcome: str, public_reply: str = "",
     item.closed_at = review.closed_at
     item.overdue = False
     item.save(update_fields=["state", "closed_at", "overdue", "updated_at"])
-    activity_record(target=item, actor=by, verb="review_close", message=ReviewOutcome(outcome).label)
+    activity_record(target=item, actor=by, verb="review_close", message=str(ReviewOutcome(outcome).label))
     return review

@@ -30,6 +30,7 @@ from kefu.core import roles
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
+from kefu.core.operations import OperationPage, is_htmx
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.orders.models import Order
 
@@ -225,27 +226,25 @@ def item_action(request, pk: int):
 @staff_required
 @require_GET
 def case_list(request):
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", "")
-    q = request.GET.get("q", "")[:60]
-    qs = selectors.case_list(
-        kind=kind if kind in CaseKind.values else "", state=state if state in CaseState.values else "", q=q
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = forms.CaseFilterForm(request.GET)
+    filters = filter_form.filters()
+    page = Paginator(selectors.case_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     nicks = selectors.blacklisted_case_nicks(cases=list(page))
+    params = urlencode({k: v for k, v in filters.items() if v})
+    export_url = reverse("aftersales:case_export") + (f"?{params}" if params else "")
     return render(
         request,
         "aftersales/case_list.html",
         {
             "page": page,
-            "kinds": CaseKind.choices,
-            "states": CaseState.choices,
-            "kind": kind,
-            "state": state,
-            "q": q,
-            "params": urlencode({k: v for k, v in (("kind", kind), ("state", state), ("q", q)) if v}),
+            "filter_form": filter_form,
+            "params": params,
             "blacklisted": nicks,
             "rights": selectors.rights_protection_refunds(),
+            "header_actions": [
+                {"label": _("导出 Excel"), "url": export_url, "id": "export"},
+                {"label": _("登记售后"), "url": reverse("aftersales:case_new"), "primary": True},
+            ],
         },
     )
 
@@ -279,134 +278,46 @@ def case_new(request):
     return render(request, "aftersales/case_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-CASE_ACTIONS = {
-    "agree": None,
-    "refuse": forms.RefuseForm,
-    "modified": None,
-    "return_shipped": forms.ReturnShippedForm,
-    "receive": None,
-    "inspect": forms.InspectForm,
-    "refund": forms.RefundForm,
-    "reship": forms.ReshipForm,
-    "resolve": forms.ResolveForm,
-    "close": forms.CloseForm,
-    "misdescribed": forms.MisdescriptionForm,
-    "photo": forms.PhotoForm,
-    "update": None,
+# The steps of a case shown as a form on its page, in the order the buttons appear:
+# the name the page and its tests use → (URL name, title of the form).
+CASE_STEPS = {
+    "refuse": ("aftersales:case_refuse", gettext_lazy("拒绝")),
+    "modified": ("aftersales:case_request_modified", gettext_lazy("买家修改了申请")),
+    "return_shipped": ("aftersales:case_return_shipped", gettext_lazy("登记买家退货")),
+    "inspect": ("aftersales:case_inspect", gettext_lazy("验货登记")),
+    "refund": ("aftersales:case_refund", gettext_lazy("退款登记")),
+    "reship": ("aftersales:case_reship", gettext_lazy("补发/换货发出")),
+    "resolve": ("aftersales:case_resolve", gettext_lazy("登记处理结果")),
+    "close": ("aftersales:case_close", gettext_lazy("关闭售后单")),
 }
 
 
-def _do_case_action(request, case, action: str, form) -> str:
-    by = request.user
-    data = form.cleaned_data if form is not None else {}
-    if action == "agree":
-        services.case_agree(case=case, by=by)
-        return _("已同意。")
-    if action == "refuse":
-        services.case_refuse(case=case, by=by, reason=data["reason"])
-        return _("已拒绝，买家有 %(n)s 天时间处理。") % {
-            "n": rules.shopsettings.get("refund_buyer_idle_after_refusal_days")
-        }
-    if action == "modified":
-        services.case_request_modified(
-            case=case,
-            by=by,
-            note=request.POST.get("note", ""),
-            refund_requested=request.POST.get("refund_requested") or None,
-        )
-        return _("已记录买家修改了申请。")
-    if action == "return_shipped":
-        services.case_return_shipped(
-            case=case, by=by, waybill=data["waybill"], courier=data["courier"], method=data["method"]
-        )
-        return _("已登记买家退货。")
-    if action == "receive":
-        services.case_receive(case=case, by=by)
-        return _("已确认收到退货，请验货登记。")
-    if action == "inspect":
-        services.case_inspect(case=case, by=by, condition=data["condition"], result=data["result"])
-        if data.get("photo"):
-            services.case_photo_add(
-                case=case, by=by, image=data["photo"], purpose=CasePhoto.Purpose.INSPECTION
-            )
-        return _("验货已登记。")
-    if action == "refund":
-        services.case_refund(
-            case=case,
-            by=by,
-            amount=data["amount"],
-            channel=data["channel"],
-            rights_protection=data["rights_protection"],
-        )
-        return _("退款已登记。")
-    if action == "reship":
-        services.case_reship(
-            case=case, by=by, waybill=data["waybill"], courier=data["courier"], note=data["note"]
-        )
-        return _("已登记发出。")
-    if action == "resolve":
-        services.case_resolve(case=case, by=by, resolution=data["resolution"])
-        return _("处理结果已登记。")
-    if action == "close":
-        services.case_close(case=case, by=by, reason=data["reason"])
-        return _("售后单已关闭。")
-    if action == "misdescribed":
-        case = services.case_misdescription_record(case=case, by=by, note=data["note"])
-        if case.customer and case.customer.blacklisted:
-            return _("已登记。该客户虚假描述已达 %(n)d 次，已自动加入黑名单。") % {
-                "n": case.customer.misdescription_count
-            }
-        return _("已登记客户虚假描述（累计 %(n)d 次）。") % {"n": case.customer.misdescription_count}
-    if action == "photo":
-        services.case_photo_add(case=case, by=by, image=data["image"], purpose=data["purpose"])
-        return _("照片已上传。")
-    raise ValidationError(_("未知的操作。"))
+def _case_forms(case) -> dict:
+    """Every input form of the case page, empty (the refund suggests what the buyer asked for)."""
+    return {
+        "refuse": forms.RefuseForm(),
+        "modified": forms.RequestModifiedForm(),
+        "return_shipped": forms.ReturnShippedForm(),
+        "inspect": forms.InspectForm(),
+        "refund": forms.RefundForm(initial={"amount": _refund_suggestion(case), "channel": "platform"}),
+        "reship": forms.ReshipForm(),
+        "resolve": forms.ResolveForm(),
+        "close": forms.CloseForm(),
+        "misdescribed": forms.MisdescriptionForm(),
+        "photo": forms.PhotoForm(),
+        "update": forms.CaseFieldsForm(initial={f: getattr(case, f) for f in services.CASE_FIELDS}),
+    }
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def case_detail(request, pk: int):
-    """One case: registration, postage, eligibility, timers, the next actions of its state, the item."""
-    case = selectors.case_get(pk=pk)
-    edit_form = forms.CaseForm(initial={f: getattr(case, f) for f in services.CASE_FIELDS}, editing=True)
-    action_forms = {name: cls() for name, cls in CASE_ACTIONS.items() if cls is not None}
-    action_forms["refund"] = forms.RefundForm(
-        initial={"amount": _refund_suggestion(case), "channel": "platform"}
-    )
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in CASE_ACTIONS:
-            messages.error(request, _("未知的操作。"))
-            return redirect("aftersales:case", pk=pk)
-        form = None
-        try:
-            if action == "update":
-                edit_form = forms.CaseForm(request.POST, editing=True)
-                if edit_form.is_valid():
-                    services.case_update(case=case, by=request.user, **edit_form.service_fields())
-                    messages.success(request, _("登记信息已保存。"))
-                    return redirect("aftersales:case", pk=pk)
-            else:
-                cls = CASE_ACTIONS[action]
-                form = cls(request.POST, request.FILES) if cls else None
-                if form is None or form.is_valid():
-                    messages.success(request, _do_case_action(request, case, action, form))
-                    return redirect("aftersales:case", pk=pk)
-                action_forms[action] = form
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("您没有权限执行此操作。"))
-            return redirect("aftersales:case", pk=pk)
-        except ValidationError as exc:
-            target = edit_form if action == "update" else form
-            if target is None:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("aftersales:case", pk=pk)
-            apply_service_errors(target, exc)
-            if action != "update":
-                action_forms[action] = target
-        status = 400
-        case = selectors.case_get(pk=pk)
+def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """One case: registration, postage, eligibility, timers, the next steps of its state, the item.
+
+    ``bound`` holds the form an operation sent back with errors, so the page shows what was typed.
+    """
+    case = selectors.case_get(pk=case.pk)  # as stored: a refused operation changed nothing
+    bound = bound or {}
+    af = {**_case_forms(case), **bound}
+    actions = _available_actions(case)
     split = rules.postage_split(
         quality_problem=case.quality_problem,
         free_shipping=case.free_shipping,
@@ -419,22 +330,213 @@ def case_detail(request, pk: int):
         exclusion=case.exclusion,
         quality_problem=case.quality_problem,
     )
+    open_action = next(iter(bound), "")
+    steps = [
+        {
+            "name": name,
+            "url": reverse(CASE_STEPS[name][0], args=[case.pk]),
+            "label": CASE_STEPS[name][1],
+            "form": af[name],
+            "danger": name in ("close", "refuse"),
+            "open": open_action == name or (not open_action and i == 0),
+        }
+        for i, name in enumerate(_shown_steps(actions, open_action))
+    ]
     context = {
         "case": case,
+        "case_number": f"#{case.pk}",
         "split": split,
         "eligibility": eligibility,
         "deadline": services.case_deadline(case),
         "deadline_label": _deadline_label(case),
         "blacklisted": blacklist_entry_for(buyer_nick=case.buyer_nick, phone=case.buyer_phone),
-        "edit_form": edit_form,
-        "af": action_forms,
-        "actions": _available_actions(case),
+        "edit_form": af["update"],
+        "af": af,
+        "actions": actions,
+        "steps": steps,
         "can_money": roles.has_role(request.user, roles.AFTERSALES, roles.SUPERVISOR),
         "photos": list(case.photos.all()),
-        "open_action": request.POST.get("action") if status == 400 else "",
+        "open_action": open_action,
         **_item_context(request, case.item),
     }
     return render(request, "aftersales/case_detail.html", context, status=status)
+
+
+def _shown_steps(actions: list[str], open_action: str) -> list[str]:
+    """The forms of the steps the state allows, and the one just refused even if the case moved on
+    meanwhile (a colleague agreed first): the person sees why, and what they typed."""
+    names = [n for n in actions if n in CASE_STEPS]
+    if open_action in CASE_STEPS and open_action not in names:
+        names.insert(0, open_action)
+    return names
+
+
+@staff_required
+@require_GET
+def case_detail(request, pk: int):
+    return _case_page(request, selectors.case_get(pk=pk))
+
+
+class _CaseOperation(OperationPage):
+    """One step on a case, posted from its page; a refusal shows the page again with the form."""
+
+    #: The form's key on the case page (``_case_forms``).
+    name = ""
+
+    def get_object(self):
+        return selectors.case_get(pk=self.kwargs["pk"])
+
+    def success_url(self, case, result) -> str:
+        return reverse("aftersales:case", args=[case.pk])
+
+    def invalid(self, case, form) -> HttpResponse:
+        return _case_page(self.request, case, bound={self.name: form}, status=400)
+
+
+class CaseAgree(_CaseOperation):
+    def perform(self, case, data):
+        return services.case_agree(case=case, by=self.request.user)
+
+    def success_message(self, case, result) -> str:
+        return _("已同意。")
+
+
+class CaseRefuse(_CaseOperation):
+    name = "refuse"
+    form_class = forms.RefuseForm
+
+    def perform(self, case, data):
+        return services.case_refuse(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("已拒绝，买家有 %(n)s 天时间处理。") % {
+            "n": rules.shopsettings.get("refund_buyer_idle_after_refusal_days")
+        }
+
+
+class CaseRequestModified(_CaseOperation):
+    name = "modified"
+    form_class = forms.RequestModifiedForm
+
+    def perform(self, case, data):
+        return services.case_request_modified(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("已记录买家修改了申请。")
+
+
+class CaseReturnShipped(_CaseOperation):
+    name = "return_shipped"
+    form_class = forms.ReturnShippedForm
+
+    def perform(self, case, data):
+        return services.case_return_shipped(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("已登记买家退货。")
+
+
+class CaseReceive(_CaseOperation):
+    def perform(self, case, data):
+        return services.case_receive(case=case, by=self.request.user)
+
+    def success_message(self, case, result) -> str:
+        return _("已确认收到退货，请验货登记。")
+
+
+class CaseInspect(_CaseOperation):
+    name = "inspect"
+    form_class = forms.InspectForm
+
+    def perform(self, case, data):
+        return services.case_inspect(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("验货已登记。")
+
+
+class CaseRefund(_CaseOperation):
+    name = "refund"
+    form_class = forms.RefundForm
+
+    def perform(self, case, data):
+        return services.case_refund(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("退款已登记。")
+
+
+class CaseReship(_CaseOperation):
+    name = "reship"
+    form_class = forms.ReshipForm
+
+    def perform(self, case, data):
+        return services.case_reship(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("已登记发出。")
+
+
+class CaseResolve(_CaseOperation):
+    name = "resolve"
+    form_class = forms.ResolveForm
+
+    def perform(self, case, data):
+        return services.case_resolve(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("处理结果已登记。")
+
+
+class CaseClose(_CaseOperation):
+    name = "close"
+    form_class = forms.CloseForm
+
+    def perform(self, case, data):
+        return services.case_close(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("售后单已关闭。")
+
+
+class CaseMisdescription(_CaseOperation):
+    name = "misdescribed"
+    form_class = forms.MisdescriptionForm
+
+    def perform(self, case, data):
+        return services.case_misdescription_record(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        customer = result.customer
+        if customer and customer.blacklisted:
+            return _("已登记。该客户虚假描述已达 %(n)d 次，已自动加入黑名单。") % {
+                "n": customer.misdescription_count
+            }
+        return _("已登记客户虚假描述（累计 %(n)d 次）。") % {
+            "n": customer.misdescription_count if customer else 0
+        }
+
+
+class CasePhotoAdd(_CaseOperation):
+    name = "photo"
+    form_class = forms.PhotoForm
+
+    def perform(self, case, data):
+        return services.case_photo_add(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("照片已上传。")
+
+
+class CaseUpdate(_CaseOperation):
+    name = "update"
+    form_class = forms.CaseFieldsForm
+
+    def perform(self, case, data):
+        return services.case_update(case=case, by=self.request.user, **data)
+
+    def success_message(self, case, result) -> str:
+        return _("登记信息已保存。")
 
 
 def _refund_suggestion(case):
@@ -495,14 +597,9 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 @staff_required
 @require_GET
 def case_export(request):
-    """The register as the seed keeps it (问题件/退回件表格, 售后记录表), with the list's filters."""
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", "")
-    qs = selectors.case_list(
-        kind=kind if kind in CaseKind.values else "",
-        state=state if state in CaseState.values else "",
-        q=request.GET.get("q", "")[:60],
-    )
+    """The after-sales register as the shop keeps it in Excel (问题件/退回件表格, 售后记录表), with
+    the list's filters; ``rights=1`` lists the rights-protection refunds only."""
+    qs = selectors.case_list(**forms.CaseFilterForm(request.GET).filters())
     if request.GET.get("rights") == "1":
         qs = qs.filter(rights_protection=True, refunded_at__isnull=False)
     return _xlsx(registers.cases_workbook(cases=qs), f"售后记录-{timezone.localdate():%Y%m%d}.xlsx")
@@ -535,14 +632,23 @@ def case_photo(request, pk: int):
 @staff_required
 @require_GET
 def complaint_list(request):
-    open_only = request.GET.get("open") == "1"
+    filter_form = forms.ComplaintFilterForm(request.GET)
+    open_only = filter_form.is_valid() and filter_form.cleaned_data.get("open") == "1"
     page = Paginator(selectors.complaint_list(open_only=open_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "aftersales/complaint_list.html",
-        {"page": page, "open_only": open_only, "params": "open=1" if open_only else ""},
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "open_only": open_only,
+            "params": "open=1" if open_only else "",
+            "header_actions": [
+                {"label": _("登记投诉"), "url": reverse("aftersales:complaint_new"), "primary": True}
+            ],
+        },
     )
 
 
@@ -571,73 +677,109 @@ def _complaint_initial(complaint) -> dict:
     return {name: getattr(complaint, name) for name in forms.ComplaintProgressForm.base_fields}
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def complaint_detail(request, pk: int):
-    """The 《客户投诉反馈表》: the seed's steps in order, the six quick steps, the form to fill."""
-    complaint = selectors.complaint_get(pk=pk)
-    progress = forms.ComplaintProgressForm(initial=_complaint_initial(complaint))
-    close_form = forms.ComplaintCloseForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "progress":
-                progress = forms.ComplaintProgressForm(request.POST, initial=_complaint_initial(complaint))
-                if progress.is_valid():
-                    services.complaint_update(
-                        complaint=complaint, by=request.user, **progress.changed_values()
-                    )
-                    messages.success(request, _("投诉反馈表已保存。"))
-                    return redirect("aftersales:complaint", pk=pk)
-            elif action == "sign_off":
-                services.complaint_sign_off(complaint=complaint, by=request.user)
-                messages.success(request, _("已签字。"))
-                return redirect("aftersales:complaint", pk=pk)
-            elif action == "step":
-                step = forms.StepForm(request.POST)
-                if step.is_valid():
-                    complaint = services.complaint_step_set(
-                        complaint=complaint, by=request.user, **step.cleaned_data
-                    )
-                if _is_htmx(request):
-                    return render(
-                        request,
-                        "aftersales/partials/quick_steps.html",
-                        {"complaint": complaint, "steps": _quick_steps(complaint)},
-                    )
-                return redirect("aftersales:complaint", pk=pk)
-            elif action == "close":
-                close_form = forms.ComplaintCloseForm(request.POST)
-                if close_form.is_valid():
-                    services.complaint_close(
-                        complaint=complaint,
-                        by=request.user,
-                        satisfaction=close_form.cleaned_data["satisfaction"],
-                    )
-                    messages.success(request, _("投诉已结案。"))
-                    return redirect("aftersales:complaint", pk=pk)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("您没有权限执行此操作。"))
-            return redirect("aftersales:complaint", pk=pk)
-        except ValidationError as exc:
-            target = close_form if action == "close" else progress
-            apply_service_errors(target, exc)
-        status = 400
+def _complaint_page(request, complaint, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    """The 《客户投诉反馈表》: the handling steps in order, the six quick steps, the form to fill."""
+    complaint = selectors.complaint_get(pk=complaint.pk)
+    bound = bound or {}
     context = {
         "complaint": complaint,
         "steps": services.complaint_steps(complaint),
         "quick": _quick_steps(complaint),
-        "progress": progress,
-        "close_form": close_form,
+        "progress": bound["progress"]
+        if "progress" in bound
+        else forms.ComplaintProgressForm(initial=_complaint_initial(complaint)),
+        "close_form": bound["close"] if "close" in bound else forms.ComplaintCloseForm(),
         "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
         **_item_context(request, complaint.item),
     }
     return render(request, "aftersales/complaint_detail.html", context, status=status)
 
 
+@staff_required
+@require_GET
+def complaint_detail(request, pk: int):
+    return _complaint_page(request, selectors.complaint_get(pk=pk))
+
+
 def _quick_steps(complaint) -> list[dict]:
     return [{"key": k, "label": label, "done": k in complaint.quick_steps} for k, label in QUICK_STEPS]
+
+
+class _ComplaintOperation(OperationPage):
+    name = ""
+
+    def get_object(self):
+        return selectors.complaint_get(pk=self.kwargs["pk"])
+
+    def success_url(self, complaint, result) -> str:
+        return reverse("aftersales:complaint", args=[complaint.pk])
+
+    def invalid(self, complaint, form) -> HttpResponse:
+        return _complaint_page(self.request, complaint, bound={self.name: form}, status=400)
+
+
+class ComplaintUpdate(_ComplaintOperation):
+    name = "progress"
+    form_class = forms.ComplaintProgressForm
+
+    def get_form_kwargs(self, complaint) -> dict:
+        return {"initial": _complaint_initial(complaint)}
+
+    def perform(self, complaint, data):
+        # Only the lines this person changed: a line a colleague filled meanwhile is kept.
+        form = self.form_class(self.request.POST, initial=_complaint_initial(complaint))
+        form.is_valid()
+        return services.complaint_update(complaint=complaint, by=self.request.user, **form.changed_values())
+
+    def success_message(self, complaint, result) -> str:
+        return _("投诉反馈表已保存。")
+
+
+class ComplaintSignOff(_ComplaintOperation):
+    def perform(self, complaint, data):
+        return services.complaint_sign_off(complaint=complaint, by=self.request.user)
+
+    def success_message(self, complaint, result) -> str:
+        return _("已签字。")
+
+
+class ComplaintStep(_ComplaintOperation):
+    """Tick a quick step; with htmx only the list of steps comes back."""
+
+    form_class = forms.StepForm
+
+    def perform(self, complaint, data):
+        return services.complaint_step_set(complaint=complaint, by=self.request.user, **data)
+
+    def success_message(self, complaint, result) -> str:
+        return ""
+
+    def _steps(self, complaint) -> HttpResponse:
+        if is_htmx(self.request):
+            complaint = selectors.complaint_get(pk=complaint.pk)
+            return render(
+                self.request,
+                "aftersales/partials/quick_steps.html",
+                {"complaint": complaint, "steps": _quick_steps(complaint)},
+            )
+        return redirect(self.success_url(complaint, None))
+
+    def succeeded(self, complaint, result) -> HttpResponse:
+        return self._steps(result)
+
+    def invalid(self, complaint, form) -> HttpResponse:
+        return self._steps(complaint)
+
+
+class ComplaintClose(_ComplaintOperation):
+    name = "close"
+    form_class = forms.ComplaintCloseForm
+
+    def perform(self, complaint, data):
+        return services.complaint_close(complaint=complaint, by=self.request.user, **data)
+
+    def success_message(self, complaint, result) -> str:
+        return _("投诉已结案。")
 
 
 # --- bad reviews ----------------------------------------------------------------------------
@@ -646,16 +788,22 @@ def _quick_steps(complaint) -> list[dict]:
 @staff_required
 @require_GET
 def review_list(request):
-    open_only = request.GET.get("open", "1") == "1"
+    filter_form = forms.ReviewFilterForm(request.GET)
+    open_only = filter_form.open_only()
     page = Paginator(selectors.review_list(open_only=open_only), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "aftersales/review_list.html",
         {
             "page": page,
+            "filter_form": filter_form,
             "open_only": open_only,
             "params": "open=1" if open_only else "open=0",
             "now": timezone.now(),
+            "header_actions": [
+                {"label": _("导出 Excel 统计"), "url": reverse("aftersales:review_export")},
+                {"label": _("登记中差评"), "url": reverse("aftersales:review_new"), "primary": True},
+            ],
         },
     )
 
@@ -679,48 +827,58 @@ def review_new(request):
     return render(request, "aftersales/review_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def review_detail(request, pk: int):
-    review = selectors.review_get(pk=pk)
-    close_form = forms.ReviewCloseForm()
-    postpone_form = forms.PostponeForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "close":
-                close_form = forms.ReviewCloseForm(request.POST)
-                if close_form.is_valid():
-                    services.review_close(review=review, by=request.user, **close_form.cleaned_data)
-                    messages.success(request, _("中差评已处理完。"))
-                    return redirect("aftersales:review", pk=pk)
-            elif action == "postpone":
-                postpone_form = forms.PostponeForm(request.POST)
-                if postpone_form.is_valid():
-                    services.review_postpone(
-                        review=review, by=request.user, reason=postpone_form.cleaned_data["reason"]
-                    )
-                    messages.success(
-                        request,
-                        _("已延期到下一天 %(t)s 前处理。")
-                        % {"t": rules.shopsettings.get("review_settle_by")},
-                    )
-                    return redirect("aftersales:review", pk=pk)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("您没有权限执行此操作。"))
-            return redirect("aftersales:review", pk=pk)
-        except ValidationError as exc:
-            apply_service_errors(postpone_form if action == "postpone" else close_form, exc)
-        status = 400
+def _review_page(request, review, *, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    review = selectors.review_get(pk=review.pk)
+    bound = bound or {}
     now = timezone.now()
     context = {
         "review": review,
-        "close_form": close_form,
-        "postpone_form": postpone_form,
+        "close_form": bound["close"] if "close" in bound else forms.ReviewCloseForm(),
+        "postpone_form": bound["postpone"] if "postpone" in bound else forms.PostponeForm(),
         "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
         "change_days_left": max(0, (review.change_deadline - now).days),
         "change_window_open": review.change_deadline > now,
         **_item_context(request, review.item),
     }
     return render(request, "aftersales/review_detail.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def review_detail(request, pk: int):
+    return _review_page(request, selectors.review_get(pk=pk))
+
+
+class _ReviewOperation(OperationPage):
+    name = ""
+
+    def get_object(self):
+        return selectors.review_get(pk=self.kwargs["pk"])
+
+    def success_url(self, review, result) -> str:
+        return reverse("aftersales:review", args=[review.pk])
+
+    def invalid(self, review, form) -> HttpResponse:
+        return _review_page(self.request, review, bound={self.name: form}, status=400)
+
+
+class ReviewClose(_ReviewOperation):
+    name = "close"
+    form_class = forms.ReviewCloseForm
+
+    def perform(self, review, data):
+        return services.review_close(review=review, by=self.request.user, **data)
+
+    def success_message(self, review, result) -> str:
+        return _("中差评已处理完。")
+
+
+class ReviewPostpone(_ReviewOperation):
+    name = "postpone"
+    form_class = forms.PostponeForm
+
+    def perform(self, review, data):
+        return services.review_postpone(review=review, by=self.request.user, **data)
+
+    def success_message(self, review, result) -> str:
+        return _("已延期到下一天 %(t)s 前处理。") % {"t": rules.shopsettings.get("review_settle_by")}

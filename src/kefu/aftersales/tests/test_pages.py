@@ -69,23 +69,22 @@ def test_a_case_from_registration_to_refund_through_the_pages(login, aftersales_
     page = client.get(f"/desk/aftersales/cases/{case.pk}/").content.decode()
     assert "买家承担来回运费" in page and "同意退货" in page
     url = f"/desk/aftersales/cases/{case.pk}/"
-    assert client.post(url, {"action": "agree"}).status_code == 302
+    assert client.post(f"{url}agree/").status_code == 302
     assert (
-        client.post(url, {"action": "return_shipped", "waybill": "SF778899", "method": "express"}).status_code
-        == 302
+        client.post(f"{url}return-shipped/", {"waybill": "SF778899", "method": "express"}).status_code == 302
     )
-    assert client.post(url, {"action": "receive"}).status_code == 302
+    assert client.post(f"{url}receive/").status_code == 302
     photo = SimpleUploadedFile("return.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
     assert (
         client.post(
-            url, {"action": "inspect", "condition": "未拆封", "result": "accepted", "photo": photo}
+            f"{url}inspect/", {"condition": "未拆封", "result": "accepted", "photo": photo}
         ).status_code
         == 302
     )
     # A bad amount keeps the form with the error beside the field.
-    bad = client.post(url, {"action": "refund", "amount": "999", "channel": "platform"})
+    bad = client.post(f"{url}refund/", {"amount": "999", "channel": "platform"})
     assert bad.status_code == 400 and "退款金额不能超过" in bad.content.decode()
-    assert client.post(url, {"action": "refund", "amount": "129", "channel": "platform"}).status_code == 302
+    assert client.post(f"{url}refund/", {"amount": "129", "channel": "platform"}).status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.REFUNDED and case.photos.count() == 1
     page = client.get(url).content.decode()
@@ -114,7 +113,7 @@ def test_a_blacklisted_buyer_is_flagged_on_the_case_and_the_list(login, aftersal
 def test_an_agent_sees_no_refund_button_and_is_refused(login, agent, make_case):
     case = make_case()
     client = login(agent)
-    response = client.post(f"/desk/aftersales/cases/{case.pk}/", {"action": "agree"}, follow=True)
+    response = client.post(f"/desk/aftersales/cases/{case.pk}/agree/", follow=True)
     assert "没有权限" in response.content.decode()
     assert AfterSalesCase.objects.get(pk=case.pk).state == CaseState.REQUESTED
 
@@ -131,13 +130,12 @@ def test_a_complaint_page_walks_the_steps(login, aftersales_agent, supervisor):
     page = client.get(url).content.decode()
     for step in ("安抚买家", "查明原因", "表明立场", "全力解决", "真诚道歉", "感谢理解", "部门领导签字"):
         assert step in page
-    r = client.post(url, {"action": "step", "step": "calm", "done": "on"}, HTTP_HX_REQUEST="true")
+    r = client.post(f"{url}steps/", {"step": "calm", "done": "on"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and 'id="quick-steps"' in r.content.decode()
     assert (
         client.post(
-            url,
+            f"{url}update/",
             {
-                "action": "progress",
                 "first_judgement": "运输挤压",
                 "department": "品质部",
                 "promised_reply_at": "2026-12-01T17:00",
@@ -148,11 +146,11 @@ def test_a_complaint_page_walks_the_steps(login, aftersales_agent, supervisor):
     complaint.refresh_from_db()
     assert complaint.first_judgement == "运输挤压" and complaint.quick_steps == ["calm"]
     # Only a supervisor signs.
-    client.post(url, {"action": "sign_off"})
+    client.post(f"{url}sign-off/")
     assert Complaint.objects.get().signed_off_at is None
-    login(supervisor).post(url, {"action": "sign_off"})
+    login(supervisor).post(f"{url}sign-off/")
     assert Complaint.objects.get().signed_off_by == supervisor
-    bad = client.post(url, {"action": "close", "satisfaction": "satisfied"})
+    bad = client.post(f"{url}close/", {"satisfaction": "satisfied"})
     assert bad.status_code == 400 and "处理意见" in bad.content.decode()
 
 
@@ -161,10 +159,10 @@ def test_an_agent_cannot_close_a_bad_review_from_the_page(login, agent, supervis
     url = f"/desk/aftersales/reviews/{review.pk}/"
     page = login(agent).get(url).content.decode()
     assert "客服无权处理中差评" in page and 'id="review-close"' not in page
-    login(agent).post(url, {"action": "close", "outcome": "changed"})
+    login(agent).post(f"{url}close/", {"outcome": "changed"})
     review.refresh_from_db()
     assert review.closed_at is None
-    login(supervisor).post(url, {"action": "close", "outcome": "changed"})
+    login(supervisor).post(f"{url}close/", {"outcome": "changed"})
     review.refresh_from_db()
     assert review.closed_at and review.item.state == WorkState.DONE
 
@@ -228,8 +226,8 @@ def test_the_complaint_form_saves_each_line_filled_and_keeps_the_rest(login, aft
     page = login(aftersales_agent).get(url).content.decode()
     assert "运输挤压" in page
     login(aftersales_agent).post(
-        url,
-        {"action": "progress", "first_judgement": "运输挤压", "department": "品质部", "cause": "外箱受压"},
+        f"{url}update/",
+        {"first_judgement": "运输挤压", "department": "品质部", "cause": "外箱受压"},
     )
     complaint.refresh_from_db()
     assert (complaint.first_judgement, complaint.department, complaint.cause) == (

@@ -17,7 +17,7 @@ def _rows(data: bytes) -> list[tuple]:
     return list(load_workbook(BytesIO(data)).active.iter_rows(values_only=True))
 
 
-def test_the_problem_parcel_register_downloads_with_the_seeds_columns(login, aftersales_agent, make_case):
+def test_the_problem_parcel_register_downloads_with_the_shops_columns(login, aftersales_agent, make_case):
     make_case(kind=CaseKind.PROBLEM_PARCEL, waybill="773000999", details="三天未更新", item_title="面霜")
     make_case(kind=CaseKind.RESHIPMENT, item_title="精华")
     response = login(aftersales_agent).get("/desk/aftersales/cases/export/?kind=problem_parcel")

@@ -1,4 +1,4 @@
-"""The refund timers of seed 001 (超时规定 ④), each just before and just after its deadline."""
+"""The refund timers (超时规定), each just before and just after its deadline."""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """``kefu aftersales_export cases|reviews [--kind K] [--since YYYY-MM-DD] [--rights] -o file.xlsx``:
-the after-sales register or the bad-review count as a spreadsheet, as the seeds keep them."""
+the after-sales register or the bad-review count as a spreadsheet, in the columns the shop's registers have."""
 
 from datetime import date, datetime, time
 
