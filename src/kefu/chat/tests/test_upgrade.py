@@ -63,6 +63,15 @@ print(json.dumps({
 """
 
 
+MIGRATE = """
+import sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", *sys.argv[1:], interactive=False, verbosity=0)
+"""
+
+
 class SqliteCopy:
     def __init__(self, home: Path):
         self.home = home
@@ -144,7 +153,7 @@ def previous_main(tmp_path):
     copy.drop()
 
 
-def _migrate(copy) -> dict:
+def _run(copy, script: str, *args: str) -> str:
     env = copy.env()
     # the child runs this checkout's code, whichever copy of kefu is installed
     env["PYTHONPATH"] = os.pathsep.join(
@@ -152,10 +161,14 @@ def _migrate(copy) -> dict:
     )
     env["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", AFTER_UPGRADE], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout
+
+
+def _migrate(copy) -> dict:
+    return json.loads(_run(copy, AFTER_UPGRADE).strip().splitlines()[-1])
 
 
 def test_a_database_from_before_the_rename_migrates_and_keeps_every_conversation(previous_main):
@@ -226,10 +239,43 @@ def test_a_database_from_before_the_rename_migrates_and_keeps_every_conversation
         assert now >= count if table == "core_activitylog" else now == count, table
 
 
-def test_a_second_migrate_of_the_upgraded_database_changes_nothing(previous_main):
-    _migrate(previous_main)
-    history = previous_main.rows("SELECT app, name FROM django_migrations ORDER BY id")
+def test_the_rename_can_be_undone_and_done_again_without_losing_the_history(previous_main):
+    db = previous_main
+    _migrate(db)
+    conversations = db.rows("SELECT * FROM chat_conversation ORDER BY id")
+    chat_type = db.rows(
+        "SELECT id FROM django_content_type WHERE app_label = 'chat' AND model = 'conversation'"
+    )
+    history = db.rows(f"SELECT count(*) FROM core_activitylog WHERE content_type_id = {chat_type[0][0]}")
+    applied = db.rows("SELECT app, name FROM django_migrations ORDER BY app, name")
 
-    _migrate(previous_main)
+    # back to the desk's names: its content types come back, and Django adds the chat's anew
+    _run(db, MIGRATE, "chat", "0001")
+    assert {f"desk_{m}" for m in CHAT_MODELS} <= db.tables()
+    assert (
+        db.rows("SELECT id FROM django_content_type WHERE app_label = 'desk' AND model = 'conversation'")
+        == chat_type
+    )
 
-    assert previous_main.rows("SELECT app, name FROM django_migrations ORDER BY id") == history
+    # and forward again: the history follows the chat's content type, the desk's goes
+    _run(db, MIGRATE)
+
+    assert db.rows("SELECT * FROM chat_conversation ORDER BY id") == conversations
+    assert db.rows("SELECT app, name FROM django_migrations ORDER BY app, name") == applied
+    assert db.rows("SELECT count(*) FROM django_content_type WHERE app_label = 'desk'") == [(0,)]
+    new_type = db.rows(
+        "SELECT id FROM django_content_type WHERE app_label = 'chat' AND model = 'conversation'"
+    )
+    assert (
+        db.rows(f"SELECT count(*) FROM core_activitylog WHERE content_type_id = {new_type[0][0]}") == history
+    )
+    assert db.rows(f"SELECT count(*) FROM django_admin_log WHERE content_type_id = {new_type[0][0]}") == [
+        (1,)
+    ]
+    granted = db.rows(
+        "SELECT ct.app_label FROM auth_group_permissions gp"
+        " JOIN auth_permission p ON p.id = gp.permission_id"
+        " JOIN django_content_type ct ON ct.id = p.content_type_id"
+        " WHERE p.codename = 'view_conversation'"
+    )
+    assert granted == [("chat",)]
