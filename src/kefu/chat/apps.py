@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChatConfig(AppConfig):
@@ -7,8 +8,6 @@ class ChatConfig(AppConfig):
     verbose_name = "会话"
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
         from kefu.chat import demo as chat_demo
         from kefu.chat import rules  # noqa: F401 - declares the chat's shop settings
         from kefu.chat.selectors import waiting_count

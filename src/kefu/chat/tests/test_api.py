@@ -1,17 +1,22 @@
 """The chat's API: customers by token (cookie, CSRF, rate limit), agents under staff/."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import include, path
+from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
-from kefu.chat import services
+from kefu.chat import api as chat_api
+from kefu.chat import selectors, services
 from kefu.chat.models import Conversation, ConversationStatus, Message, SuggestionUse
 from kefu.chat.tests.conftest import set_setting
 from kefu.helpcenter.models import Question
-from kefu.helpcenter.tests.factories import ArticleFactory
+from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
+from kefu.orders.models import Order
 from kefu.replies.models import LintOverride
 from kefu.replies.tests.factories import QuickPhraseFactory
 
@@ -90,10 +95,6 @@ def test_send_and_poll_returns_only_new_messages(client, agent, open_hours, auto
 
 
 def test_polling_fires_the_no_answer_reply(client, open_hours, autoreplies):
-    import datetime as dt
-
-    from django.utils import timezone
-
     token = customer_start(client)["conversation"]["token"]
     customer_say(client, token, "有人吗")
     Conversation.objects.filter(token=token).update(awaiting_since=timezone.now() - dt.timedelta(seconds=25))
@@ -286,11 +287,6 @@ def test_staff_poll_returns_only_new_messages_with_response_times(login, agent, 
 
 
 def test_close_link_order_link_question_and_convert(login, agent, waiting):
-    from django.utils import timezone
-
-    from kefu.helpcenter.tests.factories import QuestionFactory
-    from kefu.orders.models import Order
-
     Order.objects.create(number="20261201001", created_at=timezone.now())
     api = login(agent)
     base = f"{API}staff/conversations/{waiting.pk}/"
@@ -377,12 +373,6 @@ def test_the_chat_endpoints_generate_a_schema_without_warnings_or_errors():
 
 
 def test_the_inbox_rows_are_what_the_documented_serializer_says(login, agent, waiting):
-    from django.utils import timezone
-
-    from kefu.chat import api as chat_api
-    from kefu.chat import selectors
-    from kefu.orders.models import Order
-
     Order.objects.create(number="55501", created_at=timezone.now())
     services.conversation_link_order(conversation=waiting, by=agent, number="55501")
     services.agent_message_send(conversation=waiting, by=agent, text="您好，很高兴为您服务")

@@ -5,18 +5,21 @@ is warned by the reply linter and sends anyway; the customer sees every reply wi
 """
 
 import pytest
+from django.db import connections
+from playwright.sync_api import expect
 
+from kefu.chat.models import Conversation, Message
+from kefu.core.shopsettings import shop_setting_set
 from kefu.core.tests.browser import BROWSER_TEST
+from kefu.helpcenter.tests.factories import ArticleFactory
+from kefu.replies.models import LintOverride, QuickPhrase
+from kefu.replies.tests.factories import QuickPhraseFactory
 
 pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def shop(make_user, open_hours, autoreplies):
-    from kefu.core.shopsettings import shop_setting_set
-    from kefu.helpcenter.tests.factories import ArticleFactory
-    from kefu.replies.tests.factories import QuickPhraseFactory
-
     admin = make_user("boss", "管理员")
     agent = make_user("xiaomei", "客服", password="pw-kefu-123", first_name="小美")
     shop_setting_set(key="chat_poll_interval_seconds", value=1, by=admin)
@@ -26,8 +29,6 @@ def shop(make_user, open_hours, autoreplies):
 
 
 def test_customer_and_agent_chat_with_a_quick_phrase_and_a_linter_warning(live_server, browser, shop):
-    from django.db import connections
-
     try:
         _chat(live_server, browser)
     finally:
@@ -37,11 +38,6 @@ def test_customer_and_agent_chat_with_a_quick_phrase_and_a_linter_warning(live_s
 
 
 def _chat(live_server, browser):
-    from playwright.sync_api import expect
-
-    from kefu.chat.models import Conversation, Message
-    from kefu.replies.models import LintOverride, QuickPhrase
-
     # The agent logs in, opens the console and goes online.
     agent = browser.new_context().new_page()
     agent.set_default_timeout(15_000)

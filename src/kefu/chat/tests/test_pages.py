@@ -1,6 +1,8 @@
 """The chat's pages: the console, history, what suggestions taught, and the launcher on the help center."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kefu.chat import services
@@ -106,9 +108,6 @@ def test_the_learned_page_lists_wordings_per_article(login, agent, supervisor, o
 
 
 def test_the_history_list_query_count_does_not_grow(login, supervisor, open_hours):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = login(supervisor)
 
     def page_queries() -> int:

@@ -2,19 +2,27 @@
 leaving a message off duty, links, presence, quick phrases and suggestions."""
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.chat import selectors, services
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, Message, Sender, SuggestionUse
 from kefu.chat.tests.conftest import set_setting
+from kefu.core import shopsettings
 from kefu.core.sweeps import sweeps_run
-from kefu.helpcenter.models import Question
+from kefu.helpcenter.models import Article, Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
+from kefu.orders.models import Order
 from kefu.replies.models import AutoReplyRule, LintOverride, QuickPhrase
 from kefu.replies.tests.factories import QuickPhraseFactory
 
@@ -153,11 +161,6 @@ print(json.dumps(results))
 def test_on_a_sqlite_file_database_the_take_race_has_one_winner_every_time(tmp_path):
     """What production SQLite does (a file, WAL, busy_timeout, IMMEDIATE transactions), in a child
     process with its own settings: ten races of two threads."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     env = {k: v for k, v in os.environ.items() if k != "KEFU_DATABASE_URL"}
     env["KEFU_HOME"] = str(tmp_path)
     done = subprocess.run(
@@ -193,8 +196,6 @@ def test_replying_to_a_waiting_conversation_takes_it(agent, open_hours):
 
 
 def test_a_customer_cannot_act_as_staff(open_hours):
-    from django.contrib.auth.models import AnonymousUser
-
     conversation = start()
     with pytest.raises(PermissionDenied):
         services.conversation_take(conversation=conversation, by=AnonymousUser())
@@ -366,8 +367,6 @@ def test_the_sweep_answers_customers_who_stopped_polling_once(open_hours, autore
 
 
 def test_the_no_answer_sweep_costs_the_same_queries_for_2_or_20_conversations(open_hours, autoreplies):
-    from django.test.utils import CaptureQueriesContext
-
     def sweep_queries(n: int) -> int:
         for i in range(n):
             backdate_wait(start(name="同名客户"), 30 + i)
@@ -529,8 +528,6 @@ def test_a_left_message_needs_name_contact_and_text(off_hours, name, contact, te
 
 
 def test_link_an_order_by_its_number(agent, open_hours):
-    from kefu.orders.models import Order
-
     order = Order.objects.create(number="3021558899001", created_at=timezone.now())
     conversation = start()
 
@@ -633,8 +630,6 @@ def test_presence_accepts_only_online_or_away(agent):
 
 
 def test_inserting_a_phrase_fills_placeholders_and_counts_the_use(agent, open_hours):
-    from kefu.orders.models import Order
-
     Order.objects.create(number="88001", created_at=timezone.now())
     phrase = QuickPhraseFactory(text="{买家}您好，我是{客服}，订单{订单号}今天发出", shortcut="fh9")
     conversation = start(name="陈小姐")
@@ -693,8 +688,6 @@ def test_a_suggestion_use_names_exactly_one_answer(agent, open_hours, choice):
 
 
 def test_an_unpublished_article_cannot_be_used(agent, open_hours):
-    from kefu.helpcenter.models import Article
-
     draft = ArticleFactory(status=Article.Status.DRAFT, indexed=False)
 
     with pytest.raises(ValidationError):
@@ -740,7 +733,6 @@ def test_an_agent_sees_only_their_own_history_a_supervisor_sees_all(agent, colle
 
 def test_the_shop_setting_changes_the_poll_interval(db):
     set_setting("chat_poll_interval_seconds", 5)
-    from kefu.core import shopsettings
 
     assert shopsettings.get("chat_poll_interval_seconds") == 5
 

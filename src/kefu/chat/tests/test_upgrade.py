@@ -22,6 +22,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -96,8 +97,6 @@ class SqliteCopy:
 
 class PostgresCopy:
     def __init__(self, home: Path):
-        import psycopg
-
         self.psycopg = psycopg
         self.home = home
         self.settings = connection.settings_dict
