@@ -36,7 +36,6 @@ OTHER_TABLES = [
     "orders_order",
     "customers_customer",
     "helpcenter_article",
-    "helpcenter_question",
     "replies_quickphrase",
     "core_activitylog",
 ]
