@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.orders",
     "kefu.aftersales",
-    "kefu.desk",
+    "kefu.chat",
     "kefu.replies",
 ]
 

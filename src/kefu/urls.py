@@ -9,7 +9,7 @@ urlpatterns = [
     path("desk/orders/", include("kefu.orders.urls")),
     path("desk/aftersales/", include("kefu.aftersales.urls")),
     path("desk/customers/", include("kefu.customers.urls")),
-    path("desk/chat/", include("kefu.desk.urls")),
+    path("desk/chat/", include("kefu.chat.urls")),
     path("desk/replies/", include("kefu.replies.urls")),
     path("desk/", include("kefu.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/orders/", include("kefu.orders.api_urls")),
     path("api/v1/aftersales/", include("kefu.aftersales.api_urls")),
     path("api/v1/customers/", include("kefu.customers.api_urls")),
-    path("api/v1/chat/", include("kefu.desk.api_urls")),
+    path("api/v1/chat/", include("kefu.chat.api_urls")),
     path("api/v1/replies/", include("kefu.replies.api_urls")),
     # the API's description is for the shop's team, not for the public
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),

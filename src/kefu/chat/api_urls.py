@@ -1,0 +1,42 @@
+from django.urls import path
+
+from kefu.chat import api
+
+app_name = "chat_api"
+urlpatterns = [
+    # customers (public, by token)
+    path("conversations/", api.ConversationStartApi.as_view(), name="start"),
+    path("conversations/current/", api.CurrentConversationApi.as_view(), name="current"),
+    path("conversations/<str:token>/", api.ConversationStateApi.as_view(), name="state"),
+    path("conversations/<str:token>/messages/", api.CustomerMessagesApi.as_view(), name="messages"),
+    path("conversations/<str:token>/leave-message/", api.LeaveMessageApi.as_view(), name="leave_message"),
+    # service team
+    path("staff/inbox/", api.InboxApi.as_view(), name="staff_inbox"),
+    path("staff/presence/", api.PresenceApi.as_view(), name="staff_presence"),
+    path("staff/phrases/", api.PhraseSuggestApi.as_view(), name="staff_phrases"),
+    path("staff/suggestion-uses/", api.SuggestionUseListApi.as_view(), name="staff_suggestion_uses"),
+    path("staff/conversations/", api.ConversationListApi.as_view(), name="staff_conversations"),
+    path("staff/conversations/<int:pk>/", api.ConversationDetailApi.as_view(), name="staff_conversation"),
+    path("staff/conversations/<int:pk>/take/", api.TakeApi.as_view(), name="staff_take"),
+    path("staff/conversations/<int:pk>/messages/", api.StaffMessagesApi.as_view(), name="staff_messages"),
+    path("staff/conversations/<int:pk>/close/", api.CloseApi.as_view(), name="staff_close"),
+    path("staff/conversations/<int:pk>/transfer/", api.TransferApi.as_view(), name="staff_transfer"),
+    path("staff/conversations/<int:pk>/link-order/", api.LinkOrderApi.as_view(), name="staff_link_order"),
+    path(
+        "staff/conversations/<int:pk>/link-question/",
+        api.LinkQuestionApi.as_view(),
+        name="staff_link_question",
+    ),
+    path("staff/conversations/<int:pk>/convert/", api.ConvertApi.as_view(), name="staff_convert"),
+    path("staff/conversations/<int:pk>/suggestions/", api.SuggestionsApi.as_view(), name="staff_suggestions"),
+    path(
+        "staff/conversations/<int:pk>/suggestions/use/",
+        api.SuggestionUseApi.as_view(),
+        name="staff_suggestion_use",
+    ),
+    path(
+        "staff/conversations/<int:pk>/phrases/<int:phrase_id>/insert/",
+        api.PhraseInsertApi.as_view(),
+        name="staff_phrase_insert",
+    ),
+]

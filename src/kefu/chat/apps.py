@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChatConfig(AppConfig):
+    name = "kefu.chat"
+    label = "chat"
+    verbose_name = "会话"
+
+    def ready(self):
+        from kefu.chat import demo as chat_demo
+        from kefu.chat import rules  # noqa: F401 - declares the chat's shop settings
+        from kefu.chat.selectors import waiting_count
+        from kefu.chat.services import chat_no_answer_sweep
+        from kefu.core import demo, navigation, roles, sweeps
+
+        navigation.register_badge("chat_waiting", waiting_count)
+        navigation.register_link(_("在线咨询"), "chat:console", order=1, badge="chat_waiting")
+        navigation.register_link(_("会话记录"), "chat:history", order=2)
+        navigation.register_link(
+            _("推荐采纳"), "chat:learned", order=15, only_roles=(roles.SUPERVISOR, roles.ADMIN)
+        )
+        sweeps.register("chat_no_answer", chat_no_answer_sweep)
+        demo.register("在线咨询", chat_demo.load)

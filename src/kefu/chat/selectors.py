@@ -1,0 +1,223 @@
+"""Reads of the chat: the service state a customer is told, the agents' inbox, history, messages."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kefu.chat.models import (
+    AgentPresence,
+    Conversation,
+    ConversationStatus,
+    Message,
+    PresenceStatus,
+    Sender,
+    SuggestionUse,
+)
+from kefu.core import roles, shopsettings
+from kefu.core.models import ShopSetting
+from kefu.replies import selectors as replies_selectors
+
+OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+
+
+# --- working hours and who is on duty -------------------------------------------------------
+
+
+def _settings(*keys: str) -> dict:
+    """Several shop settings in one query (a customer's poll reads four of them)."""
+    values = {rule.key: rule.default for rule in shopsettings.rules() if rule.key in keys}
+    values.update(ShopSetting.objects.filter(key__in=keys).values_list("key", "value"))
+    return values
+
+
+def working_hours_label() -> str:
+    """The shop's working hours as the customer is told them (the replies app owns the setting)."""
+    values = _settings("work_hours_start", "work_hours_end")
+    return f"{values['work_hours_start']}-{values['work_hours_end']}"
+
+
+def within_working_hours(*, now: dt.datetime | None = None) -> bool:
+    return not replies_selectors.autoreply_is_off_hours(now)
+
+
+def agents_on_duty_count(*, now: dt.datetime | None = None, timeout_seconds: int | None = None) -> int:
+    now = now or timezone.now()
+    if timeout_seconds is None:
+        timeout_seconds = int(shopsettings.get("chat_presence_timeout_seconds"))
+    since = now - dt.timedelta(seconds=timeout_seconds)
+    return AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=since).count()
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    """What the customer's window says: whether someone can answer now, and when the team works."""
+
+    within_hours: bool
+    agents_on_duty: int
+    working_hours: str
+
+    @property
+    def available(self) -> bool:
+        return self.within_hours and self.agents_on_duty > 0
+
+
+def service_state(*, now: dt.datetime | None = None) -> ServiceState:
+    values = _settings("work_hours_start", "work_hours_end", "chat_presence_timeout_seconds")
+    return ServiceState(
+        within_hours=within_working_hours(now=now),
+        agents_on_duty=agents_on_duty_count(
+            now=now, timeout_seconds=int(values["chat_presence_timeout_seconds"])
+        ),
+        working_hours=f"{values['work_hours_start']}-{values['work_hours_end']}",
+    )
+
+
+def colleagues_on_duty(*, user, now: dt.datetime | None = None) -> list[dict]:
+    """The other agents a conversation can be handed to right now (在线, console open)."""
+    now = now or timezone.now()
+    timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
+    rows = (
+        AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [{"id": p.user_id, "name": p.user.get_full_name() or p.user.username} for p in rows]
+
+
+def presence_get(*, user) -> str:
+    status = AgentPresence.objects.filter(user=user).values_list("status", flat=True).first()
+    return status or PresenceStatus.AWAY
+
+
+# --- conversations --------------------------------------------------------------------------
+
+
+def _with_last_message(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    last = Message.objects.filter(conversation=OuterRef("pk")).order_by("-id")
+    return qs.annotate(
+        last_message_id=Subquery(last.values("id")[:1]),
+        last_message_text=Subquery(last.values("text")[:1]),
+        last_message_sender=Subquery(last.values("sender")[:1]),
+        last_customer_text=Subquery(last.filter(sender=Sender.CUSTOMER).values("text")[:1]),
+    )
+
+
+def conversation_waiting_list() -> QuerySet[Conversation]:
+    """Longest-waiting first: the order an agent should take them in."""
+    qs = Conversation.objects.filter(status=ConversationStatus.WAITING, customer_message_count__gt=0)
+    return _with_last_message(qs.select_related("order", "question")).order_by("awaiting_since", "id")
+
+
+def conversation_mine_list(*, user) -> QuerySet[Conversation]:
+    qs = Conversation.objects.filter(status=ConversationStatus.ACTIVE, agent=user)
+    return _with_last_message(qs.select_related("order", "question", "agent")).order_by("taken_at", "id")
+
+
+def conversation_get_by_token(*, token: str) -> Conversation:
+    return get_object_or_404(Conversation.objects.select_related("agent", "order", "question"), token=token)
+
+
+def conversation_find_by_token(*, token: str | None) -> Conversation | None:
+    if not token or len(token) > 64:
+        return None
+    return Conversation.objects.select_related("agent").filter(token=token).first()
+
+
+def access_conversation(*, pk: int, user) -> Conversation:
+    """Any team member may read a conversation (to help a colleague); writes check more."""
+    roles.require_staff(user)
+    return get_object_or_404(
+        _with_last_message(Conversation.objects.select_related("agent", "order", "question")), pk=pk
+    )
+
+
+def message_list(*, conversation: Conversation, after: int = 0, limit: int = 200) -> list[Message]:
+    """Messages newer than ``after`` (a message id), oldest first; the poll of both sides."""
+    qs = Message.objects.filter(conversation=conversation).select_related("author")
+    if after:
+        qs = qs.filter(id__gt=after)
+        return list(qs.order_by("id")[:limit])
+    # The first load shows the latest ``limit`` lines, oldest first.
+    return list(reversed(qs.order_by("-id")[:limit]))
+
+
+def latest_customer_text(*, conversation: Conversation) -> str:
+    return (
+        Message.objects.filter(conversation=conversation, sender=Sender.CUSTOMER)
+        .order_by("-id")
+        .values_list("text", flat=True)
+        .first()
+        or ""
+    )
+
+
+def conversation_history(
+    *,
+    user,
+    status: str | None = None,
+    agent_id: int | None = None,
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Conversation]:
+    """Supervisors see every conversation; an agent sees the ones they received."""
+    roles.require_staff(user)
+    qs = Conversation.objects.select_related("agent", "order", "question").filter(
+        customer_message_count__gt=0
+    )
+    if not roles.has_role(user, roles.SUPERVISOR, roles.ADMIN):
+        qs = qs.filter(agent=user)
+    elif agent_id:
+        qs = qs.filter(agent_id=agent_id)
+    if status:
+        qs = qs.filter(status=status)
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(buyer_name__icontains=term)
+            | Q(buyer_contact__icontains=term)
+            | Q(order__number=term)
+            | Q(messages__text__icontains=term)
+        ).distinct()
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs.order_by("-created_at", "-id")
+
+
+def waiting_count(request=None) -> int:
+    return Conversation.objects.filter(
+        status=ConversationStatus.WAITING, customer_message_count__gt=0
+    ).count()
+
+
+# --- what the help center learns ------------------------------------------------------------
+
+
+def suggestion_use_list(*, article_id: int | None = None, kind: str | None = None) -> QuerySet[SuggestionUse]:
+    qs = SuggestionUse.objects.select_related("article", "agent", "conversation")
+    if article_id:
+        qs = qs.filter(article_id=article_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def wordings_by_article(*, article_ids: list[int], per_article: int = 3) -> dict[int, list[str]]:
+    """The customers' wordings that agents answered with each article, newest first, distinct."""
+    found: dict[int, list[str]] = {i: [] for i in article_ids}
+    rows = (
+        SuggestionUse.objects.filter(article_id__in=article_ids)
+        .order_by("-created_at", "-id")
+        .values_list("article_id", "customer_text")[: 50 * max(1, len(article_ids))]
+    )
+    for article_id, text in rows:
+        bucket = found[article_id]
+        if len(bucket) < per_article and text not in bucket:
+            bucket.append(text)
+    return found
