@@ -21,3 +21,20 @@ document.addEventListener("click", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+// A "select all" box: <input type="checkbox" data-check-all="input[name=numbers]:not(:disabled)">
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (box.dataset && box.dataset.checkAll) {
+    document.querySelectorAll(box.dataset.checkAll).forEach(function (other) { other.checked = box.checked; });
+  }
+});
+// A copy button: <button data-copy="#private-link" data-copied="已复制">
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+  if (!button || !navigator.clipboard) { return; }
+  var source = document.querySelector(button.dataset.copy);
+  if (!source) { return; }
+  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    if (button.dataset.copied) { button.textContent = button.dataset.copied; }
+  });
+});
