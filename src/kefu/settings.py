@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kefu.aftersales",
     "kefu.desk",
     "kefu.replies",
+    "kefu.inbox",
 ]
 
 MIDDLEWARE = [
