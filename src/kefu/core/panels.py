@@ -16,9 +16,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-Render = Callable[[HttpRequest, Any], "str | None"]
+# A renderer returns a rendered template (SafeString, escaped by the template engine) or None.
+Render = Callable[[HttpRequest, Any], "SafeString | None"]
 _PANELS: dict[str, list[tuple[int, str, Render]]] = {}
 
 
@@ -37,7 +38,7 @@ def slots() -> list[str]:
 
 
 def render(slot: str, request: HttpRequest, obj: Any) -> SafeString:
-    """Every registered fragment for ``slot``, in order; the renderers return escaped HTML
-    (a rendered template)."""
+    """Every registered fragment for ``slot``, in order. A fragment that is not already safe HTML
+    (a rendered template) is escaped like any other value."""
     parts = [html for _order, _key, fn in _PANELS.get(slot, []) if (html := fn(request, obj))]
-    return format_html_join("", "{}", ((mark_safe(part),) for part in parts))
+    return format_html_join("", "{}", ((part,) for part in parts))

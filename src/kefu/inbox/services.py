@@ -19,7 +19,7 @@ from kefu.inbox.models import Priority, WorkItem, WorkNote, WorkState
 
 
 def name_of(user: User | None) -> str:
-    return (user.get_fullname_of() or user.username) if user else _("系统")
+    return (user.get_full_name() or user.username) if user else _("系统")
 
 
 def _require_open(item: WorkItem) -> None:
