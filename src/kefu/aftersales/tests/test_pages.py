@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from kefu.aftersales import services
 from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, Complaint
+from kefu.aftersales.tests.conftest import work_of
 from kefu.aftersales.tests.factories import OrderFactory
 from kefu.customers.tests.factories import BlacklistedCustomerFactory
 

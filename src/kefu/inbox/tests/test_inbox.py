@@ -271,7 +271,7 @@ def test_a_bad_review_goes_to_supervisors_and_an_agent_cannot_close_it(agent, af
         text="物流太慢",
         reviewed_at=timezone.now() - timedelta(hours=1),
     )
-    item = review.item
+    item = item_of(review)
     assert item.required_role == "主管"
     assert review.change_deadline == review.reviewed_at + timedelta(days=30)
     assert review.final_due_at > review.reviewed_at
