@@ -469,7 +469,7 @@ def case_refund(
         outbound_postage=case.outbound_postage,
         return_postage=case.return_postage,
     )
-    if case.amount is not None:
+    if case.amount is not None and value is not None:
         ceiling = case.amount + (split.seller_owes_buyer or Decimal(0))
         if value > ceiling:
             raise ValidationError(
@@ -613,7 +613,7 @@ def case_photo_add(*, case: AfterSalesCase, by, image, purpose: str) -> CasePhot
     photo = CasePhoto(case=case, purpose=purpose, image=image, uploaded_by=by)
     photo.full_clean(exclude=["case", "uploaded_by"])
     photo.save()
-    activity_record(target=case, actor=by, verb="case_photo", message=CasePhoto.Purpose(purpose).label)
+    activity_record(target=case, actor=by, verb="case_photo", message=str(CasePhoto.Purpose(purpose).label))
     return photo
 
 
@@ -809,7 +809,7 @@ def complaint_close(*, complaint: Complaint, by, satisfaction: str, follow_up: s
     complaint.save(update_fields=["satisfaction", "follow_up", "closed_at"])
     worklist.work_done(source="complaint", source_id=complaint.pk, by=by, at=complaint.closed_at)
     activity_record(
-        target=complaint, actor=by, verb="complaint_close", message=Satisfaction(satisfaction).label
+        target=complaint, actor=by, verb="complaint_close", message=str(Satisfaction(satisfaction).label)
     )
     return complaint
 
@@ -889,7 +889,7 @@ def review_record(
     _review_work_put(
         review=review, by=by, priority=Priority.HIGH if rating == Rating.BAD else Priority.NORMAL
     )
-    activity_record(target=review, actor=by, verb="review_record", message=Rating(rating).label)
+    activity_record(target=review, actor=by, verb="review_record", message=str(Rating(rating).label))
     return review
 
 
@@ -960,5 +960,5 @@ def review_close(*, review: BadReview, by, outcome: str, public_reply: str = "",
     review.closed_by = by
     review.save(update_fields=["outcome", "public_reply", "outcome_note", "closed_at", "closed_by"])
     worklist.work_done(source="review", source_id=review.pk, by=by, at=review.closed_at)
-    activity_record(target=review, actor=by, verb="review_close", message=ReviewOutcome(outcome).label)
+    activity_record(target=review, actor=by, verb="review_close", message=str(ReviewOutcome(outcome).label))
     return review

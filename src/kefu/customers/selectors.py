@@ -56,7 +56,7 @@ def blacklisted_nicks(*, nicks: list[str]) -> set[str]:
     found = (
         _lowered()
         .filter(Q(nick_lower__in=list(wanted)) | Q(im_lower__in=list(wanted)), blacklisted=True)
-        .values_list("nick_lower", "im_lower")
+        .values_list("nick_lower", "im_lower")  # type: ignore[misc]  # annotated by _lowered()
     )
     hit: set[str] = set()
     for nick_lower, im_lower in found:

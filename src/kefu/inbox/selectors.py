@@ -17,7 +17,7 @@ from kefu.core.types import User
 from kefu.inbox.models import OPEN_STATES, WorkItem
 
 
-def _matching_sources(term: str) -> QuerySet[WorkItem]:
+def _matching_sources(term: str) -> QuerySet[WorkItem, Any]:
     """Items whose after-sales case or review carries this order or waybill number: what an agent
     types when a buyer quotes one."""
     cases = AfterSalesCase.objects.filter(Q(order_number__icontains=term) | Q(waybill__icontains=term))
