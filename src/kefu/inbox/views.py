@@ -129,6 +129,12 @@ def inbox(request):
             "counts": selectors.inbox_counts(user=request.user, now=now),
             "filters": filters,
             "now": now,
+            # What the team registers most often straight from the inbox.
+            "actions": [
+                {"label": _("登记售后"), "url": reverse("aftersales:case_new")},
+                {"label": _("登记投诉"), "url": reverse("aftersales:complaint_new")},
+                {"label": _("登记中差评"), "url": reverse("aftersales:review_new")},
+            ],
         },
     )
 

@@ -36,11 +36,11 @@ def test_the_items_move_to_the_inbox_with_their_ids_notes_history_and_sources():
     now = timezone.now()
     agent = User.objects.create(username="old_agent")
     customer = Customer.objects.create(name="陈小姐", buyer_nick="tb_old")
-    question = Question.objects.create(title="什么时候发货", name="张女士", phone="13800138000", token="t-old-1")
-    # ids far apart from 1, so a copy that renumbered would show
-    q_item = OldItem.objects.create(
-        id=41, kind="question", question=question, title="什么时候发货", due_at=now
+    question = Question.objects.create(
+        title="什么时候发货", name="张女士", phone="13800138000", token="t-old-1"
     )
+    # ids far apart from 1, so a copy that renumbered would show
+    OldItem.objects.create(id=41, kind="question", question=question, title="什么时候发货", due_at=now)
     c_item = OldItem.objects.create(
         id=42,
         kind="aftersales",
