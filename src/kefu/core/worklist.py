@@ -13,7 +13,7 @@ Without an inbox installed the calls do nothing: the lower apps work on their ow
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,7 +40,6 @@ class Source:
     label: str  # what the team calls it, shown in the inbox's type column
     url: Callable[[int], str]  # the page of one row, by its id
     model: str = ""  # "app_label.Model" of the row, so the item's history can show the row's own
-    search: tuple[str, ...] = field(default_factory=tuple)  # reserved: fields worth searching
 
 
 class Backend(Protocol):
@@ -71,11 +70,9 @@ _SOURCES: dict[str, Source] = {}
 _BACKEND: list[Backend] = []
 
 
-def register_source(
-    kind: str, *, label: str, url: Callable[[int], str], model: str = "", search: tuple[str, ...] = ()
-) -> None:
+def register_source(kind: str, *, label: str, url: Callable[[int], str], model: str = "") -> None:
     """Called from the owning app's ``AppConfig.ready``; registering a kind twice keeps the first."""
-    _SOURCES.setdefault(kind, Source(kind=kind, label=label, url=url, model=model, search=search))
+    _SOURCES.setdefault(kind, Source(kind=kind, label=label, url=url, model=model))
 
 
 def sources() -> dict[str, Source]:
