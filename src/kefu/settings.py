@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kefu.aftersales",
     "kefu.chat",
     "kefu.replies",
+    "kefu.inbox",
 ]
 
 MIDDLEWARE = [

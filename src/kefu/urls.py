@@ -4,9 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from kefu.core.permissions import IsStaffMember
 
+from kefu.inbox.api_urls import legacy_urlpatterns as inbox_legacy_api
+
 urlpatterns = [
     path("", include("kefu.helpcenter.urls")),
     path("desk/orders/", include("kefu.orders.urls")),
+    path("desk/inbox/", include("kefu.inbox.urls")),
     path("desk/aftersales/", include("kefu.aftersales.urls")),
     path("desk/customers/", include("kefu.customers.urls")),
     path("desk/chat/", include("kefu.chat.urls")),
@@ -16,6 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/help/", include("kefu.helpcenter.api_urls")),
     path("api/v1/orders/", include("kefu.orders.api_urls")),
+    path("api/v1/inbox/", include("kefu.inbox.api_urls")),
+    path("api/v1/aftersales/", include((inbox_legacy_api, "inbox_legacy_api"))),
     path("api/v1/aftersales/", include("kefu.aftersales.api_urls")),
     path("api/v1/customers/", include("kefu.customers.api_urls")),
     path("api/v1/chat/", include("kefu.chat.api_urls")),

@@ -1,9 +1,9 @@
 """Read-only admin views: every change goes through the services (pages, API), which check the
-role, keep the inbox in step and write the history; the admin only looks."""
+role, tell the inbox and write the history; the admin only looks."""
 
 from django.contrib import admin
 
-from kefu.aftersales.models import AfterSalesCase, BadReview, Complaint, WorkItem
+from kefu.aftersales.models import AfterSalesCase, BadReview, Complaint
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -15,13 +15,6 @@ class ReadOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(WorkItem)
-class WorkItemAdmin(ReadOnly):
-    list_display = ("id", "kind", "title", "state", "owner", "priority", "due_at", "overdue")
-    list_filter = ("kind", "state", "overdue")
-    search_fields = ("title", "customer_label")
 
 
 @admin.register(AfterSalesCase)

@@ -1,4 +1,4 @@
-"""The after-sales REST API (/api/v1/aftersales/): the inbox, cases, complaints and bad reviews.
+"""The after-sales REST API (/api/v1/aftersales/): cases, complaints and bad reviews.
 
 One small view per operation, each calling the same service as the pages; the services decide the
 roles (refunds: 售后/主管; bad reviews and sign-offs: 主管) and the API answers 400/403 with their
@@ -8,12 +8,10 @@ Chinese messages.
 from datetime import datetime
 
 from django import forms as django_forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,24 +21,14 @@ from kefu.aftersales.models import (
     AfterSalesCase,
     BadReview,
     Complaint,
-    Priority,
-    WorkItem,
 )
-from kefu.core.activity import activity_list
+from kefu.core import worklist
 from kefu.core.api import paginate
 from kefu.core.operations import form_input, form_schema
+from kefu.core.worklist import Priority
 from kefu.orders.models import Order
 
 TAG = "售后与待办"
-
-
-def _user_or_400(user_id, field: str = "to"):
-    if user_id in (None, ""):
-        return None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise ValidationError({field: _("用户不存在。")})
-    return user
 
 
 def _order_or_none(number: str) -> Order | None:
@@ -59,257 +47,17 @@ class UserRefSerializer(serializers.Serializer):
         return user.get_full_name() or user.username
 
 
-class WorkItemOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_display = serializers.CharField(source="get_kind_display")
-    state = serializers.CharField()
-    state_display = serializers.CharField(source="get_state_display")
-    title = serializers.CharField()
-    customer_id = serializers.IntegerField(allow_null=True)
-    customer_label = serializers.CharField()
-    customer_blacklisted = serializers.SerializerMethodField()
-    owner = UserRefSerializer(allow_null=True)
-    required_role = serializers.CharField()
-    priority = serializers.IntegerField()
-    priority_display = serializers.CharField(source="get_priority_display")
-    due_at = serializers.DateTimeField(allow_null=True)
-    is_overdue = serializers.BooleanField()
-    escalated_at = serializers.DateTimeField(allow_null=True)
-    escalation_reason = serializers.CharField()
-    case_id = serializers.SerializerMethodField(help_text="售后单/投诉/中差评的 id；客户问题为 question id")
-    created_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
+@extend_schema_field(OpenApiTypes.OBJECT)
+class WorkItemRefField(serializers.Field):
+    """The row's inbox item as the inbox shows it (``null`` when it has none): read through
+    ``kefu.core.worklist``, so this app never imports the inbox."""
 
-    class Meta:
-        ref_name = "WorkItem"
+    def __init__(self, source_kind: str, **kwargs):
+        self.source_kind = source_kind
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
 
-    def get_customer_blacklisted(self, item) -> bool:
-        return bool(item.customer and item.customer.blacklisted)
-
-    def get_case_id(self, item) -> int | None:
-        related = {"aftersales": "aftersales_case", "complaint": "complaint", "review": "review"}.get(
-            item.kind
-        )
-        if related is None:
-            return item.question_id
-        target = getattr(item, related, None)
-        return target.pk if target else None
-
-
-class WorkItemDetailSerializer(WorkItemOutputSerializer):
-    notes = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-
-    class Meta:
-        ref_name = "WorkItemDetail"
-
-    def get_notes(self, item) -> list[dict]:
-        return [
-            {"author": n.author.username if n.author else None, "text": n.text, "created_at": n.created_at}
-            for n in item.notes.select_related("author")
-        ]
-
-    def get_history(self, item) -> list[dict]:
-        return [
-            {
-                "verb": e.verb,
-                "actor": e.actor.username if e.actor else None,
-                "message": e.message,
-                "at": e.created_at,
-            }
-            for e in activity_list(target=item).order_by("created_at", "id")
-        ]
-
-
-# --- the inbox ------------------------------------------------------------------------------
-
-
-class InboxListApi(APIView):
-    @extend_schema(
-        tags=[TAG],
-        summary="待办列表（一个收件箱：客户问题、售后、投诉、中差评）",
-        operation_id="aftersales_inbox",
-        parameters=[
-            OpenApiParameter("kind", str, enum=["question", "aftersales", "complaint", "review"]),
-            OpenApiParameter("owner", str, description="me / unassigned / supervisor / 用户 id"),
-            OpenApiParameter(
-                "state", str, description="open（默认）/ all / new / open / waiting / escalated / done"
-            ),
-            OpenApiParameter("due", str, enum=["today", "overdue"]),
-            OpenApiParameter("q", str),
-        ],
-        responses=WorkItemOutputSerializer(many=True),
-    )
-    def get(self, request):
-        services.inbox_sync_questions()
-        p = request.query_params
-        qs = selectors.inbox_list(
-            user=request.user,
-            **{k: p.get(k, "") for k in ("kind", "owner", "state", "due", "q")},
-        )
-        return paginate(request, qs, WorkItemOutputSerializer)
-
-
-class WorkItemDetailApi(APIView):
-    @extend_schema(
-        tags=[TAG],
-        summary="待办详情（含内部备注和处理记录）",
-        operation_id="aftersales_item",
-        responses=WorkItemDetailSerializer,
-    )
-    def get(self, request, pk: int):
-        return Response(WorkItemDetailSerializer(selectors.work_item_get(pk=pk)).data)
-
-
-class _ItemActionApi(APIView):
-    """One operation on an inbox item: validate the input, call the service, answer the item."""
-
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = None
-
-    def perform(self, request, item: WorkItem, data: dict) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def post(self, request, pk: int):
-        item = get_object_or_404(WorkItem, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        self.perform(request, item, data.validated_data)
-        return Response(WorkItemDetailSerializer(selectors.work_item_get(pk=pk)).data)
-
-
-class WorkItemTakeApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "WorkItemTakeInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="领取（两人同时领取时只有一人成功）",
-        operation_id="aftersales_item_take",
-        request=None,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_item_take(item=item, by=request.user)
-
-
-class WorkItemAssignApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        to = serializers.IntegerField(help_text="用户 id")
-
-        class Meta:
-            ref_name = "WorkItemAssignInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="分配（主管）",
-        operation_id="aftersales_item_assign",
-        request=InputSerializer,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_item_assign(item=item, to=_user_or_400(data["to"]), by=request.user)
-
-
-class WorkItemHandOverApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        to = serializers.IntegerField()
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-        class Meta:
-            ref_name = "WorkItemHandOverInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="转交",
-        operation_id="aftersales_item_hand_over",
-        request=InputSerializer,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_item_hand_over(
-            item=item, to=_user_or_400(data["to"]), by=request.user, note=data["note"]
-        )
-
-
-class WorkItemEscalateApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=255)
-        to = serializers.IntegerField(
-            required=False, allow_null=True, help_text="主管的用户 id；不填则任一主管"
-        )
-
-        class Meta:
-            ref_name = "WorkItemEscalateInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="升级给主管",
-        operation_id="aftersales_item_escalate",
-        request=InputSerializer,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_item_escalate(
-            item=item, by=request.user, reason=data["reason"], to=_user_or_400(data.get("to"))
-        )
-
-
-class WorkItemPriorityApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        priority = serializers.ChoiceField(choices=Priority.choices)
-
-        class Meta:
-            ref_name = "WorkItemPriorityInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="修改优先级",
-        operation_id="aftersales_item_priority",
-        request=InputSerializer,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_item_set_priority(item=item, by=request.user, priority=int(data["priority"]))
-
-
-class WorkItemNoteApi(_ItemActionApi):
-    class InputSerializer(serializers.Serializer):
-        text = serializers.CharField(max_length=2000)
-
-        class Meta:
-            ref_name = "WorkItemNoteInput"
-
-    @extend_schema(
-        tags=[TAG],
-        summary="添加内部备注",
-        operation_id="aftersales_item_note",
-        request=InputSerializer,
-        responses=WorkItemDetailSerializer,
-    )
-    def post(self, request, pk: int):
-        return super().post(request, pk)
-
-    def perform(self, request, item, data):
-        services.work_note_add(item=item, by=request.user, text=data["text"])
+    def to_representation(self, value):
+        return worklist.work_info(source=self.source_kind, source_id=value.pk)
 
 
 # --- after-sales cases ----------------------------------------------------------------------
@@ -321,7 +69,7 @@ class CaseOutputSerializer(serializers.Serializer):
     kind_display = serializers.CharField(source="get_kind_display")
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
-    item = WorkItemOutputSerializer()
+    item = WorkItemRefField("aftersales")
     customer_id = serializers.IntegerField(allow_null=True)
     buyer_nick = serializers.CharField()
     buyer_phone = serializers.CharField()
@@ -598,7 +346,7 @@ CasePhotoApi = _case_operation(
 
 class ComplaintOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    item = WorkItemOutputSerializer()
+    item = WorkItemRefField("complaint")
     customer_id = serializers.IntegerField(allow_null=True)
     order_id = serializers.IntegerField(allow_null=True)
     customer_name = serializers.CharField()
@@ -733,7 +481,7 @@ class ComplaintCloseApi(APIView):
 
 class ReviewOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    item = WorkItemOutputSerializer()
+    item = WorkItemRefField("review")
     customer_id = serializers.IntegerField(allow_null=True)
     order_id = serializers.IntegerField(allow_null=True)
     order_number = serializers.CharField()

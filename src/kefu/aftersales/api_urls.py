@@ -4,14 +4,6 @@ from kefu.aftersales import api
 
 app_name = "aftersales_api"
 urlpatterns = [
-    path("inbox/", api.InboxListApi.as_view(), name="inbox"),
-    path("items/<int:pk>/", api.WorkItemDetailApi.as_view(), name="item"),
-    path("items/<int:pk>/take/", api.WorkItemTakeApi.as_view(), name="item_take"),
-    path("items/<int:pk>/assign/", api.WorkItemAssignApi.as_view(), name="item_assign"),
-    path("items/<int:pk>/hand-over/", api.WorkItemHandOverApi.as_view(), name="item_hand_over"),
-    path("items/<int:pk>/escalate/", api.WorkItemEscalateApi.as_view(), name="item_escalate"),
-    path("items/<int:pk>/priority/", api.WorkItemPriorityApi.as_view(), name="item_priority"),
-    path("items/<int:pk>/notes/", api.WorkItemNoteApi.as_view(), name="item_note"),
     path("cases/", api.CaseListApi.as_view(), name="cases"),
     path("cases/<int:pk>/", api.CaseDetailApi.as_view(), name="case"),
     path("cases/<int:pk>/agree/", api.CaseAgreeApi.as_view(), name="case_agree"),

@@ -17,7 +17,7 @@ def load() -> str:
     User = get_user_model()
     agent = User.objects.get(username="agent")
     aftersales = User.objects.get(username="aftersales")
-    supervisor = User.objects.get(username="supervisor")
+
     now = timezone.now()
     orders = list(Order.objects.prefetch_related("lines").order_by("-created_at")[:6])
 
@@ -54,7 +54,6 @@ def load() -> str:
     c = services.case_agree(case=c, by=aftersales)
     services.case_return_shipped(case=c, by=aftersales, waybill="SF1300224466", courier="顺丰速运")
     c = case(CaseKind.REFUND_ONLY, 2, buyer_nick="tb_wang88", reason="少发赠品", refund_requested="10.00")
-    services.work_item_take(item=c.item, by=aftersales)
     c = case(
         CaseKind.REFUND_ONLY, 3, buyer_nick="tb_zhao", reason="未按约定时间发货", refund_requested="20.00"
     )
@@ -96,14 +95,13 @@ def load() -> str:
     services.complaint_create(
         by=agent, customer_name="李先生", buyer_nick="tb_li", channel="im", problem="客服回复太慢，态度敷衍"
     )
-    review = services.review_record(
+    services.review_record(
         by=agent,
         buyer_nick="tb_angry",
         rating="bad",
         text="物流太慢了，一个星期才到",
         reviewed_at=now - timedelta(hours=3),
     )
-    services.work_item_take(item=review.item, by=supervisor)
     services.review_record(
         by=agent, buyer_nick="tb_meh", rating="neutral", text="味道一般", reviewed_at=now - timedelta(days=1)
     )

@@ -13,15 +13,13 @@ from kefu.aftersales.models import (
     ComplaintChannel,
     Damage,
     InspectionResult,
-    Priority,
     Rating,
     RefundChannel,
     ReviewOutcome,
     Satisfaction,
-    WorkKind,
-    WorkState,
 )
 from kefu.core import shopsettings
+from kefu.core.worklist import Priority
 from kefu.orders.models import Order, ShippingMethod
 
 DT = {"type": "datetime-local"}
@@ -31,33 +29,6 @@ DATE = {"type": "date"}
 class DateTimeLocalField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs=DT, format="%Y-%m-%dT%H:%M")
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
-
-
-class InboxFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部类型")), *WorkKind.choices]
-    )
-    owner = forms.ChoiceField(
-        label=_("负责人"),
-        required=False,
-        choices=[
-            ("", _("所有人")),
-            ("me", _("我的")),
-            ("unassigned", _("待领取")),
-            ("supervisor", _("需主管处理")),
-        ],
-    )
-    state = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("未完成")), *WorkState.choices, ("all", _("全部"))],
-    )
-    due = forms.ChoiceField(
-        label=_("截止"),
-        required=False,
-        choices=[("", _("不限")), ("today", _("今天到期")), ("overdue", _("已超时"))],
-    )
-    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
 
 
 class OrderNumberField(forms.CharField):
@@ -220,12 +191,6 @@ class PhotoForm(forms.Form):
     image = forms.FileField(label=_("照片"))
 
 
-class NoteForm(forms.Form):
-    text = forms.CharField(label=_("内部备注"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class EscalateForm(forms.Form):
-    reason = forms.CharField(label=_("升级原因"), max_length=255)
 
 
 class ComplaintProgressForm(forms.Form):

@@ -1,133 +1,17 @@
-"""After-sales, complaints and bad reviews, and the one inbox they share (domain.md §4, §5, §6).
+"""After-sales cases, complaints and bad reviews.
 
-Every thing that waits on the team has one ``WorkItem`` row: kind, state, owner, priority, due
-time and overdue mark. The case rows (``AfterSalesCase``, ``Complaint``, ``BadReview``) hang off it
-one-to-one and hold the seed's own fields; a help-center ``Question`` gets a ``WorkItem`` from the
-inbox sync, so the help center never needs to know the inbox exists.
+Each row holds the shop's own registration fields. While one waits on the team its service puts it
+in the inbox through ``kefu.core.worklist`` (kind "aftersales", "complaint" or "review", with the
+row's id); the inbox holds the owner, priority, due time and notes, and this app never imports it.
 """
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.orders.models import ShippingMethod
-
-
-class WorkKind(models.TextChoices):
-    QUESTION = "question", _("客户问题")
-    AFTERSALES = "aftersales", _("售后")
-    COMPLAINT = "complaint", _("投诉")
-    REVIEW = "review", _("中差评")
-
-
-class WorkState(models.TextChoices):
-    NEW = "new", _("待领取")
-    OPEN = "open", _("处理中")
-    WAITING = "waiting", _("等待买家")
-    ESCALATED = "escalated", _("已升级主管")
-    DONE = "done", _("已完成")
-
-
-OPEN_STATES = (WorkState.NEW, WorkState.OPEN, WorkState.WAITING, WorkState.ESCALATED)
-
-
-class Priority(models.IntegerChoices):
-    LOW = 1, _("低")
-    NORMAL = 2, _("普通")
-    HIGH = 3, _("高")
-    URGENT = 4, _("紧急")
-
-
-class WorkItem(models.Model):
-    kind = models.CharField(_("类型"), max_length=12, choices=WorkKind.choices)
-    state = models.CharField(_("状态"), max_length=12, choices=WorkState.choices, default=WorkState.NEW)
-    title = models.CharField(_("摘要"), max_length=200)
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("客户"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="work_items",
-    )
-    customer_label = models.CharField(_("客户"), max_length=120, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("负责人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="work_items",
-    )
-    # Empty: anyone on the team may take it; "主管": only a supervisor (bad reviews, escalations).
-    required_role = models.CharField(_("需要的角色"), max_length=12, blank=True)
-    priority = models.PositiveSmallIntegerField(
-        _("优先级"), choices=Priority.choices, default=Priority.NORMAL
-    )
-    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
-    overdue = models.BooleanField(_("已超时"), default=False)
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    escalation_reason = models.CharField(_("升级原因"), max_length=255, blank=True)
-    question = models.OneToOneField(
-        "helpcenter.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="work_item"
-    )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("待办")
-        verbose_name_plural = _("待办")
-        ordering = ["due_at", "-priority", "id"]
-        indexes = [
-            models.Index(fields=["state", "due_at"]),
-            models.Index(fields=["owner", "state"]),
-            models.Index(fields=["kind", "state"]),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="question") | Q(question__isnull=False),
-                name="workitem_question_has_question",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"[{self.get_kind_display()}] {self.title}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state != WorkState.DONE
-
-    @property
-    def is_overdue(self) -> bool:
-        """Live, not only the sweep's mark: a page never shows a late item as on time."""
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
-
-
-class WorkNote(models.Model):
-    """An internal note on an item: never shown to the customer."""
-
-    item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    text = models.TextField(_("内部备注"))
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("内部备注")
-        verbose_name_plural = _("内部备注")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.text[:40]
-
 
 # --- after-sales cases (售后) ---------------------------------------------------------------
 
@@ -182,7 +66,6 @@ class RefundChannel(models.TextChoices):
 
 
 class AfterSalesCase(models.Model):
-    item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="aftersales_case")
     kind = models.CharField(_("售后类型"), max_length=20, choices=CaseKind.choices)
     state = models.CharField(
         _("售后状态"), max_length=20, choices=CaseState.choices, default=CaseState.REQUESTED
@@ -371,7 +254,6 @@ QUICK_STEPS = [
 class Complaint(models.Model):
     """The shop's 《客户投诉反馈表》, one row per complaint."""
 
-    item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="complaint")
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
@@ -436,7 +318,6 @@ class ReviewOutcome(models.TextChoices):
 
 
 class BadReview(models.Model):
-    item = models.OneToOneField(WorkItem, on_delete=models.CASCADE, related_name="review")
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="bad_reviews"
     )
@@ -451,6 +332,8 @@ class BadReview(models.Model):
     reviewed_at = models.DateTimeField(_("评价时间"))
     final_due_at = models.DateTimeField(_("最迟处理期限"))
     change_deadline = models.DateTimeField(_("买家可修改评价截止"))
+    # When it must be settled this time: 18:30 of the day it is handled, later when postponed.
+    settle_by = models.DateTimeField(_("本次处理期限"), null=True, blank=True)
     postponed_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     outcome = models.CharField(
         _("处理结果"), max_length=12, choices=ReviewOutcome.choices, blank=True, default=""

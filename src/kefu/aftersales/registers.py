@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kefu.aftersales.models import AfterSalesCase, BadReview
+from kefu.core import worklist
 
 CASE_COLUMNS = [
     "登记时间",
@@ -73,6 +74,7 @@ def _workbook(title: str, columns: list[str], rows) -> bytes:
 
 
 def cases_workbook(*, cases: QuerySet[AfterSalesCase]) -> bytes:
+    owners = worklist.work_owners(source="aftersales", source_ids=list(cases.values_list("pk", flat=True)))
     rows = (
         [
             _local(c.requested_at),
@@ -95,9 +97,9 @@ def cases_workbook(*, cases: QuerySet[AfterSalesCase]) -> bytes:
             "是" if c.rights_protection else "",
             _local(c.refunded_at),
             c.reship_waybill,
-            _name(c.item.owner),
+            owners.get(c.pk, ""),
         ]
-        for c in cases.select_related("item__owner").iterator(chunk_size=500)
+        for c in cases.iterator(chunk_size=500)
     )
     return _workbook("售后记录", CASE_COLUMNS, rows)
 

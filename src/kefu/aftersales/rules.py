@@ -37,8 +37,6 @@ define("complaint_due_days", 0, label="投诉答复期限（天，0 = 当天）"
 define("review_settle_by", "18:30", label="中差评当天处理截止时间（HH:MM）")
 define("review_max_days", 3, label="中差评最长处理期限（天）")
 define("review_change_days", 30, label="买家可修改中差评的期限（天）")
-# Help-center questions in the inbox.
-define("question_reply_hours", 24, label="客户问题答复时限（小时）")
 
 
 def setting_days(key: str) -> timedelta:
@@ -210,7 +208,3 @@ def review_due(*, reviewed_at: datetime, now: datetime) -> datetime:
 
 def review_change_deadline(reviewed_at: datetime) -> datetime:
     return reviewed_at + setting_days("review_change_days")
-
-
-def question_due(created_at: datetime) -> datetime:
-    return created_at + timedelta(hours=int(shopsettings.get("question_reply_hours")))

@@ -1,9 +1,10 @@
-"""Writes of the inbox, after-sales cases, complaints and bad reviews.
+"""Writes of after-sales cases, complaints and bad reviews.
 
 Every change goes through a function here: it checks the role, validates (Chinese messages per
-field), locks or conditionally updates the row two agents could touch, keeps the inbox row's state
-and due time in step with its case, and writes one history entry on the inbox item, so the item's
-page shows who changed what, from the pages, the API and the sweep alike.
+field), locks or conditionally updates the row two agents could touch, tells the inbox (through
+``kefu.core.worklist``, in the same transaction) whether the row still waits on the team and until
+when, and writes one history entry on the row, so its page shows who changed what, from the pages,
+the API and the sweep alike.
 """
 
 from datetime import datetime
@@ -12,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,19 +30,15 @@ from kefu.aftersales.models import (
     ComplaintChannel,
     Damage,
     InspectionResult,
-    Priority,
     Rating,
     RefundChannel,
     ReviewOutcome,
     Satisfaction,
-    WorkItem,
-    WorkKind,
-    WorkNote,
-    WorkState,
 )
-from kefu.core import roles
+from kefu.core import roles, worklist
 from kefu.core.activity import activity_record
 from kefu.core.types import User
+from kefu.core.worklist import Priority
 from kefu.customers import services as customer_services
 from kefu.customers.models import Customer
 from kefu.orders.models import Order, ShippingMethod
@@ -52,235 +48,10 @@ def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else _("系统")
 
 
-def _require_open(item: WorkItem) -> None:
-    if item.state == WorkState.DONE:
-        raise ValidationError(_("该事项已完成，不能再修改。"))
-
-
-def _locked_item(item: WorkItem) -> WorkItem:
-    return WorkItem.objects.select_for_update().get(pk=item.pk)
-
-
-def _set_due(item: WorkItem, due_at: datetime | None, *, now: datetime | None = None) -> None:
-    item.due_at = due_at
-    item.overdue = bool(due_at and due_at < (now or timezone.now()) and item.state != WorkState.DONE)
-
-
-def may_hold(user, item: WorkItem) -> bool:
-    """Whether ``user`` may own ``item``: on the team, and holding the role it needs (if any)."""
-    return roles.is_staff_member(user) and (
-        not item.required_role or roles.has_role(user, item.required_role)
-    )
-
-
 def _customer_label(customer: Customer | None, *fallbacks: str) -> str:
     if customer is not None:
         return customer.display_name[:120]
     return next((f for f in fallbacks if f), "")[:120]
-
-
-# --- the inbox ------------------------------------------------------------------------------
-
-
-def work_item_take(*, item: WorkItem, by) -> WorkItem:
-    """Take an unowned item. Race-free: one conditional UPDATE ... WHERE owner IS NULL, so of two
-    agents clicking at once exactly one gets it and the other is told who did."""
-    roles.require_staff(by)
-    if not may_hold(by, item):
-        raise ValidationError(_("该事项只能由%(role)s处理。") % {"role": item.required_role})
-    with transaction.atomic():
-        taken = (
-            WorkItem.objects.filter(pk=item.pk, owner__isnull=True)
-            .exclude(state=WorkState.DONE)
-            .update(
-                owner=by,
-                state=Case(When(state=WorkState.NEW, then=Value(WorkState.OPEN)), default=F("state")),
-                updated_at=timezone.now(),
-            )
-        )
-        item.refresh_from_db()
-        if not taken:
-            if item.state == WorkState.DONE:
-                raise ValidationError(_("该事项已完成。"))
-            raise ValidationError(_("已被 %(who)s 领取。") % {"who": _name(item.owner)})
-        activity_record(target=item, actor=by, verb="item_take", message=_name(by))
-    return item
-
-
-@transaction.atomic
-def work_item_assign(*, item: WorkItem, to, by) -> WorkItem:
-    """A supervisor gives an item to a team member (who must hold the role the item needs)."""
-    roles.require_role(by, roles.SUPERVISOR)
-    item = _locked_item(item)
-    _require_open(item)
-    if to is None or not may_hold(to, item):
-        raise ValidationError({"owner": _("请选择可以处理该事项的客服。")})
-    before = item.owner
-    item.owner = to
-    if item.state == WorkState.NEW:
-        item.state = WorkState.OPEN
-    item.save(update_fields=["owner", "state", "updated_at"])
-    activity_record(
-        target=item, actor=by, verb="item_assign", message=f"{_name(before) if before else '—'} → {_name(to)}"
-    )
-    return item
-
-
-@transaction.atomic
-def work_item_hand_over(*, item: WorkItem, to, by, note: str = "") -> WorkItem:
-    """The owner (or a supervisor) hands the item to a colleague, with a note for them."""
-    roles.require_staff(by)
-    item = _locked_item(item)
-    _require_open(item)
-    is_supervisor = roles.has_role(by, roles.SUPERVISOR)
-    if item.owner_id != by.pk and not is_supervisor:
-        raise ValidationError(_("只有负责人或主管可以转交该事项。"))
-    fields = ["owner", "state", "updated_at"]
-    if (
-        item.state == WorkState.ESCALATED
-        and is_supervisor
-        and item.kind != WorkKind.REVIEW
-        and to is not None
-        and roles.is_staff_member(to)
-        and not roles.has_role(to, roles.SUPERVISOR)
-    ):
-        # The supervisor decided and hands the matter back to an agent: no longer escalated.
-        item.state = WorkState.OPEN
-        item.required_role = ""
-        fields.append("required_role")
-    if to is None or not may_hold(to, item):
-        raise ValidationError({"owner": _("请选择可以处理该事项的客服。")})
-    if to.pk == item.owner_id:
-        raise ValidationError({"owner": _("该事项已经由 %(who)s 负责。") % {"who": _name(to)}})
-    before = item.owner
-    item.owner = to
-    if item.state == WorkState.NEW:
-        item.state = WorkState.OPEN
-    item.save(update_fields=fields)
-    if note.strip():
-        WorkNote.objects.create(item=item, author=by, text=note.strip())
-    activity_record(
-        target=item,
-        actor=by,
-        verb="item_hand_over",
-        message=f"{_name(before) if before else '—'} → {_name(to)}",
-        data={"note": note.strip()},
-    )
-    return item
-
-
-@transaction.atomic
-def work_item_escalate(*, item: WorkItem, by, reason: str, to=None) -> WorkItem:
-    """Escalate to a supervisor (a named one, or any): from now only a supervisor holds the item,
-    and its priority is at least high. The seed: 提高处理问题的服务人员的级别."""
-    roles.require_staff(by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写升级原因。")})
-    if to is not None and not roles.has_role(to, roles.SUPERVISOR):
-        raise ValidationError({"to": _("只能升级给主管。")})
-    item = _locked_item(item)
-    _require_open(item)
-    if item.state == WorkState.ESCALATED:
-        raise ValidationError(_("该事项已经升级给主管了。"))
-    item.state = WorkState.ESCALATED
-    item.required_role = roles.SUPERVISOR
-    item.owner = to
-    item.priority = max(item.priority, Priority.HIGH)
-    item.escalated_at = timezone.now()
-    item.escalated_by = by
-    item.escalation_reason = reason[:255]
-    item.save(
-        update_fields=[
-            "state",
-            "required_role",
-            "owner",
-            "priority",
-            "escalated_at",
-            "escalated_by",
-            "escalation_reason",
-            "updated_at",
-        ]
-    )
-    activity_record(
-        target=item, actor=by, verb="item_escalate", message=reason, data={"to": _name(to) if to else ""}
-    )
-    return item
-
-
-@transaction.atomic
-def work_item_set_priority(*, item: WorkItem, by, priority: int) -> WorkItem:
-    roles.require_staff(by)
-    if priority not in Priority.values:
-        raise ValidationError({"priority": _("优先级无效。")})
-    item = _locked_item(item)
-    _require_open(item)
-    before = item.priority
-    item.priority = priority
-    item.save(update_fields=["priority", "updated_at"])
-    activity_record(
-        target=item,
-        actor=by,
-        verb="item_priority",
-        message=f"{Priority(before).label} → {Priority(priority).label}",
-    )
-    return item
-
-
-@transaction.atomic
-def work_note_add(*, item: WorkItem, by, text: str) -> WorkNote:
-    """An internal note: the team sees it on the item, the customer never does."""
-    roles.require_staff(by)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("请填写备注内容。")})
-    if len(text) > 2000:
-        raise ValidationError({"text": _("备注不能超过 2000 个字。")})
-    note = WorkNote.objects.create(item=item, author=by, text=text)
-    WorkItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
-    activity_record(target=item, actor=by, verb="item_note", message=text[:200])
-    return note
-
-
-def inbox_sync_questions(*, now: datetime | None = None) -> dict[str, int]:
-    """Give each new help-center question an inbox item, and finish the items of questions staff
-    answered, published or closed in the help center. Idempotent and safe twice at once: the
-    one-to-one keeps a question to one item (conflicts ignored), the updates are conditional."""
-    from kefu.helpcenter.models import Question
-
-    now = now or timezone.now()
-    missing = list(
-        Question.objects.filter(status=Question.Status.NEW, work_item__isnull=True).values(
-            "id", "title", "name", "created_at"
-        )[:1000]
-    )
-    if missing:
-        WorkItem.objects.bulk_create(
-            [
-                WorkItem(
-                    kind=WorkKind.QUESTION,
-                    question_id=q["id"],
-                    title=q["title"][:200],
-                    customer_label=q["name"][:120],
-                    created_at=q["created_at"],
-                    due_at=rules.question_due(q["created_at"]),
-                    overdue=rules.question_due(q["created_at"]) < now,
-                )
-                for q in missing
-            ],
-            ignore_conflicts=True,
-        )
-    answered = (
-        WorkItem.objects.filter(kind=WorkKind.QUESTION)
-        .exclude(state=WorkState.DONE)
-        .exclude(question__status=Question.Status.NEW)
-    )
-    # Look before writing: the inbox page calls this on every visit, and a write (even of no rows)
-    # would take SQLite's write lock each time.
-    finished = 0
-    if answered.exists():
-        finished = answered.update(state=WorkState.DONE, closed_at=now, overdue=False, updated_at=now)
-    return {"questions_added": len(missing), "questions_done": finished}
 
 
 # --- after-sales cases ----------------------------------------------------------------------
@@ -331,14 +102,30 @@ def case_deadline(case: AfterSalesCase) -> datetime | None:
     return None
 
 
-def _item_state_for(case: AfterSalesCase, item: WorkItem) -> str:
+def case_title(case: AfterSalesCase) -> str:
+    return f"{CaseKind(case.kind).label}：{case.item_title or case.reason or case.order_number or ''}"[:200]
+
+
+def case_work_put(
+    *, case: AfterSalesCase, by: User | None, priority: int | None = None, label: str = ""
+) -> None:
+    """Tell the inbox where the case stands: done when final, otherwise due at its next deadline
+    and waiting while the ball is with the buyer."""
     if case.state in FINAL_CASE_STATES:
-        return WorkState.DONE
-    if item.state == WorkState.ESCALATED:
-        return WorkState.ESCALATED
-    if case.state in (CaseState.REFUSED, CaseState.AWAITING_RETURN):
-        return WorkState.WAITING
-    return WorkState.OPEN if item.owner_id else WorkState.NEW
+        worklist.work_done(source="aftersales", source_id=case.pk, by=by)
+        return
+    worklist.work_put(
+        source="aftersales",
+        source_id=case.pk,
+        title=case_title(case),
+        customer=case.customer,
+        customer_label=label or _customer_label(case.customer, case.buyer_nick),
+        due_at=case_deadline(case),
+        waiting=case.state in (CaseState.REFUSED, CaseState.AWAITING_RETURN),
+        priority=priority,
+        created_at=case.requested_at,
+        by=by,
+    )
 
 
 def _case_saved(
@@ -346,21 +133,12 @@ def _case_saved(
 ) -> None:
     """Save the case's changed fields, bring its inbox item in step, and record the change."""
     case.save(update_fields=fields)
-    item = _locked_item(case.item)
-    item.state = _item_state_for(case, item)
-    item.closed_at = timezone.now() if item.state == WorkState.DONE else None
-    _set_due(item, case_deadline(case))
-    item.save(update_fields=["state", "closed_at", "due_at", "overdue", "updated_at"])
-    case.item = item
-    activity_record(target=item, actor=by, verb=verb, message=message, data=data or {})
+    case_work_put(case=case, by=by)
+    activity_record(target=case, actor=by, verb=verb, message=message, data=data or {})
 
 
 def _locked_case(case: AfterSalesCase, *states: str) -> AfterSalesCase:
-    case = (
-        AfterSalesCase.objects.select_for_update(of=("self",))
-        .select_related("item", "customer")
-        .get(pk=case.pk)
-    )
+    case = AfterSalesCase.objects.select_for_update(of=("self",)).select_related("customer").get(pk=case.pk)
     if states and case.state not in states:
         raise ValidationError(
             _("售后单当前状态为“%(state)s”，不能执行此操作。") % {"state": case.get_state_display()}
@@ -490,21 +268,12 @@ def case_create(
         phone=values.get("buyer_phone", ""),
     )
     requested_at = requested_at or timezone.now()
-    title = f"{CaseKind(kind).label}：{values.get('item_title') or values.get('reason') or values.get('order_number') or ''}"
-    item = WorkItem.objects.create(
-        kind=WorkKind.AFTERSALES,
-        title=title[:200],
-        customer=customer,
-        customer_label=_customer_label(customer, customer_name, values.get("buyer_nick", "")),
-        priority=priority,
-        created_at=requested_at,
-    )
     case = AfterSalesCase.objects.create(
-        item=item, kind=kind, order=order, customer=customer, requested_at=requested_at, **values
+        kind=kind, order=order, customer=customer, requested_at=requested_at, **values
     )
-    _set_due(item, case_deadline(case))
-    item.save(update_fields=["due_at", "overdue"])
-    activity_record(target=item, actor=by, verb="case_create", message=title)
+    label = _customer_label(customer, customer_name, values.get("buyer_nick", ""))
+    case_work_put(case=case, by=by, priority=priority, label=label)
+    activity_record(target=case, actor=by, verb="case_create", message=case_title(case))
     return case
 
 
@@ -851,9 +620,7 @@ def case_photo_add(*, case: AfterSalesCase, by: User, image, purpose: str) -> Ca
     photo = CasePhoto(case=case, purpose=purpose, image=image, uploaded_by=by)
     photo.full_clean(exclude=["case", "uploaded_by"])
     photo.save()
-    activity_record(
-        target=case.item, actor=by, verb="case_photo", message=str(CasePhoto.Purpose(purpose).label)
-    )
+    activity_record(target=case, actor=by, verb="case_photo", message=str(CasePhoto.Purpose(purpose).label))
     return photo
 
 
@@ -933,25 +700,34 @@ def complaint_create(
         phone=values.get("phone", ""),
     )
     received_at = received_at or timezone.now()
-    item = WorkItem.objects.create(
-        kind=WorkKind.COMPLAINT,
-        title=(_("投诉：%(p)s") % {"p": values["problem"]})[:200],
-        customer=customer,
-        customer_label=_customer_label(customer, values["customer_name"]),
-        priority=priority,
-        created_at=received_at,
-    )
-    _set_due(item, rules.complaint_due(received_at))
-    item.save(update_fields=["due_at", "overdue"])
-    complaint = Complaint.objects.create(
-        item=item, customer=customer, order=order, received_at=received_at, **values
-    )
-    activity_record(target=item, actor=by, verb="complaint_create", message=values["problem"][:200])
+    complaint = Complaint.objects.create(customer=customer, order=order, received_at=received_at, **values)
+    _complaint_work_put(complaint=complaint, by=by, priority=priority)
+    activity_record(target=complaint, actor=by, verb="complaint_create", message=values["problem"][:200])
     return complaint
 
 
+def complaint_due_at(complaint: Complaint) -> datetime:
+    """The earliest promise the shop made: the same-day answer, or an earlier time it promised."""
+    promises = [d for d in (complaint.promised_reply_at, complaint.expected_handling_at) if d]
+    return min([rules.complaint_due(complaint.received_at), *promises])
+
+
+def _complaint_work_put(*, complaint: Complaint, by: User | None, priority: int | None = None) -> None:
+    worklist.work_put(
+        source="complaint",
+        source_id=complaint.pk,
+        title=(_("投诉：%(p)s") % {"p": complaint.problem})[:200],
+        customer=complaint.customer,
+        customer_label=_customer_label(complaint.customer, complaint.customer_name),
+        due_at=complaint_due_at(complaint),
+        priority=priority,
+        created_at=complaint.received_at,
+        by=by,
+    )
+
+
 def _locked_complaint(complaint: Complaint) -> Complaint:
-    complaint = Complaint.objects.select_for_update().select_related("item").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.closed_at:
         raise ValidationError(_("投诉已结案，不能再修改。"))
     return complaint
@@ -978,13 +754,8 @@ def complaint_update(*, complaint: Complaint, by: User, **fields) -> Complaint:
         setattr(complaint, k, values[k])
     if changed:
         complaint.save(update_fields=changed)
-        item = _locked_item(complaint.item)
-        if "expected_handling_at" in changed or "promised_reply_at" in changed:
-            # The earliest promise the shop made is the item's due time.
-            promises = [d for d in (complaint.promised_reply_at, complaint.expected_handling_at) if d]
-            _set_due(item, min([rules.complaint_due(complaint.received_at), *promises]))
-            item.save(update_fields=["due_at", "overdue", "updated_at"])
-        activity_record(target=item, actor=by, verb="complaint_update", data={"changed": changed})
+        _complaint_work_put(complaint=complaint, by=by)
+        activity_record(target=complaint, actor=by, verb="complaint_update", data={"changed": changed})
     return complaint
 
 
@@ -1000,7 +771,7 @@ def complaint_sign_off(*, complaint: Complaint, by: User) -> Complaint:
     complaint.signed_off_by = by
     complaint.signed_off_at = timezone.now()
     complaint.save(update_fields=["signed_off_by", "signed_off_at"])
-    activity_record(target=complaint.item, actor=by, verb="complaint_sign_off")
+    activity_record(target=complaint, actor=by, verb="complaint_sign_off")
     return complaint
 
 
@@ -1017,7 +788,7 @@ def complaint_step_set(*, complaint: Complaint, by: User, step: str, done: bool)
     complaint.quick_steps = [k for k in keys if k in steps]
     complaint.save(update_fields=["quick_steps"])
     activity_record(
-        target=complaint.item,
+        target=complaint,
         actor=by,
         verb="complaint_step",
         message=str(dict(QUICK_STEPS)[step]),
@@ -1043,13 +814,9 @@ def complaint_close(*, complaint: Complaint, by: User, satisfaction: str, follow
         complaint.follow_up = follow_up.strip()
     complaint.closed_at = timezone.now()
     complaint.save(update_fields=["satisfaction", "follow_up", "closed_at"])
-    item = _locked_item(complaint.item)
-    item.state = WorkState.DONE
-    item.closed_at = complaint.closed_at
-    item.overdue = False
-    item.save(update_fields=["state", "closed_at", "overdue", "updated_at"])
+    worklist.work_done(source="complaint", source_id=complaint.pk, by=by, at=complaint.closed_at)
     activity_record(
-        target=item, actor=by, verb="complaint_close", message=str(Satisfaction(satisfaction).label)
+        target=complaint, actor=by, verb="complaint_close", message=str(Satisfaction(satisfaction).label)
     )
     return complaint
 
@@ -1115,18 +882,7 @@ def review_record(
     if errors:
         raise ValidationError(errors)
     customer = customer_services.customer_find_or_create(by=by, buyer_nick=buyer_nick)
-    item = WorkItem.objects.create(
-        kind=WorkKind.REVIEW,
-        title=f"{Rating(rating).label}：{(text or item_title or order_number)[:180]}",
-        customer=customer,
-        customer_label=_customer_label(customer, buyer_nick),
-        required_role=roles.SUPERVISOR,
-        priority=Priority.HIGH if rating == Rating.BAD else Priority.NORMAL,
-    )
-    _set_due(item, rules.review_due(reviewed_at=reviewed_at, now=now))
-    item.save(update_fields=["due_at", "overdue"])
     review = BadReview.objects.create(
-        item=item,
         customer=customer,
         order=order,
         order_number=order_number,
@@ -1137,13 +893,32 @@ def review_record(
         reviewed_at=reviewed_at,
         final_due_at=rules.review_final_due(reviewed_at),
         change_deadline=rules.review_change_deadline(reviewed_at),
+        settle_by=rules.review_due(reviewed_at=reviewed_at, now=now),
     )
-    activity_record(target=item, actor=by, verb="review_record", message=str(Rating(rating).label))
+    _review_work_put(
+        review=review, by=by, priority=Priority.HIGH if rating == Rating.BAD else Priority.NORMAL
+    )
+    activity_record(target=review, actor=by, verb="review_record", message=str(Rating(rating).label))
     return review
 
 
+def _review_work_put(*, review: BadReview, by: User | None, priority: int | None = None) -> None:
+    # Only a supervisor settles a neutral or bad review: the item needs that role from the start.
+    worklist.work_put(
+        source="review",
+        source_id=review.pk,
+        title=f"{Rating(review.rating).label}：{(review.text or review.item_title or review.order_number)[:180]}",
+        customer=review.customer,
+        customer_label=_customer_label(review.customer, review.buyer_nick),
+        due_at=review.settle_by,
+        required_role=roles.SUPERVISOR,
+        priority=priority,
+        by=by,
+    )
+
+
 def _locked_review(review: BadReview) -> BadReview:
-    review = BadReview.objects.select_for_update().select_related("item").get(pk=review.pk)
+    review = BadReview.objects.select_for_update().get(pk=review.pk)
     if review.closed_at:
         raise ValidationError(_("该中差评已经处理完了。"))
     return review
@@ -1158,16 +933,15 @@ def review_postpone(*, review: BadReview, by: User, reason: str) -> BadReview:
     if not reason:
         raise ValidationError({"reason": _("请填写未能当天处理的原因，例如客户联系不上。")})
     review = _locked_review(review)
-    item = _locked_item(review.item)
-    base = max(timezone.now(), item.due_at or timezone.now())
+    base = max(timezone.now(), review.settle_by or timezone.now())
     new_due = rules.review_due(reviewed_at=review.reviewed_at, now=base)
-    if item.due_at and new_due <= item.due_at:
+    if review.settle_by and new_due <= review.settle_by:
         raise ValidationError(_("已到最长处理期限，不能再延期，请今天处理或记录为未解决。"))
-    _set_due(item, new_due)
-    item.save(update_fields=["due_at", "overdue", "updated_at"])
+    review.settle_by = new_due
     review.postponed_count += 1
-    review.save(update_fields=["postponed_count"])
-    activity_record(target=item, actor=by, verb="review_postpone", message=reason)
+    review.save(update_fields=["settle_by", "postponed_count"])
+    _review_work_put(review=review, by=by)
+    activity_record(target=review, actor=by, verb="review_postpone", message=reason)
     return review
 
 
@@ -1196,10 +970,6 @@ def review_close(
     review.closed_at = timezone.now()
     review.closed_by = by
     review.save(update_fields=["outcome", "public_reply", "outcome_note", "closed_at", "closed_by"])
-    item = _locked_item(review.item)
-    item.state = WorkState.DONE
-    item.closed_at = review.closed_at
-    item.overdue = False
-    item.save(update_fields=["state", "closed_at", "overdue", "updated_at"])
-    activity_record(target=item, actor=by, verb="review_close", message=str(ReviewOutcome(outcome).label))
+    worklist.work_done(source="review", source_id=review.pk, by=by, at=review.closed_at)
+    activity_record(target=review, actor=by, verb="review_close", message=str(ReviewOutcome(outcome).label))
     return review

@@ -1,9 +1,9 @@
-"""The after-sales sweep (registered with ``kefu.core.sweeps``): the platform's refund timers,
-the inbox's overdue marks and the help-center questions' inbox items.
+"""The after-sales sweep (registered with ``kefu.core.sweeps``): the platform's refund timers.
 
 Each timer is one transaction: lock the due rows (``skip_locked``, so a second sweep running at the
-same moment takes other rows or none), one conditional UPDATE of the cases, one of their items, one
-bulk insert of history. Running it again changes nothing.
+same moment takes other rows or none), one conditional UPDATE of the cases, the inbox told of each
+changed case through ``kefu.core.worklist``, one bulk insert of history. Running it again changes
+nothing. The inbox's own overdue marks are the inbox's sweep.
 """
 
 from datetime import datetime
@@ -14,41 +14,30 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kefu.aftersales import rules
-from kefu.aftersales.models import (
-    OPEN_STATES,
-    AfterSalesCase,
-    CaseKind,
-    CaseState,
-    RefundChannel,
-    WorkItem,
-    WorkState,
-)
-from kefu.aftersales.services import inbox_sync_questions
+from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, RefundChannel
+from kefu.aftersales.services import case_work_put
 from kefu.core.models import ActivityLog
 from kefu.orders.models import ShippingMethod
 
 
-def _fire(
-    *, now: datetime, due: Q, state: str, changes: dict, item_changes: dict, verb: str, message: str
-) -> int:
+def _fire(*, now: datetime, due: Q, state: str, changes: dict, verb: str, message: str) -> int:
     if not AfterSalesCase.objects.filter(due, state=state).exists():
         return 0  # most minutes nothing is due: then no write transaction (SQLite's lock) at all
     with transaction.atomic():
-        rows = list(
+        case_ids = list(
             AfterSalesCase.objects.filter(due, state=state)
             .select_for_update(skip_locked=True)
-            .values_list("id", "item_id")
+            .values_list("id", flat=True)
         )
-        if not rows:
+        if not case_ids:
             return 0
-        case_ids = [case_id for case_id, _item in rows]
-        item_ids = [item_id for _case, item_id in rows]
         changed = AfterSalesCase.objects.filter(id__in=case_ids, state=state).update(**changes)
-        WorkItem.objects.filter(id__in=item_ids).update(updated_at=now, **item_changes)
-        content_type = ContentType.objects.get_for_model(WorkItem)
+        for case in AfterSalesCase.objects.filter(id__in=case_ids).select_related("customer"):
+            case_work_put(case=case, by=None)
+        content_type = ContentType.objects.get_for_model(AfterSalesCase)
         ActivityLog.objects.bulk_create(
-            ActivityLog(content_type=content_type, object_id=str(item_id), verb=verb, message=message)
-            for item_id in item_ids
+            ActivityLog(content_type=content_type, object_id=str(case_id), verb=verb, message=message)
+            for case_id in case_ids
         )
         return changed
 
@@ -56,7 +45,6 @@ def _fire(
 def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """``{label: count}`` of what the timers did, for ``kefu sweep`` and the huey task."""
     now = now or timezone.now()
-    done = {"state": WorkState.DONE, "closed_at": now, "due_at": None, "overdue": False}
     refunded = {
         "state": CaseState.REFUNDED,
         "refunded_at": now,
@@ -76,11 +64,6 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
         due=seller_idle & (Q(kind=CaseKind.RETURN_REFUND) | Q(return_required=True)),
         state=CaseState.REQUESTED,
         changes={"state": CaseState.AWAITING_RETURN, "agreed_at": now, "agreed_automatically": True},
-        item_changes={
-            "state": WorkState.WAITING,
-            "due_at": rules.return_ship_deadline(now),
-            "overdue": False,
-        },
         verb="case_auto_agree",
         message="卖家超时未处理，系统自动同意退货退款",
     )
@@ -90,7 +73,6 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
         due=seller_idle & Q(kind=CaseKind.REFUND_ONLY, return_required=False),
         state=CaseState.REQUESTED,
         changes=refunded,
-        item_changes=done,
         verb="case_auto_refund",
         message="卖家超时未处理，平台自动退款给买家",
     )
@@ -105,7 +87,6 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
             "closed_at": now,
             "close_reason": "卖家拒绝后买家超时未操作，退款关闭",
         },
-        item_changes=done,
         verb="case_auto_close",
         message="卖家拒绝后买家超时未操作，退款关闭",
     )
@@ -116,7 +97,6 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
         & Q(agreed_at__lte=now - rules.setting_days("refund_return_ship_days")),
         state=CaseState.AWAITING_RETURN,
         changes={"state": CaseState.CLOSED, "closed_at": now, "close_reason": "买家超时未退货，退款关闭"},
-        item_changes=done,
         verb="case_auto_close",
         message="买家超时未退货，退款关闭",
     )
@@ -133,16 +113,7 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
         due=Q(kind__in=(CaseKind.RETURN_REFUND, CaseKind.REFUND_ONLY)) & not_confirmed,
         state=CaseState.RETURN_SHIPPED,
         changes=refunded,
-        item_changes=done,
         verb="case_auto_refund",
         message="卖家超时未确认收到退货，平台自动退款给买家",
-    )
-    report.update(inbox_sync_questions(now=now))
-    open_items = WorkItem.objects.filter(state__in=OPEN_STATES)
-    report["marked_overdue"] = open_items.filter(overdue=False, due_at__lt=now).update(overdue=True)
-    report["overdue_cleared"] = (
-        WorkItem.objects.filter(overdue=True)
-        .filter(Q(due_at__isnull=True) | Q(due_at__gte=now) | Q(state=WorkState.DONE))
-        .update(overdue=False)
     )
     return report

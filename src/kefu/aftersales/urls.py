@@ -1,11 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kefu.aftersales import views
 
 app_name = "aftersales"
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
-    path("items/<int:pk>/action/", views.item_action, name="item_action"),
+    # The inbox moved to /desk/inbox/; bookmarks of the old address still arrive there.
+    path("", RedirectView.as_view(pattern_name="inbox:inbox", query_string=True), name="inbox"),
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/export/", views.case_export, name="case_export"),

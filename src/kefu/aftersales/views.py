@@ -1,20 +1,18 @@
-"""The inbox and the case pages. Thin: a form shapes the input, a service does the work (and
+"""The case, complaint and bad-review pages. Thin: a form shapes the input, a service does the work (and
 refuses what it must), the page shows the result, or the form again with the errors beside fields."""
 
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kefu.aftersales import forms, registers, rules, selectors, services
 from kefu.aftersales.models import (
@@ -22,27 +20,18 @@ from kefu.aftersales.models import (
     CaseKind,
     CasePhoto,
     CaseState,
-    Priority,
-    WorkItem,
-    WorkKind,
 )
-from kefu.core import roles
-from kefu.core.activity import activity_list
+from kefu.core import roles, worklist
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.core.operations import OperationPage, is_htmx
+from kefu.core.worklist import Priority
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.orders.models import Order
 
 PAGE_SIZE = 30
 
 VERB_LABELS = {
-    "item_take": gettext_lazy("领取"),
-    "item_assign": gettext_lazy("分配"),
-    "item_hand_over": gettext_lazy("转交"),
-    "item_escalate": gettext_lazy("升级给主管"),
-    "item_priority": gettext_lazy("修改优先级"),
-    "item_note": gettext_lazy("添加内部备注"),
     "case_create": gettext_lazy("登记售后"),
     "case_update": gettext_lazy("修改登记信息"),
     "case_agree": gettext_lazy("同意"),
@@ -75,149 +64,13 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _due(at) -> dict:
+    """A deadline as the due-time fragment shows it."""
+    return {"due_at": at, "is_overdue": at is not None and at < timezone.now()}
+
+
 def _who(user) -> str:
     return (user.get_full_name() or user.username) if user else _("系统")
-
-
-def item_url(item: WorkItem) -> str:
-    """Where an inbox row leads: its case page, or the help center's own question page."""
-    if item.kind == WorkKind.AFTERSALES:
-        return reverse("aftersales:case", args=[item.aftersales_case.pk])
-    if item.kind == WorkKind.COMPLAINT:
-        return reverse("aftersales:complaint", args=[item.complaint.pk])
-    if item.kind == WorkKind.REVIEW:
-        return reverse("aftersales:review", args=[item.review.pk])
-    return reverse("helpcenter:staff_question", args=[item.question_id])
-
-
-def _history(item: WorkItem) -> list[dict]:
-    return [
-        {
-            "when": e.created_at,
-            "who": _who(e.actor),
-            "label": VERB_LABELS.get(e.verb, e.verb),
-            "message": e.message,
-        }
-        for e in activity_list(target=item).order_by("-created_at", "-id")[:50]
-    ]
-
-
-def _item_context(request, item: WorkItem) -> dict:
-    user = request.user
-    holders = selectors.staff_for(item=item)
-    team = selectors.staff_for(item=WorkItem(kind=item.kind))
-    hands_back = (
-        item.state == "escalated" and item.kind != WorkKind.REVIEW and roles.has_role(user, roles.SUPERVISOR)
-    )
-    return {
-        "item": item,
-        "item_notes": item.notes.select_related("author")[:50],
-        "history": _history(item),
-        "assignable": holders,
-        # A supervisor may hand an escalated matter back to any agent, with the decision as the note.
-        "hand_over_to": team if hands_back else holders,
-        "supervisors": [u for u in team if roles.has_role(u, roles.SUPERVISOR)],
-        "can_take": item.is_open and item.owner_id is None and services.may_hold(user, item),
-        "can_assign": item.is_open and roles.has_role(user, roles.SUPERVISOR),
-        "can_hand_over": item.is_open
-        and (item.owner_id == user.pk or roles.has_role(user, roles.SUPERVISOR)),
-        # A bad review already needs a supervisor: there is no one higher to escalate it to.
-        "can_escalate": item.is_open and item.state != "escalated" and item.required_role != roles.SUPERVISOR,
-        "priorities": Priority.choices,
-        "note_form": forms.NoteForm(),
-        "escalate_form": forms.EscalateForm(),
-    }
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
-# --- the inbox ------------------------------------------------------------------------------
-
-
-@staff_required
-@require_GET
-def inbox(request):
-    """Everything that waits on the team, most pressing first; filters by kind, owner, state, due."""
-    services.inbox_sync_questions()  # a question asked a second ago is here without waiting for the sweep
-    form = forms.InboxFilterForm(request.GET)
-    form.is_valid()
-    filters = {k: form.cleaned_data.get(k) or "" for k in ("kind", "owner", "state", "due", "q")}
-    now = timezone.now()
-    qs = selectors.inbox_list(user=request.user, now=now, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"item": item, "url": item_url(item)} for item in page]
-    params = urlencode({k: v for k, v in filters.items() if v})
-    return render(
-        request,
-        "aftersales/inbox.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "params": params,
-            "counts": selectors.inbox_counts(user=request.user, now=now),
-            "filters": filters,
-            "now": now,
-        },
-    )
-
-
-@staff_required
-@require_POST
-def item_action(request, pk: int):
-    """Take, assign, hand over, escalate, set priority or add a note, then back where the agent was."""
-    item = get_object_or_404(WorkItem.objects.select_related("aftersales_case", "complaint", "review"), pk=pk)
-    action = request.POST.get("action")
-    User = get_user_model()
-    target = None
-    if request.POST.get("to", "").isdigit():
-        target = User.objects.filter(pk=int(request.POST["to"]), is_active=True).first()
-    try:
-        if action == "take":
-            services.work_item_take(item=item, by=request.user)
-            messages.success(request, _("已领取，现在由您负责。"))
-        elif action == "assign":
-            services.work_item_assign(item=item, to=target, by=request.user)
-            messages.success(request, _("已分配给 %(who)s。") % {"who": _who(target)})
-        elif action == "hand_over":
-            services.work_item_hand_over(
-                item=item, to=target, by=request.user, note=request.POST.get("note", "")
-            )
-            messages.success(request, _("已转交给 %(who)s。") % {"who": _who(target)})
-        elif action == "escalate":
-            services.work_item_escalate(
-                item=item, by=request.user, reason=request.POST.get("reason", ""), to=target
-            )
-            messages.success(request, _("已升级给主管。"))
-        elif action == "priority":
-            raw = request.POST.get("priority", "")
-            services.work_item_set_priority(
-                item=item, by=request.user, priority=int(raw) if raw.isdigit() else 0
-            )
-            messages.success(request, _("优先级已修改。"))
-        elif action == "note":
-            services.work_note_add(item=item, by=request.user, text=request.POST.get("text", ""))
-            messages.success(request, _("内部备注已添加。"))
-        else:
-            messages.error(request, _("未知的操作。"))
-    except (ValidationError, PermissionDenied) as exc:
-        text = (
-            " ".join(exc.messages)
-            if isinstance(exc, ValidationError)
-            else (str(exc) or _("您没有权限执行此操作。"))
-        )
-        messages.error(request, text)
-    if _is_htmx(request) and action == "take":
-        item = selectors.work_item_get(pk=pk)
-        return render(
-            request, "aftersales/partials/inbox_row.html", {"row": {"item": item, "url": item_url(item)}}
-        )
-    return redirect(_safe_next(request, item_url(item)))
 
 
 # --- after-sales cases ----------------------------------------------------------------------
@@ -232,6 +85,9 @@ def case_list(request):
     nicks = selectors.blacklisted_case_nicks(cases=list(page))
     params = urlencode({k: v for k, v in filters.items() if v})
     export_url = reverse("aftersales:case_export") + (f"?{params}" if params else "")
+    owners = worklist.work_owners(source="aftersales", source_ids=[c.pk for c in page])
+    for c in page:
+        c.owner_name = owners.get(c.pk, "")
     return render(
         request,
         "aftersales/case_list.html",
@@ -348,6 +204,7 @@ def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -
         "split": split,
         "eligibility": eligibility,
         "deadline": services.case_deadline(case),
+        "deadline_passed": _due(services.case_deadline(case))["is_overdue"],
         "deadline_label": _deadline_label(case),
         "blacklisted": blacklist_entry_for(buyer_nick=case.buyer_nick, phone=case.buyer_phone),
         "edit_form": af["update"],
@@ -357,7 +214,6 @@ def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -
         "can_money": roles.has_role(request.user, roles.AFTERSALES, roles.SUPERVISOR),
         "photos": list(case.photos.all()),
         "open_action": open_action,
-        **_item_context(request, case.item),
     }
     return render(request, "aftersales/case_detail.html", context, status=status)
 
@@ -637,6 +493,8 @@ def complaint_list(request):
     page = Paginator(selectors.complaint_list(open_only=open_only), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for c in page:
+        c.due = _due(None if c.closed_at else services.complaint_due_at(c))
     return render(
         request,
         "aftersales/complaint_list.html",
@@ -690,7 +548,6 @@ def _complaint_page(request, complaint, *, bound: dict | None = None, status: in
         else forms.ComplaintProgressForm(initial=_complaint_initial(complaint)),
         "close_form": bound["close"] if "close" in bound else forms.ComplaintCloseForm(),
         "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
-        **_item_context(request, complaint.item),
     }
     return render(request, "aftersales/complaint_detail.html", context, status=status)
 
@@ -791,6 +648,8 @@ def review_list(request):
     filter_form = forms.ReviewFilterForm(request.GET)
     open_only = filter_form.open_only()
     page = Paginator(selectors.review_list(open_only=open_only), PAGE_SIZE).get_page(request.GET.get("page"))
+    for r in page:
+        r.due = _due(None if r.closed_at else r.settle_by)
     return render(
         request,
         "aftersales/review_list.html",
@@ -838,7 +697,6 @@ def _review_page(request, review, *, bound: dict | None = None, status: int = 20
         "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
         "change_days_left": max(0, (review.change_deadline - now).days),
         "change_window_open": review.change_deadline > now,
-        **_item_context(request, review.item),
     }
     return render(request, "aftersales/review_detail.html", context, status=status)
 

@@ -1,5 +1,6 @@
 """The history every service writes: one row per change, readable per object."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,3 +26,16 @@ def activity_list(*, target: models.Model) -> models.QuerySet[ActivityLog]:
     return ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
     ).select_related("actor")
+
+
+_VERBS: dict[str, Any] = {}
+
+
+def register_verbs(labels: Mapping[str, Any]) -> None:
+    """What each app's history verbs are called on a page (``{"case_agree": _("同意")}``), so a page
+    of another app can show the history of rows it does not own."""
+    _VERBS.update(labels)
+
+
+def verb_label(verb: str) -> str:
+    return str(_VERBS.get(verb, verb))

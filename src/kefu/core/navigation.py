@@ -48,6 +48,7 @@ def badges(request) -> dict[str, int]:
 # The back office's sections, by the URL namespace a link lives in, in the order of a working day.
 SECTIONS = {
     "chat": _("咨询"),
+    "inbox": _("待办"),
     "aftersales": _("售后"),
     "orders": _("订单"),
     "customers": _("客户"),

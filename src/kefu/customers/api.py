@@ -7,7 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.core.api import paginate
-from kefu.customers import selectors, services
+from kefu.core.operations import form_input, form_schema
+from kefu.customers import forms, selectors, services
 from kefu.customers.models import Customer
 
 TAG = "客户"
@@ -34,26 +35,6 @@ class CustomerOutputSerializer(serializers.Serializer):
         ref_name = "Customer"
 
 
-class CustomerFieldsSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    buyer_nick = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    im_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    company = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    note = serializers.CharField(required=False, allow_blank=True)
-
-    class Meta:
-        ref_name = "CustomerFields"
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=255)
-
-    class Meta:
-        ref_name = "CustomerBlacklistReason"
-
-
 class CustomerListApi(APIView):
     @extend_schema(
         tags=[TAG],
@@ -72,13 +53,12 @@ class CustomerListApi(APIView):
         tags=[TAG],
         summary="添加客户",
         operation_id="customers_create",
-        request=CustomerFieldsSerializer,
+        request=form_schema(forms.CustomerForm, "CustomerFields"),
         responses={201: CustomerOutputSerializer},
     )
     def post(self, request):
-        data = CustomerFieldsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        customer = services.customer_create(by=request.user, **data.validated_data)
+        data = form_input(forms.CustomerForm, request)
+        customer = services.customer_create(by=request.user, **data)
         return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
 
 
@@ -93,14 +73,15 @@ class CustomerDetailApi(APIView):
         tags=[TAG],
         summary="修改客户资料",
         operation_id="customers_update",
-        request=CustomerFieldsSerializer,
+        request=form_schema(forms.CustomerForm, "CustomerFields"),
         responses=CustomerOutputSerializer,
     )
     def patch(self, request, pk: int):
-        data = CustomerFieldsSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        # A PATCH changes only the fields it names; the form checks them as the page does.
+        data = form_input(forms.CustomerForm, request)
+        given = {k: v for k, v in data.items() if k in request.data}
         customer = services.customer_update(
-            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **given
         )
         return Response(CustomerOutputSerializer(customer).data)
 
@@ -110,14 +91,13 @@ class CustomerBlacklistApi(APIView):
         tags=[TAG],
         summary="加入黑名单（主管）",
         operation_id="customers_blacklist",
-        request=ReasonSerializer,
+        request=form_schema(forms.ReasonForm, "BlacklistReason"),
         responses=CustomerOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = form_input(forms.ReasonForm, request)
         customer = services.customer_blacklist_add(
-            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data
         )
         return Response(CustomerOutputSerializer(customer).data)
 
@@ -127,14 +107,13 @@ class CustomerBlacklistLiftApi(APIView):
         tags=[TAG],
         summary="解除黑名单（主管）",
         operation_id="customers_blacklist_lift",
-        request=ReasonSerializer,
+        request=form_schema(forms.ReasonForm, "BlacklistReason"),
         responses=CustomerOutputSerializer,
     )
     def post(self, request, pk: int):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = form_input(forms.ReasonForm, request)
         customer = services.customer_blacklist_lift(
-            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data.validated_data
+            customer=get_object_or_404(Customer, pk=pk), by=request.user, **data
         )
         return Response(CustomerOutputSerializer(customer).data)
 

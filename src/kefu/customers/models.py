@@ -1,4 +1,4 @@
-"""The shop's customers (domain.md §8) and the blacklist (§4).
+"""The shop's customers and the blacklist.
 
 A customer is known by their platform nick (买家会员名/旺旺), their phone, or both; the blacklist
 lives on the row itself so one indexed lookup answers "is this buyer blacklisted?".

@@ -1,4 +1,4 @@
-"""The customers' shop settings (domain.md §4 "黑名单")."""
+"""The customers' shop settings: when repeated misdescriptions put a buyer on the blacklist (黑名单)."""
 
 from kefu.core.shopsettings import define
 

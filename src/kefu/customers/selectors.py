@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 
 from kefu.customers.models import Customer
 
@@ -55,7 +56,7 @@ def blacklisted_nicks(*, nicks: list[str]) -> set[str]:
     found = (
         _lowered()
         .filter(Q(nick_lower__in=list(wanted)) | Q(im_lower__in=list(wanted)), blacklisted=True)
-        .values_list("nick_lower", "im_lower")
+        .values_list("nick_lower", "im_lower")  # type: ignore[misc]  # annotated by _lowered()
     )
     hit: set[str] = set()
     for nick_lower, im_lower in found:
@@ -97,15 +98,5 @@ def blacklist_count() -> int:
     return Customer.objects.filter(blacklisted=True).count()
 
 
-def customer_orders(*, customer: Customer, limit: int = 20):
-    """The customer's purchase history (domain.md §8): the shop's orders under their nick or phone."""
-    from kefu.orders.models import Order
-
-    match = Q()
-    if customer.buyer_nick:
-        match |= Q(buyer_nick__iexact=customer.buyer_nick)
-    if customer.phone:
-        match |= Q(receiver_phone=customer.phone)
-    if not match:
-        return []
-    return list(Order.objects.filter(match).order_by("-created_at", "-id")[:limit])
+def customer_get(*, pk: int) -> Customer:
+    return get_object_or_404(Customer.objects.select_related("blacklisted_by"), pk=pk)

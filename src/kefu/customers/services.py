@@ -1,6 +1,6 @@
 """Writes of the customers: profiles, misdescriptions and the blacklist.
 
-The blacklist is the seed's rule (seed 000 "退货及客户管理"): a customer who misdescribes goods
+The blacklist is the shop's rule for returns (退货及客户管理): a customer who misdescribes goods
 ``blacklist_threshold`` times (5) is blacklisted and refused; only a supervisor lifts it.
 """
 

@@ -1,12 +1,12 @@
-"""The customers' pages: the list (and the blacklist), one customer's profile and cases."""
+"""The customers' pages: the list (and the blacklist), one customer's page, one view per operation."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,16 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kefu.core import roles
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
+from kefu.core.operations import OperationPage
 from kefu.customers import forms, selectors, services
 from kefu.customers.models import Customer
-
-
-def order_url(number: str) -> str:
-    """The orders app's page of an order, when it has one (it is another engineer's app)."""
-    try:
-        return reverse("orders:detail", args=[number])
-    except NoReverseMatch:
-        return ""
 
 
 def _apply(form, exc: ValidationError) -> None:
@@ -73,46 +66,10 @@ VERBS = {
 }
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def customer_detail(request, pk: int):
-    """A customer: profile, blacklist (supervisors add or lift it, with the reason), their cases."""
-    from kefu.aftersales.selectors import items_of_customer
-    from kefu.aftersales.views import item_url
-
-    customer = get_object_or_404(Customer.objects.select_related("blacklisted_by"), pk=pk)
+def _detail_page(request, customer: Customer, *, form=None, reason_form=None, status: int = 200):
+    """The customer page: profile, blacklist, history, and what the apps above show of the customer
+    (their orders, their work items) through ``kefu.core.panels``."""
     initial = {f: getattr(customer, f) for f in forms.CustomerForm.base_fields}
-    form = forms.CustomerForm(initial=initial)
-    reason_form = forms.ReasonForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "update":
-                form = forms.CustomerForm(request.POST, initial=initial)
-                if form.is_valid():
-                    services.customer_update(customer=customer, by=request.user, **form.cleaned_data)
-                    messages.success(request, _("客户资料已保存。"))
-                    return redirect("customers:detail", pk=pk)
-            elif action in ("blacklist", "lift"):
-                reason_form = forms.ReasonForm(request.POST)
-                if reason_form.is_valid():
-                    reason = reason_form.cleaned_data["reason"]
-                    if action == "lift":
-                        services.customer_blacklist_lift(customer=customer, by=request.user, reason=reason)
-                        messages.success(request, _("已解除黑名单。"))
-                    else:
-                        services.customer_blacklist_add(customer=customer, by=request.user, reason=reason)
-                        messages.success(request, _("已加入黑名单。"))
-                    return redirect("customers:detail", pk=pk)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("您没有权限执行此操作。"))
-            return redirect("customers:detail", pk=pk)
-        except ValidationError as exc:
-            _apply(form if action == "update" else reason_form, exc)
-        status = 400
-    items = [{"item": i, "url": item_url(i)} for i in items_of_customer(customer=customer)[:50]]
-    orders = [{"order": o, "url": order_url(o.number)} for o in selectors.customer_orders(customer=customer)]
     history = [
         {
             "when": e.created_at,
@@ -127,12 +84,60 @@ def customer_detail(request, pk: int):
         "customers/detail.html",
         {
             "customer": customer,
-            "form": form,
-            "reason_form": reason_form,
-            "items": items,
-            "orders": orders,
+            "form": form or forms.CustomerForm(initial=initial),
+            "reason_form": reason_form or forms.ReasonForm(),
             "history": history,
             "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
         },
         status=status,
     )
+
+
+@staff_required
+@require_GET
+def customer_detail(request, pk: int):
+    """A customer: profile, blacklist (supervisors add or lift it, with the reason), their orders
+    and work items."""
+    return _detail_page(request, selectors.customer_get(pk=pk))
+
+
+class _CustomerOperation(OperationPage):
+    def get_object(self) -> Customer:
+        return selectors.customer_get(pk=self.kwargs["pk"])
+
+    def success_url(self, customer, result) -> str:
+        return reverse("customers:detail", args=[customer.pk])
+
+
+class CustomerUpdate(_CustomerOperation):
+    form_class = forms.CustomerForm
+
+    def perform(self, customer, data):
+        return services.customer_update(customer=customer, by=self.request.user, **data)
+
+    def success_message(self, customer, result):
+        return _("客户资料已保存。")
+
+    def invalid(self, customer, form):
+        return _detail_page(self.request, customer, form=form, status=400)
+
+
+class CustomerBlacklist(_CustomerOperation):
+    form_class = forms.ReasonForm
+
+    def perform(self, customer, data):
+        return services.customer_blacklist_add(customer=customer, by=self.request.user, **data)
+
+    def success_message(self, customer, result):
+        return _("已加入黑名单。")
+
+    def invalid(self, customer, form):
+        return _detail_page(self.request, customer, reason_form=form, status=400)
+
+
+class CustomerBlacklistLift(CustomerBlacklist):
+    def perform(self, customer, data):
+        return services.customer_blacklist_lift(customer=customer, by=self.request.user, **data)
+
+    def success_message(self, customer, result):
+        return _("已解除黑名单。")

@@ -7,9 +7,10 @@ class HelpcenterConfig(AppConfig):
     verbose_name = "帮助中心"
 
     def ready(self):
+        from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation, roles
+        from kefu.core import demo, navigation, roles, worklist
         from kefu.helpcenter import demo as helpcenter_demo
         from kefu.helpcenter import rules  # noqa: F401 - declares the help center's shop settings
         from kefu.helpcenter.selectors import question_new_count
@@ -22,4 +23,10 @@ class HelpcenterConfig(AppConfig):
             _("类别管理"), "helpcenter:staff_categories", order=13, only_roles=(roles.ADMIN,)
         )
         navigation.register_link(_("搜索同义词"), "helpcenter:staff_synonyms", order=14)
+        worklist.register_source(
+            "question",
+            label=_("客户问题"),
+            url=lambda pk: reverse("helpcenter:staff_question", args=[pk]),
+            model="helpcenter.question",
+        )
         demo.register("帮助中心", helpcenter_demo.load)

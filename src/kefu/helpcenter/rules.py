@@ -1,6 +1,15 @@
-"""The help center's shop settings."""
+"""The help center's shop settings, and when a customer question is due."""
 
+from datetime import datetime, timedelta
+
+from kefu.core import shopsettings
 from kefu.core.shopsettings import define
 
 page_size = define("helpcenter_page_size", 10, label="帮助中心每页文章数")
 ask_suggestions = define("helpcenter_ask_suggestions", 5, label="提问时推荐的相似文章数")
+question_reply_hours = define("question_reply_hours", 24, label="客户问题答复时限（小时）")
+
+
+def question_due(created_at: datetime) -> datetime:
+    """The shop answers a customer's question within this many hours."""
+    return created_at + timedelta(hours=int(shopsettings.get("question_reply_hours")))

@@ -12,8 +12,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import roles
+from kefu.core import roles, worklist
 from kefu.core.activity import activity_record
+from kefu.helpcenter import rules
 from kefu.helpcenter.models import Article, Category, Question, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
@@ -280,6 +281,7 @@ def _blacklisted(*, phone: str, im_id: str) -> bool:
 QUESTION_LIMITS = {"title": 120, "details": 2000, "name": 40, "phone": 20, "email": 254, "im_id": 60}
 
 
+@transaction.atomic
 def question_submit(
     *,
     title: str,
@@ -291,7 +293,8 @@ def question_submit(
     category: Category | None = None,
     ip_address: str | None = None,
 ) -> Question:
-    """A customer's question; stored hidden from the public, reachable only by its private token."""
+    """A customer's question; stored hidden from the public, reachable only by its private token.
+    It waits on the team: it enters the inbox in the same transaction."""
     values = {
         "title": " ".join((title or "").split()),
         "details": (details or "").strip(),
@@ -318,6 +321,14 @@ def question_submit(
     question = Question(category=category, ip_address=ip_address or None, **values)
     question.full_clean(exclude=["token"])
     question.save()
+    worklist.work_put(
+        source="question",
+        source_id=question.pk,
+        title=question.title[:200],
+        customer_label=question.name[:120],
+        due_at=rules.question_due(question.created_at),
+        created_at=question.created_at,
+    )
     activity_record(target=question, actor=None, verb="question_submit", message=question.title)
     return question
 
@@ -337,6 +348,7 @@ def question_answer(*, question: Question, by, answer: str) -> Question:
     question.answered_by = by
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_answer")
     return question
 
@@ -374,6 +386,7 @@ def question_publish(
     question.answered_by = by
     question.answered_at = timezone.now()
     question.save(update_fields=["article", "answer", "status", "answered_by", "answered_at"])
+    worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_publish", data={"article": article.pk})
     return article
 
@@ -389,6 +402,7 @@ def question_close(*, question: Question, by) -> Question:
     )
     if not updated:
         raise ValidationError(_("已发布的问题不能关闭。"))
+    worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_close")
     question.refresh_from_db()
     return question

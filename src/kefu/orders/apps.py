@@ -11,7 +11,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation, sweeps
+        from kefu.core import demo, navigation, panels, sweeps
         from kefu.orders import demo as orders_demo
         from kefu.orders import (
             lifecycle,
@@ -19,6 +19,7 @@ class OrdersConfig(AppConfig):
             selectors,
             tasks,
         )
+        from kefu.orders import panels as orders_panels
         from kefu.orders.importing import bulkload, queue
 
         queue.runner_register(tasks.order_import_task)
@@ -30,3 +31,6 @@ class OrdersConfig(AppConfig):
         navigation.register_link(_("订单审核"), "orders:review", order=21, badge="orders_review")
         navigation.register_link(_("催付"), "orders:reminders", order=22, badge="orders_reminders")
         demo.register("订单", orders_demo.load)
+        panels.register(
+            "customers.customer", orders_panels.customer_orders, order=10, name="orders.customer_orders"
+        )

@@ -188,3 +188,15 @@ def reminders_recovered_today(*, now: datetime | None = None) -> Recovered:
     now = now or timezone.now()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return reminders_recovered(start=start, end=start + timedelta(days=1))
+
+
+def orders_of_customer(*, customer, limit: int = 20) -> list[Order]:
+    """The customer's purchase history: the shop's orders under their nick or receiver phone."""
+    match = Q()
+    if customer.buyer_nick:
+        match |= Q(buyer_nick__iexact=customer.buyer_nick)
+    if customer.phone:
+        match |= Q(receiver_phone=customer.phone)
+    if not match:
+        return []
+    return list(Order.objects.filter(match).order_by("-created_at", "-id")[:limit])

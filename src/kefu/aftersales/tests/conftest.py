@@ -5,6 +5,7 @@ from django.test import Client
 
 from kefu.aftersales import services
 from kefu.aftersales.models import CaseKind
+from kefu.core import worklist
 
 
 @pytest.fixture
@@ -33,3 +34,8 @@ def make_case(aftersales_agent):
         return services.case_create(by=by or aftersales_agent, kind=kind, **fields)
 
     return make
+
+
+def work_of(row_kind: str, row) -> dict | None:
+    """The row's inbox item as ``kefu.core.worklist`` reports it (``None``: not in the inbox)."""
+    return worklist.work_info(source=row_kind, source_id=row.pk)

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.dateparse import parse_datetime
 
 from kefu.aftersales import rules, services
-from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, WorkItem, WorkKind, WorkState
+from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState
+from kefu.aftersales.tests.conftest import work_of
 from kefu.aftersales.tests.factories import OrderFactory
 from kefu.core.activity import activity_list
 from kefu.core.shopsettings import shop_setting_set
@@ -31,17 +33,17 @@ def test_a_case_linked_to_an_order_carries_the_registration_fields(aftersales_ag
     assert case.waybill == "773012345678"
     assert case.outbound_postage == Decimal("8.00") and not case.free_shipping
     assert case.customer.buyer_nick == "tb_chen"
-    item = case.item
-    assert item.kind == WorkKind.AFTERSALES and item.state == WorkState.NEW
-    assert item.due_at == rules.handle_deadline(case.requested_at)
-    assert activity_list(target=item).filter(verb="case_create", actor=aftersales_agent).exists()
+    item = work_of("aftersales", case)
+    assert item["kind"] == "aftersales" and item["state"] == "new"
+    assert parse_datetime(item["due_at"]) == rules.handle_deadline(case.requested_at)
+    assert activity_list(target=case).filter(verb="case_create", actor=aftersales_agent).exists()
 
 
 def test_a_case_without_any_key_is_refused_and_nothing_is_stored(aftersales_agent):
     with pytest.raises(ValidationError) as err:
         services.case_create(by=aftersales_agent, kind=CaseKind.RETURN_REFUND, amount="abc")
     assert {"order_number", "amount"} <= set(err.value.message_dict)
-    assert not WorkItem.objects.exists() and not Customer.objects.exists()
+    assert not AfterSalesCase.objects.exists() and not Customer.objects.exists()
 
 
 def test_return_refund_from_request_to_refund(make_case, aftersales_agent):
@@ -50,7 +52,7 @@ def test_return_refund_from_request_to_refund(make_case, aftersales_agent):
     )
     assert case.return_required
     case = services.case_agree(case=case, by=aftersales_agent)
-    assert case.state == CaseState.AWAITING_RETURN and case.item.state == WorkState.WAITING
+    assert case.state == CaseState.AWAITING_RETURN and work_of("aftersales", case)["state"] == "waiting"
     case = services.case_return_shipped(case=case, by=aftersales_agent, waybill="SF1234", courier="顺丰")
     case = services.case_receive(case=case, by=aftersales_agent)
     assert case.state == CaseState.RECEIVED
@@ -65,8 +67,8 @@ def test_return_refund_from_request_to_refund(make_case, aftersales_agent):
         case=case, by=aftersales_agent, amount="149.00", channel="platform", rights_protection=True
     )
     assert case.state == CaseState.REFUNDED and case.rights_protection
-    assert case.item.state == WorkState.DONE and case.item.due_at is None
-    verbs = list(activity_list(target=case.item).values_list("verb", flat=True))
+    assert work_of("aftersales", case)["state"] == "done" and work_of("aftersales", case)["due_at"] is None
+    verbs = list(activity_list(target=case).values_list("verb", flat=True))
     assert {"case_agree", "case_return_shipped", "case_receive", "case_inspect", "case_refund"} <= set(verbs)
 
 
@@ -99,17 +101,19 @@ def test_refused_then_modified_restarts_the_sellers_five_days(make_case, aftersa
     case = services.case_refuse(
         case=make_case(kind=CaseKind.REFUND_ONLY), by=aftersales_agent, reason="超出金额"
     )
-    assert case.item.state == WorkState.WAITING
+    assert work_of("aftersales", case)["state"] == "waiting"
     case = services.case_request_modified(case=case, by=aftersales_agent, refund_requested="50")
     assert case.state == CaseState.REQUESTED and case.refund_requested == Decimal("50.00")
-    assert case.item.due_at == rules.seller_response_deadline(case.requested_at)
+    assert parse_datetime(work_of("aftersales", case)["due_at"]) == rules.seller_response_deadline(
+        case.requested_at
+    )
 
 
 def test_reshipment_and_exchange_send_a_new_item(make_case, aftersales_agent):
     reship = services.case_reship(
         case=make_case(kind=CaseKind.RESHIPMENT), by=aftersales_agent, waybill="YT9"
     )
-    assert reship.state == CaseState.RESOLVED and reship.item.state == WorkState.DONE
+    assert reship.state == CaseState.RESOLVED and work_of("aftersales", reship)["state"] == "done"
 
     exchange = services.case_agree(case=make_case(kind=CaseKind.EXCHANGE), by=aftersales_agent)
     exchange = services.case_return_shipped(case=exchange, by=aftersales_agent, waybill="SF2")
@@ -184,4 +188,4 @@ def test_a_closed_case_cannot_be_edited(make_case, aftersales_agent):
     case = services.case_close(case=make_case(), by=aftersales_agent, reason="买家撤销申请")
     with pytest.raises(ValidationError):
         services.case_update(case=case, by=aftersales_agent, details="改")
-    assert case.item.state == WorkState.DONE
+    assert work_of("aftersales", case)["state"] == "done"

@@ -23,6 +23,6 @@ def test_each_navigation_counter_costs_one_query(name, agent):
 def test_links_are_grouped_by_section_in_the_days_order(agent_client):
     response = agent_client.get("/desk/")
     keys = [section["key"] for section in response.context["nav_sections"]]
-    assert keys[:3] == ["chat", "aftersales", "orders"]
+    assert keys[:4] == ["chat", "inbox", "aftersales", "orders"]
     assert keys.index("helpcenter") > keys.index("orders")
     assert all(link["section"] == s["key"] for s in response.context["nav_sections"] for link in s["links"])

@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    name = "kefu.inbox"
+    label = "inbox"
+    verbose_name = "工作待办"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from kefu.core import activity, demo, navigation, panels, sweeps, worklist
+        from kefu.inbox import demo as inbox_demo
+        from kefu.inbox import views
+        from kefu.inbox.backend import WorklistBackend
+        from kefu.inbox.selectors import inbox_counts
+        from kefu.inbox.sweep import inbox_sweep
+
+        worklist.register_backend(WorklistBackend())
+        sweeps.register("inbox", inbox_sweep)
+        activity.register_verbs(views.VERB_LABELS)
+        navigation.register_badge("inbox_waiting", _inbox_badge(inbox_counts))
+        navigation.register_link(_("工作待办"), "inbox:inbox", order=1, badge="inbox_waiting")
+        for slot, source in (
+            ("aftersales.case", "aftersales"),
+            ("aftersales.complaint", "complaint"),
+            ("aftersales.review", "review"),
+        ):
+            panels.register(slot, views.item_panel(source), name=f"inbox.item.{source}")
+        panels.register(
+            "customers.customer", views.customer_items_panel, order=50, name="inbox.customer_items"
+        )
+        demo.register("工作待办", inbox_demo.load)
+
+
+def _inbox_badge(inbox_counts):
+    def count(request) -> int:
+        """Open items that are the agent's own or nobody's yet: what they could pick up now."""
+        counts = inbox_counts(user=request.user)
+        return counts["mine"] + counts["unassigned"]
+
+    return count
