@@ -32,6 +32,7 @@ from kefu.chat.models import (
 )
 from kefu.core import roles
 from kefu.core.activity import activity_record
+from kefu.core.types import User
 from kefu.helpcenter import services as helpcenter_services
 from kefu.helpcenter.models import Article, Question
 from kefu.helpcenter.services import QUESTION_LIMITS
@@ -232,12 +233,13 @@ def chat_no_answer_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         for pk, name in due:
             if name not in texts:
                 texts[name] = replies_selectors.autoreply_text(trigger="no_answer", buyer=name)
-            if texts[name]:
+            text = texts[name]
+            if text:
                 messages.append(
                     Message(
                         conversation_id=pk,
                         sender=Sender.SYSTEM,
-                        text=texts[name],
+                        text=text,
                         is_auto=True,
                         auto_trigger="no_answer",
                     )
@@ -272,7 +274,7 @@ def conversation_leave_message(
 ) -> Question:
     """No agent on duty: the customer's message becomes a help-center customer question (the work
     inbox) and the conversation is closed with a note pointing to the question's private page."""
-    errors = {}
+    errors: dict[str, list[str] | str] = {}
     name, contact = _clean_profile(name, contact)
     if not name:
         errors["name"] = _("请填写您的称呼。")
@@ -331,7 +333,7 @@ def conversation_leave_message(
 
 
 @transaction.atomic
-def conversation_take(*, conversation: Conversation, by) -> Conversation:
+def conversation_take(*, conversation: Conversation, by: User) -> Conversation:
     """Take a waiting conversation. A conditional UPDATE decides: of two agents taking it at once
     exactly one wins; the other gets ConversationTaken. Taking one's own again is a no-op."""
     roles.require_staff(by)
@@ -365,7 +367,7 @@ def _may_write(conversation: Conversation, user) -> None:
     )
 
 
-def agent_message_send(*, conversation: Conversation, by, text: str, force: bool = False) -> Message:
+def agent_message_send(*, conversation: Conversation, by: User, text: str, force: bool = False) -> Message:
     """An agent replies. The linter runs first against the customer's latest message; its hits block
     the send (LintBlocked) unless ``force``, and a forced send over hits is recorded as an override.
 
@@ -418,7 +420,7 @@ def agent_message_send(*, conversation: Conversation, by, text: str, force: bool
 
 
 @transaction.atomic
-def conversation_transfer(*, conversation: Conversation, by, to) -> Conversation:
+def conversation_transfer(*, conversation: Conversation, by: User, to: User | None) -> Conversation:
     """Hand an active conversation to a colleague (转接): its agent or a supervisor may. The wait
     clock keeps running, so the colleague's first reply is measured from the customer's message."""
     roles.require_staff(by)
@@ -444,7 +446,7 @@ def conversation_transfer(*, conversation: Conversation, by, to) -> Conversation
 
 
 @transaction.atomic
-def conversation_close(*, conversation: Conversation, by) -> Conversation:
+def conversation_close(*, conversation: Conversation, by: User) -> Conversation:
     roles.require_staff(by)
     conversation = _lock(conversation)
     if conversation.is_closed:
@@ -487,7 +489,7 @@ def conversation_link_order(
 
 
 @transaction.atomic
-def conversation_link_question(*, conversation: Conversation, by, question: Question) -> Conversation:
+def conversation_link_question(*, conversation: Conversation, by: User, question: Question) -> Conversation:
     roles.require_staff(by)
     conversation = _lock(conversation)
     conversation.question = question
@@ -500,7 +502,7 @@ def _transcript(conversation: Conversation, limit: int) -> str:
     """The conversation as the question's details: newest lines kept when it is too long."""
     lines = []
     for m in Message.objects.filter(conversation=conversation).exclude(is_auto=True).order_by("id"):
-        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[m.sender]
+        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[Sender(m.sender)]
         lines.append(f"[{timezone.localtime(m.created_at):%m-%d %H:%M}] {who}：{m.text}")
     text = "\n".join(lines)
     while len(text) > limit and len(lines) > 1:
@@ -510,7 +512,7 @@ def _transcript(conversation: Conversation, limit: int) -> str:
 
 
 @transaction.atomic
-def conversation_to_question(*, conversation: Conversation, by, title: str = "") -> Question:
+def conversation_to_question(*, conversation: Conversation, by: User, title: str = "") -> Question:
     """Turn the conversation into a help-center customer question, so it reaches the work inbox
     (follow-up, or an article). The customer is told where the answer will appear."""
     roles.require_staff(by)
@@ -548,7 +550,7 @@ def conversation_to_question(*, conversation: Conversation, by, title: str = "")
 
 
 @transaction.atomic
-def presence_set(*, by, status: str) -> AgentPresence:
+def presence_set(*, by: User, status: str) -> AgentPresence:
     """An agent marks themselves 在线 or 离开 in the console."""
     roles.require_staff(by)
     if status not in PresenceStatus.values:
@@ -560,7 +562,7 @@ def presence_set(*, by, status: str) -> AgentPresence:
     return presence
 
 
-def presence_heartbeat(*, by, now: dt.datetime | None = None) -> None:
+def presence_heartbeat(*, by: User, now: dt.datetime | None = None) -> None:
     """The console's poll keeps an online agent on duty; written at most every 15 s, so polling
     stays (almost) read-only."""
     now = now or timezone.now()
@@ -576,16 +578,16 @@ def _phrase_for(user, phrase_id: int):
     return replies_selectors.access_phrase(user=user, pk=phrase_id)
 
 
-def _render_phrase(*, conversation: Conversation, by, phrase) -> str:
+def _render_phrase(*, conversation: Conversation, by: User, phrase) -> str:
     return replies_services.phrase_render(
         phrase=phrase,
         buyer=conversation.buyer_name,
         agent_name=_agent_name(by),
-        order_number=conversation.order.number if conversation.order_id else "",
+        order_number=conversation.order.number if conversation.order is not None else "",
     )
 
 
-def phrase_insert(*, conversation: Conversation, by, phrase_id: int) -> str:
+def phrase_insert(*, conversation: Conversation, by: User, phrase_id: int) -> str:
     """ "/" in the reply box: the phrase with its placeholders filled for this conversation; the use
     is counted."""
     roles.require_staff(by)
@@ -603,7 +605,7 @@ def article_insert_text(*, article: Article, base_url: str = "") -> str:
 def suggestion_use(
     *,
     conversation: Conversation,
-    by,
+    by: User,
     article_id: int | None = None,
     phrase_id: int | None = None,
     base_url: str = "",
@@ -628,6 +630,7 @@ def suggestion_use(
             agent=by,
         )
         return use, article_insert_text(article=article, base_url=base_url)
+    assert phrase_id is not None  # exactly one of the two, checked above
     phrase = _phrase_for(by, phrase_id)
     text = _render_phrase(conversation=conversation, by=by, phrase=phrase)
     replies_services.phrase_use_record(phrase=phrase, by=by)

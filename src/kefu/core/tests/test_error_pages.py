@@ -38,12 +38,6 @@ urlpatterns = [
 handler500 = "kefu.core.errors.server_error"
 
 
-def test_the_desk_uses_the_chinese_500_page():
-    from kefu import urls
-
-    assert urls.handler500 == handler500
-
-
 @pytest.mark.urls(__name__)
 def test_a_database_outage_answers_503_with_the_typed_question(client):
     response = client.post(
