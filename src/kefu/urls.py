@@ -3,7 +3,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kefu.core.permissions import IsStaffMember
-
 from kefu.inbox.api_urls import legacy_urlpatterns as inbox_legacy_api
 
 urlpatterns = [

@@ -4,7 +4,11 @@ agreed, returned, inspected and refunded, with the postage rule and the history 
 from decimal import Decimal
 
 import pytest
+from django.db import connections
+from playwright.sync_api import expect
 
+from kefu.aftersales.models import AfterSalesCase, CaseState
+from kefu.aftersales.tests.factories import OrderFactory
 from kefu.core.tests.browser import BROWSER_TEST
 
 pytestmark = BROWSER_TEST
@@ -12,7 +16,6 @@ pytestmark = BROWSER_TEST
 
 @pytest.fixture
 def shop(make_user):
-    from kefu.aftersales.tests.factories import OrderFactory
 
     make_user("xiaoli", "售后", password="pw-kefu-123", first_name="小李")
     return OrderFactory(
@@ -21,7 +24,6 @@ def shop(make_user):
 
 
 def test_an_aftersales_case_from_registration_to_refund(live_server, browser, shop):
-    from django.db import connections
 
     try:
         _case_from_registration_to_refund(live_server, browser, shop)
@@ -32,9 +34,6 @@ def test_an_aftersales_case_from_registration_to_refund(live_server, browser, sh
 
 
 def _case_from_registration_to_refund(live_server, browser, order):
-    from playwright.sync_api import expect
-
-    from kefu.aftersales.models import AfterSalesCase, CaseState
 
     page = browser.new_page()
     page.set_default_timeout(15_000)

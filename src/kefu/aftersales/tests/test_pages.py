@@ -5,10 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from kefu.aftersales import services
+from kefu.aftersales import demo, services
 from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, Complaint
 from kefu.aftersales.tests.conftest import work_of
 from kefu.aftersales.tests.factories import OrderFactory
+from kefu.customers.selectors import blacklist_entry_for
 from kefu.customers.tests.factories import BlacklistedCustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,8 +150,6 @@ def test_pages_need_the_service_team(client, make_user):
 
 
 def test_the_demo_desk_loads_cases_of_each_kind_and_a_blacklisted_customer():
-    from kefu.aftersales import demo
-    from kefu.customers.selectors import blacklist_entry_for
 
     report = demo.load()
     assert "售后单" in report

@@ -12,6 +12,7 @@ from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, RefundCh
 from kefu.aftersales.sweep import aftersales_sweep
 from kefu.aftersales.tests.conftest import work_of
 from kefu.core.activity import activity_list
+from kefu.core.models import ActivityLog
 from kefu.core.shopsettings import shop_setting_set
 from kefu.core.sweeps import names, sweeps_run
 
@@ -169,6 +170,5 @@ def test_two_sweeps_at_once_fire_each_timer_once(make_user):
         t.join(timeout=60)
     assert sum(counts) == 20
     assert AfterSalesCase.objects.filter(state=CaseState.AWAITING_RETURN).count() == 20
-    from kefu.core.models import ActivityLog
 
     assert ActivityLog.objects.filter(verb="case_auto_agree").count() == 20

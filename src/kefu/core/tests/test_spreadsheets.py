@@ -6,6 +6,8 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from kefu.core.spreadsheets import (
@@ -16,6 +18,7 @@ from kefu.core.spreadsheets import (
     xlsx_bytes,
     xlsx_rows,
 )
+from kefu.core.uploads import MaxUploadSize
 
 HOSTILE = [
     ('=HYPERLINK("http://evil","点我")', '\'=HYPERLINK("http://evil","点我")'),
@@ -91,10 +94,6 @@ def test_an_error_quotes_only_a_short_excerpt():
 
 
 def test_an_upload_over_its_ceiling_is_refused_in_megabytes(settings):
-    from django.core.exceptions import ValidationError
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from kefu.core.uploads import MaxUploadSize
 
     settings.KEFU_MAX_UPLOAD_MB = {"spreadsheet": 1}
     check = MaxUploadSize("spreadsheet")

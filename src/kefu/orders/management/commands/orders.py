@@ -37,11 +37,17 @@ class Command(BaseCommand):
         p_show.add_argument("number", help="订单编号")
         p_show.add_argument("--shop", default="")
         p_show.add_argument("--json", action="store_true", help="以 JSON 输出")
+        p_import.set_defaults(handler=self._import_command)
+        p_show.set_defaults(handler=self._show_command)
 
-    def handle(self, *args, **options):
-        if options["action"] == "show":
-            return self.show(options["number"], shop=options["shop"], as_json=options["json"])
-        return self.do_import(
+    def handle(self, *args, handler, **options):
+        return handler(options)
+
+    def _show_command(self, options: dict) -> None:
+        self.show(options["number"], shop=options["shop"], as_json=options["json"])
+
+    def _import_command(self, options: dict) -> None:
+        self.do_import(
             options["file"],
             options["lines"],
             shop=options["shop"],
