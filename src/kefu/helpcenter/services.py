@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles
 from kefu.core.activity import activity_record
+from kefu.core.types import User
+from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter.models import Article, Category, Question, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
@@ -71,7 +73,7 @@ def articles_reindex() -> int:
 
 
 @transaction.atomic
-def category_create(*, name: str, by, description: str = "") -> Category:
+def category_create(*, name: str, by: User, description: str = "") -> Category:
     roles.require_role(by, roles.ADMIN)
     name = _clean_name(name)
     if Category.objects.filter(name=name).exists():
@@ -83,7 +85,7 @@ def category_create(*, name: str, by, description: str = "") -> Category:
 
 
 @transaction.atomic
-def category_rename(*, category: Category, name: str, by, description: str | None = None) -> Category:
+def category_rename(*, category: Category, name: str, by: User, description: str | None = None) -> Category:
     roles.require_role(by, roles.ADMIN)
     name = _clean_name(name)
     if Category.objects.filter(name=name).exclude(pk=category.pk).exists():
@@ -100,7 +102,7 @@ def category_rename(*, category: Category, name: str, by, description: str | Non
 
 
 @transaction.atomic
-def category_reorder(*, ordered_ids: list[int], by) -> None:
+def category_reorder(*, ordered_ids: list[int], by: User) -> None:
     """Set the display order to ``ordered_ids``; categories not named keep their place after them."""
     roles.require_role(by, roles.ADMIN)
     known = list(Category.objects.select_for_update().order_by("position", "id").values_list("id", flat=True))
@@ -112,7 +114,7 @@ def category_reorder(*, ordered_ids: list[int], by) -> None:
         Category.objects.filter(pk=category_id).update(position=position)
 
 
-def category_move(*, category: Category, offset: int, by) -> None:
+def category_move(*, category: Category, offset: int, by: User) -> None:
     """Move one category up (offset -1) or down (+1) in the display order."""
     order = list(Category.objects.order_by("position", "id").values_list("id", flat=True))
     i = order.index(category.pk)
@@ -122,7 +124,7 @@ def category_move(*, category: Category, offset: int, by) -> None:
 
 
 @transaction.atomic
-def category_delete(*, category: Category, by, move_to: Category | None = None) -> int:
+def category_delete(*, category: Category, by: User, move_to: Category | None = None) -> int:
     """Delete a category; refused while it holds articles unless they are moved to ``move_to``."""
     roles.require_role(by, roles.ADMIN)
     category = Category.objects.select_for_update().get(pk=category.pk)
@@ -190,7 +192,7 @@ def _validate_article(
 
 @transaction.atomic
 def article_create(
-    *, category: Category, title: str, body: str, by, tags: Iterable[str] = (), publish: bool = True
+    *, category: Category, title: str, body: str, by: User, tags: Iterable[str] = (), publish: bool = True
 ) -> Article:
     roles.require_staff(by)
     title = _validate_article(category=category, title=title, body=body)
@@ -212,7 +214,13 @@ def article_create(
 
 @transaction.atomic
 def article_update(
-    *, article: Article, by, category: Category, title: str, body: str, tags: Iterable[str] | None = None
+    *,
+    article: Article,
+    by: User,
+    category: Category,
+    title: str,
+    body: str,
+    tags: Iterable[str] | None = None,
 ) -> Article:
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -235,7 +243,7 @@ def article_update(
 
 
 @transaction.atomic
-def article_set_published(*, article: Article, by, published: bool) -> Article:
+def article_set_published(*, article: Article, by: User, published: bool) -> Article:
     """Publish or unpublish: an unpublished article leaves the public site and its search."""
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -250,7 +258,7 @@ def article_set_published(*, article: Article, by, published: bool) -> Article:
 
 
 @transaction.atomic
-def article_delete(*, article: Article, by) -> None:
+def article_delete(*, article: Article, by: User) -> None:
     roles.require_staff(by)
     search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
     activity_record(target=article, actor=by, verb="article_delete", message=article.title)
@@ -271,9 +279,7 @@ def article_feedback(*, article: Article, helpful: bool) -> None:
 
 
 def _blacklisted(*, phone: str, im_id: str) -> bool:
-    """The shop's blacklist (seed 000): a blacklisted customer may not submit questions."""
-    from kefu.customers.selectors import blacklist_entry_for
-
+    """A customer on the shop's blacklist may not submit questions."""
     return blacklist_entry_for(buyer_nick=im_id, phone=phone) is not None
 
 
@@ -290,8 +296,16 @@ def question_submit(
     im_id: str = "",
     category: Category | None = None,
     ip_address: str | None = None,
+    website: str = "",
 ) -> Question:
-    """A customer's question; stored hidden from the public, reachable only by its private token."""
+    """A customer's question; stored hidden from the public, reachable only by its private token.
+
+    ``website`` is the ask form's hidden field: people never see it, form-filling bots fill it in.
+    Then nothing is stored and an unsaved question (``pk`` None, a fresh token) comes back, so
+    the bot is answered as if it had succeeded and learns nothing.
+    """
+    if website:
+        return Question(title=title, status=Question.Status.NEW)
     values = {
         "title": " ".join((title or "").split()),
         "details": (details or "").strip(),
@@ -313,7 +327,7 @@ def question_submit(
     if errors:
         raise ValidationError(errors)
     if _blacklisted(phone=values["phone"], im_id=values["im_id"]):
-        # Polite and vague on purpose: the seed refuses blacklisted customers, it does not accuse them.
+        # Polite and vague on purpose: the shop turns blacklisted customers away, it does not accuse them.
         raise ValidationError(_("抱歉，暂时无法受理您的提问，请通过店铺客服旺旺与我们联系。"))
     question = Question(category=category, ip_address=ip_address or None, **values)
     question.full_clean(exclude=["token"])
@@ -323,7 +337,7 @@ def question_submit(
 
 
 @transaction.atomic
-def question_answer(*, question: Question, by, answer: str) -> Question:
+def question_answer(*, question: Question, by: User, answer: str) -> Question:
     """Answer the customer individually; the answer appears on their private page only."""
     roles.require_staff(by)
     answer = (answer or "").strip()
@@ -345,7 +359,7 @@ def question_answer(*, question: Question, by, answer: str) -> Question:
 def question_publish(
     *,
     question: Question,
-    by,
+    by: User,
     title: str,
     answer: str,
     category: Category | None = None,
@@ -379,7 +393,7 @@ def question_publish(
 
 
 @transaction.atomic
-def question_close(*, question: Question, by) -> Question:
+def question_close(*, question: Question, by: User) -> Question:
     """Close a question that needs no answer (spam, duplicate)."""
     roles.require_staff(by)
     updated = (
