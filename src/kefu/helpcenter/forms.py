@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import ratelimit
@@ -121,7 +121,7 @@ class QuestionForm(forms.Form):
         self.fields["title"].widget.attrs.update(
             {
                 "autocomplete": "off",
-                "hx-get": reverse("helpcenter:ask_suggest"),
+                "hx-get": reverse_lazy("helpcenter:ask_suggest"),
                 # keyup for keyboards; input too, because a Chinese IME or a paste may send no keyup.
                 "hx-trigger": "keyup changed delay:300ms, input changed delay:300ms, search",
                 "hx-target": "#suggestions",

@@ -10,8 +10,8 @@ pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
-def seeded(make_user):
-    """A shop's help center seeded through the services, and an agent who can log in."""
+def stocked(make_user):
+    """A shop's help center stocked through the services, and an agent who can log in."""
     from kefu.core.roles import ADMIN
     from kefu.helpcenter import services
 
@@ -31,18 +31,18 @@ def seeded(make_user):
     return {"agent": agent, "faq": faq}
 
 
-def test_customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded):
+def test_customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked):
     from django.db import connections
 
     try:
-        _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded)
+        _customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked)
     finally:
         # Playwright's sync API runs this test in a greenlet with its own context, so the ORM calls
         # above opened a connection of their own: close it, or PostgreSQL cannot drop the test database.
         connections.close_all()
 
 
-def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded):
+def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked):
     from playwright.sync_api import expect
 
     from kefu.helpcenter.models import Article, Question
@@ -101,7 +101,7 @@ def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seede
     publish.locator("button[type=submit]").click()
     expect(staff.locator(".messages")).to_contain_text("已发布为文章")
     article = Article.objects.get(title="面霜可以带上飞机吗？")
-    assert article.category == seeded["faq"]
+    assert article.category == stocked["faq"]
 
     # Back on the private page the customer is pointed to the article, and search now finds it.
     customer.goto(private_url)
@@ -116,7 +116,7 @@ def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seede
     expect(customer.locator("body")).not_to_contain_text("下周出差")
 
     # And tells us it helped.
-    customer.click("button[value=yes]")
+    customer.click("button[value=true]")
     expect(customer.locator("#feedback")).to_contain_text("感谢您的反馈")
     article.refresh_from_db()
     assert article.helpful_yes == 1
