@@ -86,6 +86,12 @@ class ForbiddenForm(forms.Form):
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
 
 
+class GroupRenameForm(forms.Form):
+    name = forms.CharField(
+        label=_("分组名称"), max_length=50, error_messages={"required": _("请填写分组名称。")}
+    )
+
+
 class AutoReplyForm(forms.Form):
     text = forms.CharField(
         label=_("回复内容"),
