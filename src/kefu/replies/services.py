@@ -509,7 +509,7 @@ def promotion_update(
 ) -> Promotion:
     """Set promotion mode. Switched on, it needs a name, the offer and a text that carries them.
 
-    The point (seed 004) is that the customer's first answer in a promotion tells them what is on,
+    The point is that the customer's first answer in a promotion tells them what is on,
     so a text without {活动内容} or the offer itself is refused while the mode is on.
     """
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)

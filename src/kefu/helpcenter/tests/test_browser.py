@@ -4,7 +4,10 @@ import re
 
 import pytest
 
+from kefu.core.roles import ADMIN
 from kefu.core.tests.browser import BROWSER_TEST
+from kefu.helpcenter import services
+from kefu.helpcenter.models import Article, Question
 
 pytestmark = BROWSER_TEST
 
@@ -12,9 +15,6 @@ pytestmark = BROWSER_TEST
 @pytest.fixture
 def stocked(make_user):
     """A shop's help center stocked through the services, and an agent who can log in."""
-    from kefu.core.roles import ADMIN
-    from kefu.helpcenter import services
-
     admin = make_user("boss", ADMIN)
     agent = make_user("xiaomei", "客服", password="pw-kefu-123", first_name="小美")
     order = services.category_create(name="产品订购", by=admin)
@@ -44,8 +44,6 @@ def test_customer_asks_agent_publishes_customer_finds_it(live_server, browser, s
 
 def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked):
     from playwright.sync_api import expect
-
-    from kefu.helpcenter.models import Article, Question
 
     customer = browser.new_page()
     customer.set_default_timeout(15_000)

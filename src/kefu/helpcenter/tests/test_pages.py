@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from kefu.core import navigation, shopsettings
+from kefu.helpcenter import services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
 
@@ -237,8 +238,6 @@ def test_empty_search_offers_to_ask_a_question(client, shop):
 
 
 def test_unpublished_article_is_not_public(client, shop, admin_user):
-    from kefu.helpcenter import services
-
     services.article_set_published(article=shop["ship"], by=admin_user, published=False)
     assert client.get(reverse("helpcenter:article", args=[shop["ship"].pk])).status_code == 404
     assert "几点前付款当天发货？" not in results_titles(client.get(HOME, {"q": "发货"}))

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, Promotion, QuickPhrase
+from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, PhraseGroup, Promotion, QuickPhrase
+from kefu.replies.selectors import autoreply_no_answer_seconds
 
 from .factories import QuickPhraseFactory
 
@@ -225,14 +226,11 @@ def test_a_promotion_without_its_details_keeps_the_form(supervisor_client):
 
 def test_the_wait_seconds_on_the_page(supervisor_client):
     supervisor_client.post(reverse("replies:no_answer_seconds_save"), {"wait-seconds": "40"})
-    from kefu.replies.selectors import autoreply_no_answer_seconds
 
     assert autoreply_no_answer_seconds() == 40
 
 
 def test_a_supervisor_renames_moves_and_deletes_groups(supervisor_client):
-    from kefu.replies.models import PhraseGroup
-
     welcome = PhraseGroup.objects.get(name="欢迎语")
     waiting = PhraseGroup.objects.get(name="等待")
     supervisor_client.post(reverse("replies:group_move_up", args=[waiting.pk]))
@@ -251,8 +249,6 @@ def test_a_supervisor_renames_moves_and_deletes_groups(supervisor_client):
 
 
 def test_agents_see_groups_but_cannot_change_them(agent_client):
-    from kefu.replies.models import PhraseGroup
-
     assert "欢迎语" in agent_client.get(reverse("replies:groups")).content.decode()
     group = PhraseGroup.objects.get(name="欢迎语")
     assert (
