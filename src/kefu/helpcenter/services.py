@@ -182,7 +182,9 @@ def _validate_article(
     if not (body or "").strip():
         errors["body"] = _("请填写正文。")
     if category is not None and title:
-        clash = Article.objects.filter(category=category, title=title).exclude(pk=exclude_pk)
+        clash = Article.objects.filter(category=category, title=title)
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
             errors["title"] = _("该类别下已有同名文章。")
     if errors:
@@ -192,10 +194,18 @@ def _validate_article(
 
 @transaction.atomic
 def article_create(
-    *, category: Category, title: str, body: str, by: User, tags: Iterable[str] = (), publish: bool = True
+    *,
+    category: Category | None,
+    title: str,
+    body: str,
+    by: User,
+    tags: Iterable[str] = (),
+    publish: bool = True,
 ) -> Article:
+    """A new article; ``category`` may come in empty from a form, and is refused then."""
     roles.require_staff(by)
     title = _validate_article(category=category, title=title, body=body)
+    assert category is not None  # _validate_article refused a missing one
     now = timezone.now()
     article = Article.objects.create(
         category=category,
