@@ -60,6 +60,11 @@ def phrases(request):
             "scope": scope,
             "q": q,
             "can_team": _is_supervisor(request.user),
+            "header_actions": [
+                {"label": _("分组"), "url": reverse("replies:groups")},
+                {"label": _("导入 / 导出"), "url": reverse("replies:phrase_import")},
+                {"label": _("+ 新建短语"), "url": reverse("replies:phrase_add"), "primary": True},
+            ],
         },
     )
 
@@ -280,6 +285,7 @@ def forbidden(request):
             "can_edit": can_edit,
             "overrides": selectors.lint_override_list(limit=20) if can_edit else [],
             "override_total": sum(r.override_count for r in rows),
+            "header_actions": [{"label": _("检查一条回复"), "url": reverse("replies:lint")}],
         },
     )
 
@@ -345,6 +351,7 @@ def lint(request):
         "hits": hits,
         "pieces": _marked(text, hits),
         "checked": bool(text.strip()),
+        "header_actions": [{"label": _("禁用说法列表"), "url": reverse("replies:forbidden")}],
     }
     if is_htmx(request):
         return render(request, "replies/partials/lint_result.html", context)
