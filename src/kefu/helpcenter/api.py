@@ -7,27 +7,22 @@ categories needs a member of the service team, and the services decide the finer
 """
 
 import html
-import secrets
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kefu.core import ratelimit
 from kefu.core.api import paginate
-from kefu.helpcenter import selectors, services
+from kefu.core.operations import form_errors, form_input, form_schema
+from kefu.helpcenter import forms, selectors, services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.rendering import render_markdown
-from kefu.search import analysis, highlight
 from kefu.search.models import SynonymGroup
 from kefu.search.synonyms import synonym_groups_replace
 
@@ -78,15 +73,6 @@ def _paginated(serializer_class: type[serializers.Serializer], name: str) -> typ
             "Meta": type("Meta", (), {"ref_name": name}),
         },
     )
-
-
-def _category_or_400(value, field: str = "category") -> Category | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Category.objects.get(pk=value)
-    except (Category.DoesNotExist, ValueError, TypeError):
-        raise ValidationError({field: _("类别不存在。")}) from None
 
 
 def _public_article_url(request, article: Article) -> str:
@@ -163,13 +149,6 @@ class CategoryListApi(APIView):
         class Meta:
             ref_name = "HelpCategory"
 
-    class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
-        description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-        class Meta:
-            ref_name = "HelpCategoryCreateInput"
-
     def get_permissions(self):
         if self.request.method == "GET":
             return [AllowAny()]
@@ -186,15 +165,14 @@ class CategoryListApi(APIView):
 
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.CategoryForm, "CategoryCreateInput"),
         responses={201: OutputSerializer},
         summary="添加类别（管理员）",
         operation_id="help_categories_create",
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        category = services.category_create(by=request.user, **data.validated_data)
+        data = form_input(forms.CategoryForm, request)
+        category = services.category_create(by=request.user, **data)
         category = selectors.category_list().get(pk=category.pk)
         return Response(self.OutputSerializer(category).data, status=status.HTTP_201_CREATED)
 
@@ -203,31 +181,17 @@ class CategoryDetailApi(APIView):
     """PATCH: rename a category (or change its description); DELETE: remove it, ``?move_to=<id>``
     moving its articles first."""
 
-    class InputSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=200, required=False)
-        description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-        class Meta:
-            ref_name = "HelpCategoryRenameInput"
-
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.CategoryEditForm, "CategoryRenameInput"),
         responses=CategoryListApi.OutputSerializer,
         summary="重命名类别（管理员）",
         operation_id="help_categories_rename",
     )
     def patch(self, request, pk: int):
         category = get_object_or_404(Category, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        services.category_rename(
-            category=category,
-            by=request.user,
-            name=values.get("name", category.name),
-            description=values.get("description"),
-        )
+        data = form_input(forms.CategoryEditForm, request, category=category)
+        services.category_rename(category=category, by=request.user, **data)
         category = selectors.category_list().get(pk=category.pk)
         return Response(CategoryListApi.OutputSerializer(category).data)
 
@@ -242,8 +206,11 @@ class CategoryDetailApi(APIView):
     )
     def delete(self, request, pk: int):
         category = get_object_or_404(Category, pk=pk)
-        move_to = _category_or_400(request.query_params.get("move_to"), field="move_to")
-        services.category_delete(category=category, by=request.user, move_to=move_to)
+        # The target comes in the query string (a DELETE has no body); the page's form checks it.
+        form = forms.CategoryDeleteForm(request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError(form_errors(form))
+        services.category_delete(category=category, by=request.user, **form.cleaned_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -304,12 +271,12 @@ class ArticleListApi(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         q, category_id, page = (params.validated_data[k] for k in ("q", "category", "page"))
-        page_size = api_settings.PAGE_SIZE
+        page_size = selectors.article_page_size()
         results = selectors.article_search(q=q, category_id=category_id, page=page, page_size=page_size)
-        terms = analysis.words(q) if q.strip() else []
+        terms = selectors.highlight_terms(q)
         items = []
         for article in results.articles:
-            snippet_html = str(highlight.snippet(article.body, terms))
+            snippet_html = str(selectors.article_snippet(article, terms))
             items.append(
                 {
                     "id": article.pk,
@@ -376,12 +343,6 @@ class ArticleFeedbackApi(APIView):
 
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        helpful = serializers.BooleanField()
-
-        class Meta:
-            ref_name = "HelpFeedbackInput"
-
     class OutputSerializer(serializers.Serializer):
         helpful_yes = serializers.IntegerField()
         helpful_no = serializers.IntegerField()
@@ -391,16 +352,15 @@ class ArticleFeedbackApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=InputSerializer,
+        request=form_schema(forms.ArticleFeedbackForm, "FeedbackInput"),
         responses=OutputSerializer,
         summary="这篇文章有帮助吗",
         operation_id="help_articles_feedback",
     )
     def post(self, request, pk: int):
         article = selectors.article_get_public(article_id=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.article_feedback(article=article, helpful=data.validated_data["helpful"])
+        data = form_input(forms.ArticleFeedbackForm, request)
+        services.article_feedback(article=article, **data)
         article.refresh_from_db(fields=["helpful_yes", "helpful_no"])
         return Response(self.OutputSerializer(article).data)
 
@@ -413,22 +373,6 @@ class QuestionSubmitApi(APIView):
 
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
-        # Lengths are checked by the service so the page and the API answer the same words.
-        title = serializers.CharField(allow_blank=True)
-        details = serializers.CharField(required=False, allow_blank=True, default="")
-        name = serializers.CharField(allow_blank=True)
-        phone = serializers.CharField(required=False, allow_blank=True, default="")
-        email = serializers.CharField(required=False, allow_blank=True, default="")
-        im_id = serializers.CharField(required=False, allow_blank=True, default="", help_text="旺旺/微信")
-        category = serializers.IntegerField(required=False, allow_null=True, default=None)
-        website = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="留空（防垃圾提交的陷阱字段）"
-        )
-
-        class Meta:
-            ref_name = "HelpQuestionSubmitInput"
-
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField(help_text="私密凭据：凭它查看答复，请妥善保存")
         url = serializers.URLField(help_text="客户查看答复的私密页面")
@@ -439,27 +383,23 @@ class QuestionSubmitApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=InputSerializer,
+        request=form_schema(forms.QuestionForm, "QuestionSubmitInput"),
         responses={201: OutputSerializer, 400: None, 429: MessageSerializer},
         summary="提交问题",
         operation_id="help_questions_submit",
     )
     def post(self, request):
         ip = ratelimit.client_ip(request)
-        if not ratelimit.allow(key=f"ask:{ip}", limit=settings.KEFU_QUESTION_RATE_LIMIT, window_seconds=60):
-            return Response(
-                {"detail": _("提交太频繁了，请一分钟后再试。")}, status=status.HTTP_429_TOO_MANY_REQUESTS
-            )
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        if values.pop("website"):
-            # A bot filled the field people never see: answer as if stored so it learns nothing.
-            token = secrets.token_urlsafe(24)
-            body = {"token": token, "url": _question_url(request, token), "status": Question.Status.NEW}
-            return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
-        values["category"] = _category_or_400(values["category"])
-        question = services.question_submit(ip_address=ip if ip != "unknown" else None, **values)
+        try:
+            data = form_input(forms.QuestionForm, request, client_ip=ip)
+        except exceptions.ValidationError as exc:
+            # The ask page's form counted this submission too; too many from one address is a 429.
+            if forms.TOO_FREQUENT in exc.detail.get("detail", []):
+                raise exceptions.Throttled(detail=str(forms.TOO_FREQUENT)) from exc
+            raise
+        # A filled hidden field comes back as an unsaved question with a fresh token: the bot is
+        # answered as if stored and learns nothing.
+        question = services.question_submit(**data, ip_address=ip if ip != "unknown" else None)
         body = {
             "token": question.token,
             "url": _question_url(request, question.token),
@@ -578,66 +518,39 @@ class StaffQuestionDetailApi(APIView):
         operation_id="help_staff_questions_get",
     )
     def get(self, request, pk: int):
-        question = get_object_or_404(selectors.question_list(), pk=pk)
+        question = selectors.question_get(question_id=pk)
         return Response(self.OutputSerializer(question).data)
 
 
 class StaffQuestionAnswerApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        answer = serializers.CharField(allow_blank=True)
-
-        class Meta:
-            ref_name = "HelpQuestionAnswerInput"
-
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.QuestionAnswerForm),
         responses=QuestionStaffOutputSerializer,
         summary="单独答复客户",
         operation_id="help_staff_questions_answer",
     )
     def post(self, request, pk: int):
         question = get_object_or_404(Question, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        question = services.question_answer(
-            question=question, by=request.user, answer=data.validated_data["answer"]
-        )
+        data = form_input(forms.QuestionAnswerForm, request)
+        question = services.question_answer(question=question, by=request.user, **data)
         return Response(QuestionStaffOutputSerializer(question).data)
 
 
 class StaffQuestionPublishApi(APIView):
     """Edit the title and answer and publish them as an article, in one step."""
 
-    class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(allow_blank=True)
-        answer = serializers.CharField(allow_blank=True)
-        category = serializers.IntegerField(required=False, allow_null=True, help_text="默认为问题的类别")
-        tags = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-
-        class Meta:
-            ref_name = "HelpQuestionPublishInput"
-
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.QuestionPublishForm),
         responses={201: ArticleStaffOutputSerializer},
         summary="编辑后发布为文章",
         operation_id="help_staff_questions_publish",
     )
     def post(self, request, pk: int):
         question = get_object_or_404(Question, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        article = services.question_publish(
-            question=question,
-            by=request.user,
-            title=values["title"],
-            answer=values["answer"],
-            category=_category_or_400(values.get("category")),
-            tags=values["tags"],
-        )
+        data = form_input(forms.QuestionPublishForm, request, question=question)
+        article = services.question_publish(question=question, by=request.user, **data)
         return Response(
             ArticleStaffOutputSerializer(article, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -673,16 +586,6 @@ class StaffArticleListApi(APIView):
         class Meta:
             ref_name = "HelpStaffArticleFilter"
 
-    class InputSerializer(serializers.Serializer):
-        category = serializers.IntegerField()
-        title = serializers.CharField(allow_blank=True)
-        body = serializers.CharField(allow_blank=True, help_text="Markdown")
-        tags = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-        publish = serializers.BooleanField(required=False, default=True)
-
-        class Meta:
-            ref_name = "HelpArticleCreateInput"
-
     @extend_schema(
         tags=[STAFF_TAG],
         parameters=[FilterSerializer],
@@ -702,17 +605,14 @@ class StaffArticleListApi(APIView):
 
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.ArticleForm, "ArticleCreateInput"),
         responses={201: ArticleStaffOutputSerializer},
         summary="提交文章",
         operation_id="help_staff_articles_create",
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["category"] = _category_or_400(values["category"])
-        article = services.article_create(by=request.user, **values)
+        data = form_input(forms.ArticleForm, request)
+        article = services.article_create(by=request.user, **data)
         return Response(
             ArticleStaffOutputSerializer(article, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -722,17 +622,8 @@ class StaffArticleListApi(APIView):
 class StaffArticleDetailApi(APIView):
     """GET, PATCH (any of category/title/body/tags) or DELETE one article."""
 
-    class InputSerializer(serializers.Serializer):
-        category = serializers.IntegerField(required=False)
-        title = serializers.CharField(required=False, allow_blank=True)
-        body = serializers.CharField(required=False, allow_blank=True, help_text="Markdown")
-        tags = serializers.ListField(child=serializers.CharField(), required=False)
-
-        class Meta:
-            ref_name = "HelpArticleUpdateInput"
-
     def _get(self, pk: int) -> Article:
-        return get_object_or_404(selectors.article_list_staff(), pk=pk)
+        return selectors.article_get_staff(article_id=pk)
 
     @extend_schema(
         tags=[STAFF_TAG],
@@ -745,25 +636,17 @@ class StaffArticleDetailApi(APIView):
 
     @extend_schema(
         tags=[STAFF_TAG],
-        request=InputSerializer,
+        request=form_schema(forms.ArticleForm, "ArticleUpdateInput"),
         responses=ArticleStaffOutputSerializer,
         summary="修改文章",
         operation_id="help_staff_articles_update",
     )
     def patch(self, request, pk: int):
         article = self._get(pk)
-        data = self.InputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        category = _category_or_400(values["category"]) if "category" in values else article.category
-        article = services.article_update(
-            article=article,
-            by=request.user,
-            category=category,
-            title=values.get("title", article.title),
-            body=values.get("body", article.body),
-            tags=values.get("tags"),
-        )
+        # Fields left out keep their current values (the form fills them in from the article).
+        data = form_input(forms.ArticleForm, request, article=article)
+        data.pop("publish")  # publishing is an operation of its own
+        article = services.article_update(article=article, by=request.user, **data)
         return Response(
             ArticleStaffOutputSerializer(self._get(article.pk), context={"request": request}).data
         )

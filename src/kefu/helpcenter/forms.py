@@ -1,11 +1,25 @@
-"""The help center's forms: they shape and limit input; the rules themselves live in services."""
+"""The help center's forms: they shape and limit input; the rules themselves live in services.
+
+Each operation has one form here, and both doors use it: the page validates the posted form, the
+API validates its JSON body with the same form (``kefu.core.operations.form_input``).
+"""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
-from django.urls import reverse
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import ratelimit
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.services import QUESTION_LIMITS
+
+#: Said the same way by the ask page and the API when one address asks too often.
+TOO_FREQUENT = _("您提交得太频繁了，请一分钟后再试。")
+TOO_FREQUENT_CODE = "too_frequent"
 
 
 def split_tags(raw: str) -> list[str]:
@@ -13,6 +27,38 @@ def split_tags(raw: str) -> list[str]:
     for sep in ("，", "、", ","):
         raw = raw.replace(sep, " ")
     return [t for t in raw.split() if t]
+
+
+class TagsField(forms.CharField):
+    """Tags as one typed line (the page) or a list (the API); cleaned to a list of names."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = " ".join(str(v) for v in value)
+        return super().to_python(value)
+
+    def clean(self, value: Any) -> list[str]:
+        return split_tags(super().clean(value))
+
+
+class _PublishCheckbox(forms.CheckboxInput):
+    """Left out entirely (an API call that does not mention it) means publish now; the page sends
+    an explicit "false" beside the checkbox, so an unticked box saves a draft."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if name not in data:
+            return True
+        return super().value_from_datadict(data, files, name)
+
+
+def with_current_values(data: Any, current: Mapping[str, Any]) -> Any:
+    """An edit through the API may send only what changes: the rest keeps its current value."""
+    if data is None:
+        return None
+    merged: dict[str, Any] = dict(current)
+    for key in data:
+        merged[key] = data.getlist(key) if key == "tags" and hasattr(data, "getlist") else data[key]
+    return merged
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -68,13 +114,14 @@ class QuestionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, client_ip: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.client_ip = client_ip
         # While the customer types a title, articles that may already answer it appear below.
         self.fields["title"].widget.attrs.update(
             {
                 "autocomplete": "off",
-                "hx-get": reverse("helpcenter:ask_suggest"),
+                "hx-get": reverse_lazy("helpcenter:ask_suggest"),
                 # keyup for keyboards; input too, because a Chinese IME or a paste may send no keyup.
                 "hx-trigger": "keyup changed delay:300ms, input changed delay:300ms, search",
                 "hx-target": "#suggestions",
@@ -82,15 +129,24 @@ class QuestionForm(forms.Form):
             }
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
+        # Every submission counts, good or bad, from the page and the API alike: one counter per
+        # address, so switching doors does not buy a second allowance.
+        allowed = ratelimit.allow(
+            key=f"ask:{self.client_ip or 'unknown'}",
+            limit=settings.KEFU_QUESTION_RATE_LIMIT,
+            window_seconds=60,
+        )
+        if not allowed:
+            raise forms.ValidationError(TOO_FREQUENT, code=TOO_FREQUENT_CODE)
         data = super().clean()
         if not any(data.get(f) for f in ("phone", "email", "im_id")) and not self.has_error("email"):
             self.add_error("phone", _("请至少留下一种联系方式：手机、邮箱或旺旺/微信。"))
         return data
 
     @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+    def too_frequent(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, TOO_FREQUENT_CODE)
 
 
 for _field in QuestionForm.base_fields.values():
@@ -109,10 +165,18 @@ class CategoryForm(forms.Form):
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class CategoryRenameForm(forms.Form):
+class CategoryEditForm(forms.Form):
+    """Rename a category (and, through the API, change its description)."""
+
     name = forms.CharField(
         label=_("类别名称"), max_length=50, error_messages={"required": _("请填写类别名称。")}
     )
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, data: Any = None, *args: Any, category: Category | None = None, **kwargs: Any):
+        if category is not None:
+            data = with_current_values(data, {"name": category.name, "description": category.description})
+        super().__init__(data, *args, **kwargs)
 
 
 class CategoryDeleteForm(forms.Form):
@@ -132,12 +196,37 @@ class ArticleForm(forms.Form):
         help_text=_("支持 Markdown：**加粗**、- 列表、[链接](https://…)、| 表格 |"),
         error_messages={"required": _("请填写正文。")},
     )
-    tags = forms.CharField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
-    publish = forms.BooleanField(label=_("立即发布"), required=False, initial=True)
+    tags = TagsField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
+    publish = forms.BooleanField(
+        label=_("立即发布"),
+        required=False,
+        initial=True,
+        widget=_PublishCheckbox,
+        help_text=_("不填即立即发布"),
+    )
 
-    @property
-    def tag_list(self) -> list[str]:
-        return split_tags(self.cleaned_data.get("tags", ""))
+    def __init__(self, data: Any = None, *args: Any, article: Article | None = None, **kwargs: Any):
+        if article is not None:
+            current = {
+                "category": article.category_id,
+                "title": article.title,
+                "body": article.body,
+                "tags": [t.name for t in article.tags.all()],
+            }
+            data = with_current_values(data, current)
+        super().__init__(data, *args, **kwargs)
+
+
+class ArticleFeedbackForm(forms.Form):
+    """ "这篇文章有帮助吗？": yes or no, and nothing else."""
+
+    helpful = forms.NullBooleanField(label=_("有帮助吗"), widget=forms.NullBooleanSelect)
+
+    def clean_helpful(self) -> bool:
+        value = self.cleaned_data.get("helpful")
+        if value is None:
+            raise forms.ValidationError(_("请选择有帮助或没帮助。"), code="required")
+        return value
 
 
 class QuestionAnswerForm(forms.Form):
@@ -166,12 +255,14 @@ class QuestionPublishForm(forms.Form):
         label=_("类别"),
         empty_label=_("请选择类别"),
         error_messages={"required": _("请选择类别。"), "invalid_choice": _("所选类别不存在，请重新选择。")},
+        help_text=_("不填则用问题的类别"),
     )
-    tags = forms.CharField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
+    tags = TagsField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
 
-    @property
-    def tag_list(self) -> list[str]:
-        return split_tags(self.cleaned_data.get("tags", ""))
+    def __init__(self, data: Any = None, *args: Any, question: Question | None = None, **kwargs: Any):
+        if question is not None and question.category_id:
+            data = with_current_values(data, {"category": question.category_id})
+        super().__init__(data, *args, **kwargs)
 
 
 class QuestionFilterForm(forms.Form):

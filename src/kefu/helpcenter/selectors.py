@@ -1,14 +1,22 @@
 """Reads of the help center. Public reads only ever see published articles, never questions."""
 
+import html
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 
+from kefu.core import shopsettings
 from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.rendering import render_markdown
+from kefu.search import highlight
 from kefu.search import selectors as search_selectors
 
 SEARCH_KIND = "article"
+#: How much of an article's text a result list shows, on the public page and in the API alike.
+SNIPPET_LENGTH = 110
 
 
 def category_list() -> QuerySet[Category]:
@@ -69,6 +77,27 @@ def article_search(
     return ArticleResults(list(qs[offset : offset + page_size]), total, page, page_size, {})
 
 
+def article_page_size() -> int:
+    """How many articles one page of the public directory holds (page and API alike)."""
+    return max(1, int(shopsettings.get("helpcenter_page_size")))
+
+
+def highlight_terms(q: str) -> list[str]:
+    """The words of a customer's search that result lists mark."""
+    return search_selectors.parse_query(q).highlight_terms() if q.strip() else []
+
+
+def article_plain_text(body: str) -> str:
+    """What a reader sees of an article body: Markdown marks gone; HTML an author typed stays as
+    text (escaped before rendering), so a snippet never drops or runs it."""
+    return html.unescape(strip_tags(render_markdown(body.replace("<", "&lt;"))))
+
+
+def article_snippet(article: Article, terms: list[str]) -> SafeString:
+    """The piece of an article a result list shows, the search words marked, escaped."""
+    return highlight.snippet(article_plain_text(article.body), terms, length=SNIPPET_LENGTH)
+
+
 def article_suggest(*, title: str, limit: int = 5) -> list[Article]:
     """Articles that may already answer what a customer is typing into the ask form."""
     if len(title.strip()) < 2:
@@ -91,6 +120,14 @@ def article_list_staff(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-updated_at", "-id")
+
+
+def article_get_staff(*, article_id: int) -> Article:
+    return get_object_or_404(article_list_staff(), pk=article_id)
+
+
+def question_get(*, question_id: int) -> Question:
+    return get_object_or_404(question_list(), pk=question_id)
 
 
 def question_list(*, status: str | None = None, category_id: int | None = None) -> QuerySet[Question]:

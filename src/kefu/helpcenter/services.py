@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles, worklist
 from kefu.core.activity import activity_record
+from kefu.core.types import User
+from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter import rules
 from kefu.helpcenter.models import Article, Category, Question, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
@@ -72,7 +74,7 @@ def articles_reindex() -> int:
 
 
 @transaction.atomic
-def category_create(*, name: str, by, description: str = "") -> Category:
+def category_create(*, name: str, by: User, description: str = "") -> Category:
     roles.require_role(by, roles.ADMIN)
     name = _clean_name(name)
     if Category.objects.filter(name=name).exists():
@@ -84,7 +86,7 @@ def category_create(*, name: str, by, description: str = "") -> Category:
 
 
 @transaction.atomic
-def category_rename(*, category: Category, name: str, by, description: str | None = None) -> Category:
+def category_rename(*, category: Category, name: str, by: User, description: str | None = None) -> Category:
     roles.require_role(by, roles.ADMIN)
     name = _clean_name(name)
     if Category.objects.filter(name=name).exclude(pk=category.pk).exists():
@@ -101,7 +103,7 @@ def category_rename(*, category: Category, name: str, by, description: str | Non
 
 
 @transaction.atomic
-def category_reorder(*, ordered_ids: list[int], by) -> None:
+def category_reorder(*, ordered_ids: list[int], by: User) -> None:
     """Set the display order to ``ordered_ids``; categories not named keep their place after them."""
     roles.require_role(by, roles.ADMIN)
     known = list(Category.objects.select_for_update().order_by("position", "id").values_list("id", flat=True))
@@ -113,7 +115,7 @@ def category_reorder(*, ordered_ids: list[int], by) -> None:
         Category.objects.filter(pk=category_id).update(position=position)
 
 
-def category_move(*, category: Category, offset: int, by) -> None:
+def category_move(*, category: Category, offset: int, by: User) -> None:
     """Move one category up (offset -1) or down (+1) in the display order."""
     order = list(Category.objects.order_by("position", "id").values_list("id", flat=True))
     i = order.index(category.pk)
@@ -123,7 +125,7 @@ def category_move(*, category: Category, offset: int, by) -> None:
 
 
 @transaction.atomic
-def category_delete(*, category: Category, by, move_to: Category | None = None) -> int:
+def category_delete(*, category: Category, by: User, move_to: Category | None = None) -> int:
     """Delete a category; refused while it holds articles unless they are moved to ``move_to``."""
     roles.require_role(by, roles.ADMIN)
     category = Category.objects.select_for_update().get(pk=category.pk)
@@ -181,7 +183,9 @@ def _validate_article(
     if not (body or "").strip():
         errors["body"] = _("请填写正文。")
     if category is not None and title:
-        clash = Article.objects.filter(category=category, title=title).exclude(pk=exclude_pk)
+        clash = Article.objects.filter(category=category, title=title)
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
             errors["title"] = _("该类别下已有同名文章。")
     if errors:
@@ -191,10 +195,18 @@ def _validate_article(
 
 @transaction.atomic
 def article_create(
-    *, category: Category, title: str, body: str, by, tags: Iterable[str] = (), publish: bool = True
+    *,
+    category: Category | None,
+    title: str,
+    body: str,
+    by: User,
+    tags: Iterable[str] = (),
+    publish: bool = True,
 ) -> Article:
+    """A new article; ``category`` may come in empty from a form, and is refused then."""
     roles.require_staff(by)
     title = _validate_article(category=category, title=title, body=body)
+    assert category is not None  # _validate_article refused a missing one
     now = timezone.now()
     article = Article.objects.create(
         category=category,
@@ -213,7 +225,13 @@ def article_create(
 
 @transaction.atomic
 def article_update(
-    *, article: Article, by, category: Category, title: str, body: str, tags: Iterable[str] | None = None
+    *,
+    article: Article,
+    by: User,
+    category: Category,
+    title: str,
+    body: str,
+    tags: Iterable[str] | None = None,
 ) -> Article:
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -236,7 +254,7 @@ def article_update(
 
 
 @transaction.atomic
-def article_set_published(*, article: Article, by, published: bool) -> Article:
+def article_set_published(*, article: Article, by: User, published: bool) -> Article:
     """Publish or unpublish: an unpublished article leaves the public site and its search."""
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -251,7 +269,7 @@ def article_set_published(*, article: Article, by, published: bool) -> Article:
 
 
 @transaction.atomic
-def article_delete(*, article: Article, by) -> None:
+def article_delete(*, article: Article, by: User) -> None:
     roles.require_staff(by)
     search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
     activity_record(target=article, actor=by, verb="article_delete", message=article.title)
@@ -272,9 +290,7 @@ def article_feedback(*, article: Article, helpful: bool) -> None:
 
 
 def _blacklisted(*, phone: str, im_id: str) -> bool:
-    """The shop's blacklist (seed 000): a blacklisted customer may not submit questions."""
-    from kefu.customers.selectors import blacklist_entry_for
-
+    """A customer on the shop's blacklist may not submit questions."""
     return blacklist_entry_for(buyer_nick=im_id, phone=phone) is not None
 
 
@@ -292,9 +308,17 @@ def question_submit(
     im_id: str = "",
     category: Category | None = None,
     ip_address: str | None = None,
+    website: str = "",
 ) -> Question:
     """A customer's question; stored hidden from the public, reachable only by its private token.
-    It waits on the team: it enters the inbox in the same transaction."""
+    It waits on the team: it enters the inbox in the same transaction.
+
+    ``website`` is the ask form's hidden field: people never see it, form-filling bots fill it in.
+    Then nothing is stored and an unsaved question (``pk`` None, a fresh token) comes back, so
+    the bot is answered as if it had succeeded and learns nothing.
+    """
+    if website:
+        return Question(title=title, status=Question.Status.NEW)
     values = {
         "title": " ".join((title or "").split()),
         "details": (details or "").strip(),
@@ -316,7 +340,7 @@ def question_submit(
     if errors:
         raise ValidationError(errors)
     if _blacklisted(phone=values["phone"], im_id=values["im_id"]):
-        # Polite and vague on purpose: the seed refuses blacklisted customers, it does not accuse them.
+        # Polite and vague on purpose: the shop turns blacklisted customers away, it does not accuse them.
         raise ValidationError(_("抱歉，暂时无法受理您的提问，请通过店铺客服旺旺与我们联系。"))
     question = Question(category=category, ip_address=ip_address or None, **values)
     question.full_clean(exclude=["token"])
@@ -334,7 +358,7 @@ def question_submit(
 
 
 @transaction.atomic
-def question_answer(*, question: Question, by, answer: str) -> Question:
+def question_answer(*, question: Question, by: User, answer: str) -> Question:
     """Answer the customer individually; the answer appears on their private page only."""
     roles.require_staff(by)
     answer = (answer or "").strip()
@@ -357,7 +381,7 @@ def question_answer(*, question: Question, by, answer: str) -> Question:
 def question_publish(
     *,
     question: Question,
-    by,
+    by: User,
     title: str,
     answer: str,
     category: Category | None = None,
@@ -392,7 +416,7 @@ def question_publish(
 
 
 @transaction.atomic
-def question_close(*, question: Question, by) -> Question:
+def question_close(*, question: Question, by: User) -> Question:
     """Close a question that needs no answer (spam, duplicate)."""
     roles.require_staff(by)
     updated = (

@@ -4,17 +4,15 @@ Views stay thin: a form shapes the input, a service does the work (and refuses w
 page renders the result, or a partial when htmx asked for one.
 """
 
-import html
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,25 +21,16 @@ from kefu.core import ratelimit, roles, shopsettings
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
+from kefu.core.operations import OperationPage, is_htmx
 from kefu.helpcenter import forms, selectors, services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.rendering import render_markdown
-from kefu.search.highlight import highlight, snippet
+from kefu.search.highlight import highlight
 from kefu.search.models import SynonymGroup
-from kefu.search.selectors import parse_query
 from kefu.search.synonyms import synonym_groups_replace
 
 STAFF_PAGE_SIZE = 20
 VOTED_SESSION_KEY = "helpcenter_voted"
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _plain_text(markdown_text: str) -> str:
-    """What a reader sees of an article body, without Markdown marks, for snippets."""
-    return html.unescape(strip_tags(render_markdown(markdown_text)))
 
 
 VERB_LABELS = {
@@ -103,7 +92,7 @@ def home(request):
     q = form.cleaned_data.get("q") or ""
     category_id = form.cleaned_data.get("category")
     page = form.cleaned_data.get("page") or 1
-    page_size = max(1, int(shopsettings.get("helpcenter_page_size")))
+    page_size = selectors.article_page_size()
 
     categories = list(selectors.category_list())
     current_category = next((c for c in categories if c.pk == category_id), None)
@@ -115,12 +104,12 @@ def home(request):
             q=q, category_id=category_id, page=results.pages, page_size=page_size
         )
 
-    terms = parse_query(q).highlight_terms() if q else []
+    terms = selectors.highlight_terms(q)
     rows = [
         {
             "article": article,
             "title": highlight(article.title, terms),
-            "snippet": snippet(_plain_text(article.body), terms, length=110),
+            "snippet": selectors.article_snippet(article, terms),
         }
         for article in results.articles
     ]
@@ -170,12 +159,15 @@ def _related(article: Article, limit: int = 5) -> list[Article]:
 def article_feedback(request, pk: int):
     """The "这篇文章有帮助吗？" buttons: one vote per visitor's session, so a reload cannot stuff the count."""
     article = selectors.article_get_public(article_id=pk)
-    helpful = request.POST.get("helpful") == "yes"
+    form = forms.ArticleFeedbackForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.errors["helpful"]))
+    helpful = form.cleaned_data["helpful"]
     voted = request.session.get(VOTED_SESSION_KEY, [])
     if pk not in voted:
         services.article_feedback(article=article, helpful=helpful)
         request.session[VOTED_SESSION_KEY] = [*voted, pk][-200:]
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "helpcenter/partials/feedback_thanks.html", {"article": article, "helpful": helpful}
         )
@@ -183,37 +175,37 @@ def article_feedback(request, pk: int):
     return redirect("helpcenter:article", pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
-def ask(request):
-    """The public question form: CSRF, honeypot, length limits and a per-IP rate limit."""
-    status = 200
-    if request.method == "POST":
-        form = forms.QuestionForm(request.POST)
-        ip = ratelimit.client_ip(request)
-        allowed = ratelimit.allow(key=f"ask:{ip}", limit=settings.KEFU_QUESTION_RATE_LIMIT, window_seconds=60)
-        valid = form.is_valid()
-        if not allowed:
-            form.add_error(None, _("您提交得太频繁了，请一分钟后再试。您填写的内容已为您保留。"))
-            status = 429
-        elif valid and form.is_bot:
-            # A bot filled the hidden field: look like success, store nothing.
-            return render(request, "helpcenter/ask_received.html")
-        elif valid:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            try:
-                question = services.question_submit(**data, ip_address=ip if ip != "unknown" else None)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                return redirect(reverse("helpcenter:question_status", args=[question.token]) + "?new=1")
-        if status == 200:
-            status = 400
-    else:
-        form = forms.QuestionForm(initial={"title": request.GET.get("title", "")[:120]})
+def _ask_page(request, form: forms.QuestionForm, *, status: int = 200) -> HttpResponse:
     suggest_limit = shopsettings.get("helpcenter_ask_suggestions")
     return render(
         request, "helpcenter/ask.html", {"form": form, "suggest_limit": suggest_limit}, status=status
     )
+
+
+@require_GET
+def ask(request):
+    """The public question form."""
+    return _ask_page(request, forms.QuestionForm(initial={"title": request.GET.get("title", "")[:120]}))
+
+
+@require_POST
+def ask_submit(request):
+    """Submit a question: the form checks the input, the hidden field and the per-address rate limit
+    (the API asks with the same form), the service stores it."""
+    ip = ratelimit.client_ip(request)
+    form = forms.QuestionForm(request.POST, client_ip=ip)
+    if form.is_valid():
+        try:
+            question = services.question_submit(
+                **form.cleaned_data, ip_address=ip if ip != "unknown" else None
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if question.pk is None:  # the hidden field was filled: look like success
+                return render(request, "helpcenter/ask_received.html")
+            return redirect(reverse("helpcenter:question_status", args=[question.token]) + "?new=1")
+    return _ask_page(request, form, status=429 if form.too_frequent else 400)
 
 
 @require_GET
@@ -222,7 +214,7 @@ def ask_suggest(request):
     title = request.GET.get("title", "")[:120]
     limit = max(0, int(shopsettings.get("helpcenter_ask_suggestions")))
     articles = selectors.article_suggest(title=title, limit=limit) if limit else []
-    terms = parse_query(title).highlight_terms() if articles else []
+    terms = selectors.highlight_terms(title) if articles else []
     rows = [{"article": a, "title": highlight(a.title, terms)} for a in articles]
     return render(request, "helpcenter/partials/suggestions.html", {"rows": rows})
 
@@ -269,7 +261,7 @@ def staff_category_add(request):
     )
 
 
-def _category_row(request, category: Category, *, form=None, saved=False):
+def _category_row(request, category: Category, *, form=None, saved=False) -> HttpResponse:
     category = selectors.category_list().get(pk=category.pk)
     return render(
         request,
@@ -284,54 +276,85 @@ def _category_row(request, category: Category, *, form=None, saved=False):
 
 
 @admin_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def staff_categories(request):
     """Manage categories: rename in place, move up/down, delete (moving the articles first)."""
-    if request.method == "POST":
-        category_id = request.POST.get("category", "")
-        category = get_object_or_404(Category, pk=int(category_id) if category_id.isdigit() else 0)
-        action = request.POST.get("action")
-        try:
-            if action == "rename":
-                form = forms.CategoryRenameForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(form.errors.get("name") or _("请填写类别名称。"))
-                services.category_rename(category=category, name=form.cleaned_data["name"], by=request.user)
-                if _is_htmx(request):
-                    return _category_row(request, category, saved=True)
-                messages.success(request, _("类别已改名为“%(name)s”。") % {"name": form.cleaned_data["name"]})
-            elif action in ("up", "down"):
-                services.category_move(category=category, offset=-1 if action == "up" else 1, by=request.user)
-            elif action == "delete":
-                form = forms.CategoryDeleteForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(form.errors.get("move_to"))
-                name = category.name
-                moved = services.category_delete(
-                    category=category, by=request.user, move_to=form.cleaned_data["move_to"]
-                )
-                if moved:
-                    messages.success(
-                        request,
-                        _("已删除类别“%(name)s”，%(n)d 篇文章已移到“%(to)s”。")
-                        % {"name": name, "n": moved, "to": form.cleaned_data["move_to"].name},
-                    )
-                else:
-                    messages.success(request, _("已删除类别“%(name)s”。") % {"name": name})
-            else:
-                messages.error(request, _("未知的操作。"))
-        except ValidationError as exc:
-            if action == "rename" and _is_htmx(request):
-                form = forms.CategoryRenameForm(request.POST)
-                form.is_valid()
-                apply_service_errors(form, exc)
-                # 200, because htmx does not swap in an error status: the row shows the message.
-                return _category_row(request, category, form=form)
-            messages.error(request, " ".join(exc.messages))
-        return redirect("helpcenter:staff_categories")
-
     categories = list(selectors.category_list())
-    return render(request, "helpcenter/staff/categories.html", {"categories": categories})
+    header_actions = [
+        {"label": _("+ 添加类别"), "url": reverse("helpcenter:staff_category_add"), "primary": True}
+    ]
+    return render(
+        request,
+        "helpcenter/staff/categories.html",
+        {"categories": categories, "header_actions": header_actions},
+    )
+
+
+class _CategoryOperation(OperationPage):
+    """One change to one category; only administrators manage categories."""
+
+    roles = (roles.ADMIN,)
+
+    def get_object(self) -> Category:
+        return get_object_or_404(Category, pk=self.kwargs["pk"])
+
+    def success_url(self, category, result) -> str:
+        return reverse("helpcenter:staff_categories")
+
+    def success_message(self, category, result) -> str:
+        return ""
+
+
+class StaffCategoryRename(_CategoryOperation):
+    form_class = forms.CategoryEditForm
+
+    def get_form_kwargs(self, category):
+        return {"category": category}
+
+    def perform(self, category, data):
+        return services.category_rename(category=category, by=self.request.user, **data)
+
+    def succeeded(self, category, result):
+        if is_htmx(self.request):
+            return _category_row(self.request, category, saved=True)
+        return super().succeeded(category, result)
+
+    def success_message(self, category, result) -> str:
+        return _("类别已改名为“%(name)s”。") % {"name": result.name}
+
+    def invalid(self, category, form):
+        if is_htmx(self.request):
+            # 200, because htmx does not swap in an error status: the row shows the message.
+            return _category_row(self.request, category, form=form)
+        return super().invalid(category, form)
+
+
+class StaffCategoryMoveUp(_CategoryOperation):
+    offset = -1
+
+    def perform(self, category, data):
+        services.category_move(category=category, offset=self.offset, by=self.request.user)
+
+
+class StaffCategoryMoveDown(StaffCategoryMoveUp):
+    offset = 1
+
+
+class StaffCategoryDelete(_CategoryOperation):
+    form_class = forms.CategoryDeleteForm
+
+    def perform(self, category, data):
+        self.deleted_name, self.moved_to = category.name, data["move_to"]
+        return services.category_delete(category=category, by=self.request.user, move_to=data["move_to"])
+
+    def success_message(self, category, moved) -> str:
+        if moved:
+            return _("已删除类别“%(name)s”，%(n)d 篇文章已移到“%(to)s”。") % {
+                "name": self.deleted_name,
+                "n": moved,
+                "to": self.moved_to.name,
+            }
+        return _("已删除类别“%(name)s”。") % {"name": self.deleted_name}
 
 
 # --- back office: customer questions ------------------------------------------------------
@@ -355,57 +378,23 @@ def staff_questions(request):
             "form": form,
             "page": page,
             "params": urlencode(params),
-            "new_count": selectors.question_new_count(),
+            "new_count_text": _("%(n)d 个待处理") % {"n": new_count}
+            if (new_count := selectors.question_new_count())
+            else "",
         },
     )
 
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def staff_question(request, pk: int):
-    """Answer a question: individually, or edit title and answer and publish it as an article."""
-    question = get_object_or_404(Question.objects.select_related("category", "article", "answered_by"), pk=pk)
-    answer_form = forms.QuestionAnswerForm(
-        initial={"answer": question.answer if question.status == "answered" else ""}
+def _question_page(request, question: Question, *, bound: dict | None = None) -> HttpResponse:
+    """The question with its two answer forms; ``bound`` holds the form that came back with errors
+    (shown again as typed, status 400), the other starts fresh."""
+    bound = bound or {}
+    answer_form = bound.get("answer") or forms.QuestionAnswerForm(
+        initial={"answer": question.answer if question.status == Question.Status.ANSWERED else ""}
     )
-    publish_form = forms.QuestionPublishForm(
+    publish_form = bound.get("publish") or forms.QuestionPublishForm(
         initial={"title": question.title, "category": question.category_id}
     )
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "answer":
-                answer_form = forms.QuestionAnswerForm(request.POST)
-                if answer_form.is_valid():
-                    services.question_answer(question=question, by=request.user, **answer_form.cleaned_data)
-                    messages.success(request, _("答复已保存，客户可以在其专属链接里看到。"))
-                    return redirect("helpcenter:staff_question", pk=pk)
-            elif action == "publish":
-                publish_form = forms.QuestionPublishForm(request.POST)
-                if publish_form.is_valid():
-                    data = publish_form.cleaned_data
-                    article = services.question_publish(
-                        question=question,
-                        by=request.user,
-                        title=data["title"],
-                        answer=data["answer"],
-                        category=data["category"],
-                        tags=publish_form.tag_list,
-                    )
-                    messages.success(request, _("已发布为文章“%(title)s”。") % {"title": article.title})
-                    return redirect("helpcenter:staff_question", pk=pk)
-            elif action == "close":
-                services.question_close(question=question, by=request.user)
-                messages.success(request, _("问题已关闭。"))
-                return redirect("helpcenter:staff_questions")
-        except ValidationError as exc:
-            target = publish_form if action == "publish" else answer_form
-            if action == "close":
-                messages.error(request, " ".join(exc.messages))
-                return redirect("helpcenter:staff_question", pk=pk)
-            apply_service_errors(target, exc)
-        status = 400
     return render(
         request,
         "helpcenter/staff/question.html",
@@ -419,8 +408,67 @@ def staff_question(request, pk: int):
                 reverse("helpcenter:question_status", args=[question.token])
             ),
         },
-        status=status,
+        status=400 if bound else 200,
     )
+
+
+@staff_required
+@require_GET
+def staff_question(request, pk: int):
+    """Answer a question: individually, or edit title and answer and publish it as an article."""
+    return _question_page(request, selectors.question_get(question_id=pk))
+
+
+class _QuestionOperation(OperationPage):
+    bound_as = ""
+
+    def get_object(self) -> Question:
+        return selectors.question_get(question_id=self.kwargs["pk"])
+
+    def success_url(self, question, result) -> str:
+        return reverse("helpcenter:staff_question", args=[question.pk])
+
+    def invalid(self, question, form):
+        return _question_page(self.request, question, bound={self.bound_as: form})
+
+
+class StaffQuestionAnswer(_QuestionOperation):
+    form_class = forms.QuestionAnswerForm
+    bound_as = "answer"
+
+    def perform(self, question, data):
+        return services.question_answer(question=question, by=self.request.user, **data)
+
+    def success_message(self, question, result) -> str:
+        return _("答复已保存，客户可以在其专属链接里看到。")
+
+
+class StaffQuestionPublish(_QuestionOperation):
+    form_class = forms.QuestionPublishForm
+    bound_as = "publish"
+
+    def get_form_kwargs(self, question):
+        return {"question": question}
+
+    def perform(self, question, data):
+        return services.question_publish(question=question, by=self.request.user, **data)
+
+    def success_message(self, question, article) -> str:
+        return _("已发布为文章“%(title)s”。") % {"title": article.title}
+
+
+class StaffQuestionClose(_QuestionOperation):
+    def perform(self, question, data):
+        return services.question_close(question=question, by=self.request.user)
+
+    def success_message(self, question, result) -> str:
+        return _("问题已关闭。")
+
+    def success_url(self, question, result) -> str:
+        # Closed: on to the next question; refused: back to this one, with the reason.
+        if result is None:
+            return super().success_url(question, result)
+        return reverse("helpcenter:staff_questions")
 
 
 # --- back office: articles ----------------------------------------------------------------
@@ -440,96 +488,109 @@ def staff_articles(request):
     params = {
         k: v for k, v in (("q", q), ("category", category.pk if category else ""), ("status", status)) if v
     }
+    header_actions = [
+        {"label": _("搜索同义词"), "url": reverse("helpcenter:staff_synonyms")},
+        {"label": _("+ 提交文章"), "url": reverse("helpcenter:staff_article_add"), "primary": True},
+    ]
     return render(
-        request, "helpcenter/staff/articles.html", {"form": form, "page": page, "params": urlencode(params)}
+        request,
+        "helpcenter/staff/articles.html",
+        {"form": form, "page": page, "params": urlencode(params), "header_actions": header_actions},
     )
+
+
+def _article_form_page(request, form: forms.ArticleForm, article: Article | None) -> HttpResponse:
+    context = {"form": form, "article": article}
+    if article is not None:
+        context["questions"] = article.questions.order_by("-created_at")[:10]
+        context["history"] = _history(article)
+    return render(request, "helpcenter/staff/article_form.html", context, status=400 if form.errors else 200)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def staff_article_add(request):
+    """Submit an article: the form page, and its post creates the article."""
     form = forms.ArticleForm(request.POST or None, initial={"category": request.GET.get("category")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            article = services.article_create(
-                category=data["category"],
-                title=data["title"],
-                body=data["body"],
-                tags=form.tag_list,
-                publish=data["publish"],
-                by=request.user,
-            )
+            article = services.article_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("文章“%(title)s”已保存。") % {"title": article.title})
             return redirect("helpcenter:staff_article_edit", pk=article.pk)
-    return render(
-        request,
-        "helpcenter/staff/article_form.html",
-        {"form": form, "article": None},
-        status=400 if form.errors else 200,
-    )
+    return _article_form_page(request, form, None)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def staff_article_edit(request, pk: int):
-    """Edit, publish or unpublish, or delete an article (after a confirmation)."""
-    article = get_object_or_404(
-        Article.objects.select_related("category", "updated_by").prefetch_related("tags"), pk=pk
-    )
-    initial = {
-        "category": article.category_id,
-        "title": article.title,
-        "body": article.body,
-        "tags": " ".join(t.name for t in article.tags.all()),
-        "publish": article.is_published,
-    }
-    form = forms.ArticleForm(initial=initial)
+    """Edit an article: the form page, and its post saves the changes. Publishing, taking offline
+    and deleting are operations of their own (the buttons beside the form)."""
+    article = selectors.article_get_staff(article_id=pk)
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            if action == "delete":
-                title = article.title
-                services.article_delete(article=article, by=request.user)
-                messages.success(request, _("文章“%(title)s”已删除。") % {"title": title})
-                return redirect("helpcenter:staff_articles")
-            if action in ("publish", "unpublish"):
-                services.article_set_published(
-                    article=article, by=request.user, published=action == "publish"
-                )
-                messages.success(
-                    request, _("文章已发布。") if action == "publish" else _("文章已下线，公众不再能看到它。")
-                )
-                return redirect("helpcenter:staff_article_edit", pk=pk)
-            form = forms.ArticleForm(request.POST)
-            if form.is_valid():
-                data = form.cleaned_data
-                services.article_update(
-                    article=article,
-                    by=request.user,
-                    category=data["category"],
-                    title=data["title"],
-                    body=data["body"],
-                    tags=form.tag_list,
-                )
+        form = forms.ArticleForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "publish"}
+            try:
+                services.article_update(article=article, by=request.user, **data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
                 messages.success(request, _("修改已保存。"))
                 return redirect("helpcenter:staff_article_edit", pk=pk)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    return render(
-        request,
-        "helpcenter/staff/article_form.html",
-        {
-            "form": form,
-            "article": article,
-            "questions": article.questions.order_by("-created_at")[:10],
-            "history": _history(article),
-        },
-        status=400 if form.errors else 200,
-    )
+    else:
+        form = forms.ArticleForm(
+            initial={
+                "category": article.category_id,
+                "title": article.title,
+                "body": article.body,
+                "tags": " ".join(t.name for t in article.tags.all()),
+                "publish": article.is_published,
+            }
+        )
+    return _article_form_page(request, form, article)
+
+
+class _ArticleOperation(OperationPage):
+    def get_object(self) -> Article:
+        return get_object_or_404(Article, pk=self.kwargs["pk"])
+
+    def success_url(self, article, result) -> str:
+        return reverse("helpcenter:staff_article_edit", args=[article.pk])
+
+
+class StaffArticlePublish(_ArticleOperation):
+    published = True
+
+    def perform(self, article, data):
+        return services.article_set_published(article=article, by=self.request.user, published=self.published)
+
+    def success_message(self, article, result) -> str:
+        return _("文章已发布。")
+
+
+class StaffArticleUnpublish(StaffArticlePublish):
+    published = False
+
+    def success_message(self, article, result) -> str:
+        return _("文章已下线，公众不再能看到它。")
+
+
+class StaffArticleDelete(_ArticleOperation):
+    def perform(self, article, data):
+        title = article.title
+        services.article_delete(article=article, by=self.request.user)
+        return title
+
+    def success_message(self, article, title) -> str:
+        return _("文章“%(title)s”已删除。") % {"title": title}
+
+    def success_url(self, article, title) -> str:
+        if title is None:
+            return super().success_url(article, title)
+        return reverse("helpcenter:staff_articles")
 
 
 @staff_required

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from kefu.replies import phrase_io, selectors, services
+from kefu.core.operations import form_input, form_schema
+from kefu.replies import forms, phrase_io, selectors, services
 from kefu.replies.linter import lint_reply
 from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, PhraseGroup
 
@@ -49,20 +50,6 @@ class PhraseOutputSerializer(serializers.Serializer):
         return bool(request) and selectors.can_edit_phrase(request.user, phrase)
 
 
-class PhraseInputSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
-    shortcut = serializers.CharField(required=False, allow_blank=True, default="")
-    group = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="分组名称，不存在时新建"
-    )
-    scope = serializers.ChoiceField(
-        choices=["team", "personal"], required=False, default="personal", help_text="team 需要主管或管理员"
-    )
-
-    class Meta:
-        ref_name = "RepliesPhraseInput"
-
-
 class PageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
@@ -82,16 +69,6 @@ class HitSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "RepliesLintHit"
-
-
-class LintInputSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, max_length=5000)
-    customer_message = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="客户上一条消息"
-    )
-
-    class Meta:
-        ref_name = "RepliesLintInput"
 
 
 class LintOutputSerializer(serializers.Serializer):
@@ -206,20 +183,19 @@ class PhraseListApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=PhraseInputSerializer,
+        request=form_schema(forms.PhraseForm, "PhraseInput"),
         responses={201: PhraseOutputSerializer},
         summary="新建快捷短语",
         operation_id="replies_phrases_create",
     )
     def post(self, request):
-        data = PhraseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        # Every caller may ask for a team phrase here; the service answers 403 to an agent.
+        data = form_input(forms.PhraseForm, request, can_team=True)
         phrase = services.phrase_create(
-            text=values["text"],
-            shortcut=values["shortcut"],
-            group=values["group"],
-            team=values["scope"] == "team",
+            text=data["text"],
+            shortcut=data["shortcut"],
+            group=data["group"],
+            team=data.get("scope") == "team",
             by=request.user,
         )
         return Response(
@@ -229,14 +205,6 @@ class PhraseListApi(APIView):
 
 class PhraseDetailApi(APIView):
     """GET, PATCH or DELETE one phrase (a colleague's personal phrase is refused)."""
-
-    class UpdateSerializer(serializers.Serializer):
-        text = serializers.CharField(required=False, allow_blank=True)
-        shortcut = serializers.CharField(required=False, allow_blank=True)
-        group = serializers.CharField(required=False, allow_blank=True)
-
-        class Meta:
-            ref_name = "RepliesPhraseUpdate"
 
     @extend_schema(
         tags=[TAG],
@@ -250,23 +218,15 @@ class PhraseDetailApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=UpdateSerializer,
+        request=form_schema(forms.PhraseForm, "PhraseUpdate"),
         responses=PhraseOutputSerializer,
         summary="修改快捷短语",
         operation_id="replies_phrases_update",
     )
     def patch(self, request, pk: int):
         phrase = selectors.access_phrase(user=request.user, pk=pk)
-        data = self.UpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        phrase = services.phrase_update(
-            phrase=phrase,
-            by=request.user,
-            text=values.get("text", phrase.text),
-            shortcut=values.get("shortcut", phrase.shortcut),
-            group=values.get("group", phrase.group.name),
-        )
+        data = form_input(forms.PhraseForm, request, editing=True, phrase=phrase)
+        phrase = services.phrase_update(phrase=phrase, by=request.user, **data)
         return Response(PhraseOutputSerializer(phrase, context={"request": request}).data)
 
     @extend_schema(
@@ -410,31 +370,23 @@ class PhraseImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
-        file = serializers.FileField()
-        scope = serializers.ChoiceField(choices=["team", "personal"], required=False, default="personal")
-
-        class Meta:
-            ref_name = "RepliesImportInput"
-
     @extend_schema(
         tags=[TAG],
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": form_schema(forms.ImportForm, "ImportInput")},
         responses=ImportReportSerializer,
         summary="导入快捷短语（CSV / Excel）",
         operation_id="replies_phrases_import",
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
+        data = form_input(forms.ImportForm, request, can_team=True)
+        upload = data["file"]
         if upload.size > phrase_io.MAX_BYTES:
             raise ValidationError({"file": _("文件太大（最大 5 MB）。")})
         report = phrase_io.import_file(
             data=upload.read(),
             filename=upload.name,
             by=request.user,
-            team=data.validated_data["scope"] == "team",
+            team=data.get("scope") == "team",
         )
         if report.fatal:
             raise ValidationError({"file": report.fatal})
@@ -488,17 +440,14 @@ def _hits(hits) -> list[dict]:
 class LintApi(APIView):
     @extend_schema(
         tags=[TAG],
-        request=LintInputSerializer,
+        request=form_schema(forms.LintForm),
         responses=LintOutputSerializer,
         summary="检查回复是否用了禁用说法",
         operation_id="replies_lint",
     )
     def post(self, request):
-        data = LintInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        hits = lint_reply(
-            data.validated_data["text"], customer_message=data.validated_data["customer_message"]
-        )
+        data = form_input(forms.LintForm, request)
+        hits = lint_reply(data["text"], customer_message=data["customer_message"])
         return Response({"clean": not hits, "hits": _hits(hits)})
 
 
@@ -507,16 +456,15 @@ class LintOverrideApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=LintInputSerializer,
+        request=form_schema(forms.LintForm),
         responses=LintOutputSerializer,
         summary="坚持发送（计数并记录）",
         operation_id="replies_lint_override",
     )
     def post(self, request):
-        data = LintInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        text = data.validated_data["text"]
-        hits = lint_reply(text, customer_message=data.validated_data["customer_message"])
+        data = form_input(forms.LintForm, request)
+        text = data["text"]
+        hits = lint_reply(text, customer_message=data["customer_message"])
         services.lint_override_record(by=request.user, text=text, hits=hits)
         return Response({"clean": not hits, "hits": _hits(hits)})
 
@@ -622,15 +570,14 @@ class AutoReplyListApi(APIView):
 class AutoReplyDetailApi(APIView):
     @extend_schema(
         tags=[TAG],
-        request=AutoReplySerializer,
+        request=form_schema(forms.AutoReplyForm),
         responses=AutoReplySerializer,
         summary="修改一条自动回复、开关（主管/管理员）",
         operation_id="replies_autoreply_update",
     )
     def put(self, request, trigger: str):
-        data = AutoReplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rule = services.autoreply_rule_update(trigger=trigger, by=request.user, **data.validated_data)
+        data = form_input(forms.AutoReplyForm, request)
+        rule = services.autoreply_rule_update(trigger=trigger, by=request.user, **data)
         return Response(AutoReplySerializer(rule).data)
 
 
@@ -676,7 +623,7 @@ class PromotionApi(APIView):
 
 
 class NoAnswerSecondsApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class OutputSerializer(serializers.Serializer):
         seconds = serializers.IntegerField()
 
         class Meta:
@@ -684,15 +631,12 @@ class NoAnswerSecondsApi(APIView):
 
     @extend_schema(
         tags=[TAG],
-        request=InputSerializer,
-        responses=InputSerializer,
+        request=form_schema(forms.NoAnswerForm),
+        responses=OutputSerializer,
         summary="客服未回复多少秒后自动回复（主管/管理员）",
         operation_id="replies_no_answer_seconds",
     )
     def put(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        seconds = services.autoreply_no_answer_seconds_set(
-            seconds=data.validated_data["seconds"], by=request.user
-        )
+        data = form_input(forms.NoAnswerForm, request)
+        seconds = services.autoreply_no_answer_seconds_set(by=request.user, **data)
         return Response({"seconds": seconds})

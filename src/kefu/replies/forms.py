@@ -1,12 +1,15 @@
 """The replies' page forms: they check the shape of what was typed; the services check the rules."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.replies.models import ForbiddenPhrase
+from kefu.replies import services
+from kefu.replies.models import ForbiddenPhrase, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
 
 SCOPES = [("personal", _("我的个人短语")), ("team", _("团队短语（主管/管理员）"))]
@@ -34,11 +37,36 @@ class PhraseForm(forms.Form):
         label=_("归属"), choices=SCOPES, initial="personal", required=False, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, can_team: bool = False, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        can_team: bool = False,
+        editing: bool = False,
+        phrase: QuickPhrase | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if phrase is not None and data is not None:
+            # An edit through the API may send only what changes; the rest keeps its value.
+            current = {"text": phrase.text, "shortcut": phrase.shortcut, "group": phrase.group.name}
+            data = {**current, **{key: data[key] for key in data}}
+        super().__init__(data, *args, **kwargs)
         if editing or not can_team:
             # The scope of a phrase is fixed once made; an agent only makes personal phrases.
             del self.fields["scope"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The service's rules for text, shortcut and group, so every field's problem shows at once.
+        try:
+            services.clean_phrase_fields(
+                text=data.get("text", ""), shortcut=data.get("shortcut", ""), group=data.get("group", "")
+            )
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if not self.has_error(field):
+                    self.add_error(field, errors)
+        return data
 
 
 class ImportForm(forms.Form):
@@ -84,6 +112,12 @@ class ForbiddenForm(forms.Form):
     )
     fact_exempt = forms.BooleanField(label=_("后接商品属性时不算（不会褪色、不会过敏）"), required=False)
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+
+class GroupRenameForm(forms.Form):
+    name = forms.CharField(
+        label=_("分组名称"), max_length=50, error_messages={"required": _("请填写分组名称。")}
+    )
 
 
 class AutoReplyForm(forms.Form):
@@ -138,7 +172,12 @@ class NoAnswerForm(forms.Form):
 
 
 class LintForm(forms.Form):
-    text = forms.CharField(label=_("回复内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("回复内容"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     customer_message = forms.CharField(
-        label=_("客户上一条消息（可选）"), required=False, help_text=_("例如“在吗”，用来检查只回一个“在”")
+        label=_("客户上一条消息（可选）"),
+        required=False,
+        max_length=5000,
+        help_text=_("例如“在吗”，用来检查只回一个“在”"),
     )

@@ -1,4 +1,4 @@
-"""The reply linter: the shop's forbidden wordings (seed 001 语言规范), checked before a message is sent.
+"""The reply linter: the shop's forbidden wordings (its 语言规范), checked before a message is sent.
 
 A hit is shown with the better wording; the agent may still send (``lint_override_record`` counts
 it). False alarms cost more than a missed hit (agents stop reading a linter that cries wolf), so a
@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kefu.core import shopsettings
+from kefu.replies.models import ForbiddenPhrase
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,6 @@ def lint(
 
 def active_rules() -> list[LintRule]:
     """The shop's switched-on forbidden phrases, as the linter reads them (one query)."""
-    from kefu.replies.models import ForbiddenPhrase
-
     rows = ForbiddenPhrase.objects.filter(is_active=True).order_by("phrase")
     return [
         LintRule(

@@ -1,4 +1,4 @@
-"""Quick phrases, the reply linter's forbidden wordings, and the auto-reply rules (domain.md §7)."""
+"""Quick phrases, the reply linter's forbidden wordings, and the auto-reply rules."""
 
 from django.conf import settings
 from django.db import models
@@ -75,7 +75,7 @@ class QuickPhrase(models.Model):
 
 
 class ForbiddenPhrase(models.Model):
-    """A wording the shop's agents must not send, with the better wording (seed 001 语言规范)."""
+    """A wording the shop's agents must not send, with the better wording (the shop's 语言规范)."""
 
     class Match(models.TextChoices):
         CONTAINS = "contains", _("出现即提示")
@@ -166,7 +166,7 @@ class AutoReplyRule(models.Model):
 class Promotion(models.Model):
     """Promotion mode (大促): while on, the first-message reply carries the promotion's details.
 
-    One row: the shop runs one promotion at a time (seed 004's 双11 welcome + waiting script).
+    One row: the shop runs one promotion at a time (the 双11 welcome and waiting script).
     """
 
     is_enabled = models.BooleanField(_("启用大促模式"), default=False)

@@ -1,4 +1,4 @@
-"""The replies' shop settings (domain.md §7): every number a default the shop can change."""
+"""The replies' shop settings: every number a default the shop can change."""
 
 from kefu.core.shopsettings import define
 
@@ -6,7 +6,7 @@ no_answer_seconds = define(
     "autoreply_no_answer_seconds",
     20,
     label="客服未回复自动回复等待（秒）",
-    help_text="客户发来消息后这么多秒内没有客服回复，发送“客服未及时回复”的自动回复（seed 001：20 秒内首次响应）",
+    help_text="客户发来消息后这么多秒内没有客服回复，发送“客服未及时回复”的自动回复（店里的要求：20 秒内首次响应）",
 )
 work_hours_start = define(
     "work_hours_start", "09:00", label="客服上班时间", help_text="HH:MM，此前为非工作时间"

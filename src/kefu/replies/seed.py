@@ -1,11 +1,16 @@
 """The rows the replies' data migration ships, and ``restore()`` to put them back.
 
-Starter quick phrases written from the seeds' scripts (seed 000 欢迎/结束用语, seed 001 接单问题,
-seed 004 大促话术), the forbidden wordings of seed 001's 语言规范 with the better wording for each,
+Starter quick phrases written from the shop's service scripts (欢迎/结束用语, 接单问题, 大促话术),
+the forbidden wordings of the shop's 语言规范 with the better wording for each,
 and the three auto-reply rules plus the (switched-off) promotion mode. The migration and
 ``restore()`` share ``install`` so the two can never drift apart. Every starter phrase passes the
 linter (a test checks it): the shop's own script must not teach the wording it forbids.
 """
+
+from django.apps import apps
+
+from kefu.replies.search_index import phrase_document
+from kefu.search import services as search_services
 
 GROUPS = ["欢迎语", "等待", "结束语", "发货物流", "价格优惠", "正品保障", "活动促销", "突发情况"]
 
@@ -246,8 +251,6 @@ def install(get_model) -> list[int]:
 
 def uninstall(get_model) -> None:
     """Remove the shipped rows again (the data migration's reverse); the shop's own rows stay."""
-    from kefu.search import services as search_services
-
     PhraseGroup = get_model("replies", "PhraseGroup")
     QuickPhrase = get_model("replies", "QuickPhrase")
     shipped = QuickPhrase.objects.filter(owner__isnull=True, shortcut__in=[s for _g, s, _t in PHRASES])
@@ -261,9 +264,6 @@ def uninstall(get_model) -> None:
 
 def index_phrases(get_model, ids: list[int]) -> None:
     """Put the given phrases into the search index (kind="phrase"), as ``phrase_search`` reads it."""
-    from kefu.replies.search_index import phrase_document
-    from kefu.search import services as search_services
-
     if not ids:
         return
     QuickPhrase = get_model("replies", "QuickPhrase")
@@ -273,7 +273,5 @@ def index_phrases(get_model, ids: list[int]) -> None:
 
 def restore() -> None:
     """Re-create the shipped rows when a test's flush removed them (called by the root conftest)."""
-    from django.apps import apps
-
     ids = install(apps.get_model)
     index_phrases(apps.get_model, ids)

@@ -25,6 +25,7 @@ from kefu.replies.models import (
     QuickPhrase,
 )
 from kefu.replies.search_index import SEARCH_KIND
+from kefu.replies.seed import PROMOTION
 from kefu.search import analysis
 from kefu.search import selectors as search_selectors
 
@@ -158,8 +159,6 @@ def promotion_get() -> Promotion:
     """The promotion-mode row (created switched off by the data migration; made here if deleted)."""
     promotion = Promotion.objects.order_by("id").first()
     if promotion is None:
-        from kefu.replies.seed import PROMOTION
-
         promotion = Promotion.objects.create(**PROMOTION)
     return promotion
 
@@ -193,7 +192,7 @@ def autoreply_text(*, trigger: str, buyer: str = "") -> str | None:
     """The automatic reply to send for ``trigger``, placeholders filled; None when that rule is off.
 
     For "first_message" while promotion mode runs (switched on and inside its period) the promotion
-    text, carrying its name, period and offer (seed 004), is sent instead of the plain welcome.
+    text, carrying its name, period and offer, is sent instead of the plain welcome.
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown auto-reply trigger: {trigger!r}")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles, shopsettings
 from kefu.core.activity import activity_record
+from kefu.core.types import User
 from kefu.replies import placeholders
 from kefu.replies.linter import LintHit
 from kefu.replies.models import (
@@ -53,7 +54,7 @@ def phrase_render(*, phrase, buyer: str = "", agent_name: str = "", order_number
     return placeholders.fill(phrase.text, values)
 
 
-def phrase_use_record(*, phrase, by) -> None:
+def phrase_use_record(*, phrase, by: User) -> None:
     """Count one use (an insert into a reply). F() so two agents inserting at once both count.
 
     No history entry: uses are counted, not audited (thousands a day in a promotion).
@@ -65,7 +66,7 @@ def phrase_use_record(*, phrase, by) -> None:
 
 
 @transaction.atomic
-def lint_override_record(*, by, text: str, hits: list[LintHit]) -> None:
+def lint_override_record(*, by: User, text: str, hits: list[LintHit]) -> None:
     """The agent sent despite the linter's hits: count each forbidden phrase once and log the message."""
     if not hits:
         return
@@ -126,17 +127,21 @@ def _shortcut_taken(shortcut: str, owner, exclude_pk: int | None = None) -> bool
         return False
     qs = QuickPhrase.objects.filter(shortcut=shortcut)
     qs = qs.filter(owner__isnull=True) if owner is None else qs.filter(owner=owner)
-    return qs.exclude(pk=exclude_pk).exists()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
 
 
-def _require_scope(by, team: bool) -> None:
+def _require_scope(by: User, team: bool) -> None:
     roles.require_staff(by)
     if team:
         roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
 
 
 @transaction.atomic
-def phrase_create(*, text: str, by, group: str = "", shortcut: str = "", team: bool = False) -> QuickPhrase:
+def phrase_create(
+    *, text: str, by: User, group: str = "", shortcut: str = "", team: bool = False
+) -> QuickPhrase:
     """A new phrase: a team phrase (``team``, supervisor/admin) or the author's personal one."""
     _require_scope(by, team)
     text, shortcut, group_name = clean_phrase_fields(text=text, shortcut=shortcut, group=group)
@@ -160,7 +165,7 @@ def phrase_create(*, text: str, by, group: str = "", shortcut: str = "", team: b
 
 
 @transaction.atomic
-def phrase_update(*, phrase: QuickPhrase, by, text: str, group: str, shortcut: str = "") -> QuickPhrase:
+def phrase_update(*, phrase: QuickPhrase, by: User, text: str, group: str, shortcut: str = "") -> QuickPhrase:
     roles.require_staff(by)
     phrase = QuickPhrase.objects.select_for_update().select_related("group").get(pk=phrase.pk)
     if not can_edit_phrase(by, phrase):
@@ -192,7 +197,7 @@ def phrase_update(*, phrase: QuickPhrase, by, text: str, group: str, shortcut: s
 
 
 @transaction.atomic
-def phrase_delete(*, phrase: QuickPhrase, by) -> None:
+def phrase_delete(*, phrase: QuickPhrase, by: User) -> None:
     roles.require_staff(by)
     if not can_edit_phrase(by, phrase):
         raise PermissionDenied(
@@ -204,7 +209,7 @@ def phrase_delete(*, phrase: QuickPhrase, by) -> None:
 
 
 @transaction.atomic
-def phrase_group_rename(*, group: PhraseGroup, name: str, by) -> PhraseGroup:
+def phrase_group_rename(*, group: PhraseGroup, name: str, by: User) -> PhraseGroup:
     """Rename a group (it holds team phrases too, so supervisor/admin only)."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     name = _clean_group_name(name)
@@ -219,7 +224,7 @@ def phrase_group_rename(*, group: PhraseGroup, name: str, by) -> PhraseGroup:
 
 
 @transaction.atomic
-def phrase_group_move(*, group: PhraseGroup, offset: int, by) -> None:
+def phrase_group_move(*, group: PhraseGroup, offset: int, by: User) -> None:
     """Move a group up (offset -1) or down (+1) in the phrase panel; positions renumbered 1…n."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     order = list(
@@ -233,7 +238,7 @@ def phrase_group_move(*, group: PhraseGroup, offset: int, by) -> None:
 
 
 @transaction.atomic
-def phrase_group_delete(*, group: PhraseGroup, by) -> None:
+def phrase_group_delete(*, group: PhraseGroup, by: User) -> None:
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     count = QuickPhrase.objects.filter(group=group).count()
     if count:
@@ -279,7 +284,7 @@ def _first_error(exc: ValidationError) -> str:
 
 @transaction.atomic
 def phrases_import(
-    *, rows: Iterable[ImportRow], by, team: bool = False, report: ImportReport | None = None
+    *, rows: Iterable[ImportRow], by: User, team: bool = False, report: ImportReport | None = None
 ) -> ImportReport:
     """Add the rows as team phrases (``team``, supervisor/admin) or as the importer's own.
 
@@ -372,7 +377,7 @@ def _clean_forbidden(data: dict, exclude_pk: int | None = None) -> dict:
         errors["phrase"] = _("请填写禁用说法。")
     elif len(phrase) > 50:
         errors["phrase"] = _("禁用说法不能超过 50 个字。")
-    elif ForbiddenPhrase.objects.filter(phrase=phrase).exclude(pk=exclude_pk).exists():
+    elif ForbiddenPhrase.objects.filter(phrase=phrase).exclude(pk=exclude_pk or 0).exists():
         errors["phrase"] = _("“%(p)s”已在禁用列表中。") % {"p": phrase}
     if not suggestion:
         errors["suggestion"] = _("请填写建议说法，告诉客服应该怎么说。")
@@ -402,7 +407,7 @@ def forbidden_phrase_create(
     *,
     phrase: str,
     suggestion: str,
-    by,
+    by: User,
     reason: str = "",
     match: str = ForbiddenPhrase.Match.CONTAINS,
     customer_trigger: str = "",
@@ -425,7 +430,7 @@ def forbidden_phrase_create(
 def forbidden_phrase_update(
     *,
     forbidden: ForbiddenPhrase,
-    by,
+    by: User,
     phrase: str,
     suggestion: str,
     reason: str = "",
@@ -447,7 +452,7 @@ def forbidden_phrase_update(
 
 
 @transaction.atomic
-def forbidden_phrase_delete(*, forbidden: ForbiddenPhrase, by) -> None:
+def forbidden_phrase_delete(*, forbidden: ForbiddenPhrase, by: User) -> None:
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     activity_record(target=forbidden, actor=by, verb="forbidden_phrase_delete", message=forbidden.phrase)
     forbidden.delete()
@@ -457,7 +462,7 @@ def forbidden_phrase_delete(*, forbidden: ForbiddenPhrase, by) -> None:
 
 
 @transaction.atomic
-def autoreply_rule_update(*, trigger: str, by, text: str, is_enabled: bool) -> AutoReplyRule:
+def autoreply_rule_update(*, trigger: str, by: User, text: str, is_enabled: bool) -> AutoReplyRule:
     """Edit one auto-reply's text and switch it on or off (supervisor/admin)."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
     if trigger not in AutoReplyRule.Trigger.values:
@@ -485,7 +490,7 @@ def autoreply_rule_update(*, trigger: str, by, text: str, is_enabled: bool) -> A
 
 
 @transaction.atomic
-def autoreply_no_answer_seconds_set(*, seconds: int, by) -> int:
+def autoreply_no_answer_seconds_set(*, seconds: int, by: User) -> int:
     """The N of "no agent answers within N seconds", kept as the shop setting of that name."""
     try:
         seconds = int(seconds)
@@ -499,7 +504,7 @@ def autoreply_no_answer_seconds_set(*, seconds: int, by) -> int:
 @transaction.atomic
 def promotion_update(
     *,
-    by,
+    by: User,
     is_enabled: bool,
     name: str,
     offer: str,
@@ -509,7 +514,7 @@ def promotion_update(
 ) -> Promotion:
     """Set promotion mode. Switched on, it needs a name, the offer and a text that carries them.
 
-    The point (seed 004) is that the customer's first answer in a promotion tells them what is on,
+    The point is that the customer's first answer in a promotion tells them what is on,
     so a text without {活动内容} or the offer itself is refused while the mode is on.
     """
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
@@ -524,8 +529,8 @@ def promotion_update(
             errors[field_name] = _("不能超过 %(n)d 个字。") % {"n": limit}
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("结束时间要晚于开始时间。")
-    for field_name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if value is not None and timezone.is_naive(value):
+    for field_name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if moment is not None and timezone.is_naive(moment):
             errors[field_name] = _("时间需带时区。")
     if is_enabled:
         if not name:

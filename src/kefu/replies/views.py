@@ -1,22 +1,22 @@
 """The replies' back-office pages (/desk/replies/…): thin views over the services and selectors."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kefu.core import roles
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
+from kefu.core.operations import OperationPage, is_htmx
 from kefu.replies import api, forms, linter, phrase_io, selectors, services
 from kefu.replies.models import ForbiddenPhrase, PhraseGroup, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _is_supervisor(user) -> bool:
@@ -60,6 +60,11 @@ def phrases(request):
             "scope": scope,
             "q": q,
             "can_team": _is_supervisor(request.user),
+            "header_actions": [
+                {"label": _("分组"), "url": reverse("replies:groups")},
+                {"label": _("导入 / 导出"), "url": reverse("replies:phrase_import")},
+                {"label": _("+ 新建短语"), "url": reverse("replies:phrase_add"), "primary": True},
+            ],
         },
     )
 
@@ -181,34 +186,76 @@ def phrase_export(request):
     )
 
 
+def _groups_page(request, *, bound: tuple[int, forms.GroupRenameForm] | None = None) -> HttpResponse:
+    """The groups; ``bound`` is a rename that came back with errors, shown again as typed (400)."""
+    rows = list(selectors.phrase_group_list().annotate(phrase_count=Count("phrases")))
+    errors: dict[int, str] = {}
+    if bound is not None:
+        group_id, form = bound
+        errors[group_id] = "；".join(e for field_errors in form.errors.values() for e in field_errors)
+        for row in rows:
+            if row.pk == group_id:
+                row.typed_name = form.data.get("name", "")
+    return render(
+        request,
+        "replies/groups.html",
+        {"rows": rows, "can_edit": _is_supervisor(request.user), "errors": errors},
+        status=400 if bound is not None else 200,
+    )
+
+
 @staff_required
+@require_GET
 def groups(request):
     """Rename, reorder and delete (empty) groups; supervisors and admins only change them."""
-    can_edit = _is_supervisor(request.user)
-    errors: dict[int, str] = {}
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("只有主管或管理员可以管理分组。"))
-        group_id = request.POST.get("group", "")
-        group = get_object_or_404(PhraseGroup, pk=int(group_id) if group_id.isdigit() else 0)
-        action = request.POST.get("action")
-        try:
-            if action == "rename":
-                services.phrase_group_rename(group=group, name=request.POST.get("name", ""), by=request.user)
-                messages.success(request, _("分组已改名。"))
-            elif action in ("up", "down"):
-                services.phrase_group_move(group=group, offset=-1 if action == "up" else 1, by=request.user)
-            elif action == "delete":
-                name = group.name
-                services.phrase_group_delete(group=group, by=request.user)
-                messages.success(request, _("已删除分组“%(name)s”。") % {"name": name})
-            else:
-                messages.error(request, _("未知的操作。"))
-            return redirect("replies:groups")
-        except ValidationError as exc:
-            errors[group.pk] = "；".join(exc.messages)
-    rows = selectors.phrase_group_list().annotate(phrase_count=Count("phrases"))
-    return render(request, "replies/groups.html", {"rows": rows, "can_edit": can_edit, "errors": errors})
+    return _groups_page(request)
+
+
+class _GroupOperation(OperationPage):
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+
+    def get_object(self) -> PhraseGroup:
+        return get_object_or_404(PhraseGroup, pk=self.kwargs["pk"])
+
+    def success_url(self, group, result) -> str:
+        return reverse("replies:groups")
+
+    def success_message(self, group, result) -> str:
+        return ""
+
+
+class GroupRename(_GroupOperation):
+    form_class = forms.GroupRenameForm
+
+    def perform(self, group, data):
+        return services.phrase_group_rename(group=group, by=self.request.user, **data)
+
+    def success_message(self, group, result) -> str:
+        return _("分组已改名。")
+
+    def invalid(self, group, form):
+        return _groups_page(self.request, bound=(group.pk, form))
+
+
+class GroupMoveUp(_GroupOperation):
+    offset = -1
+
+    def perform(self, group, data):
+        services.phrase_group_move(group=group, offset=self.offset, by=self.request.user)
+
+
+class GroupMoveDown(GroupMoveUp):
+    offset = 1
+
+
+class GroupDelete(_GroupOperation):
+    def perform(self, group, data):
+        name = group.name
+        services.phrase_group_delete(group=group, by=self.request.user)
+        return name
+
+    def success_message(self, group, name) -> str:
+        return _("已删除分组“%(name)s”。") % {"name": name}
 
 
 # --- forbidden phrases ----------------------------------------------------------------------
@@ -238,6 +285,7 @@ def forbidden(request):
             "can_edit": can_edit,
             "overrides": selectors.lint_override_list(limit=20) if can_edit else [],
             "override_total": sum(r.override_count for r in rows),
+            "header_actions": [{"label": _("检查一条回复"), "url": reverse("replies:lint")}],
         },
     )
 
@@ -303,8 +351,9 @@ def lint(request):
         "hits": hits,
         "pieces": _marked(text, hits),
         "checked": bool(text.strip()),
+        "header_actions": [{"label": _("禁用说法列表"), "url": reverse("replies:forbidden")}],
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "replies/partials/lint_result.html", context)
     return render(request, "replies/lint.html", context)
 
@@ -312,61 +361,28 @@ def lint(request):
 # --- auto-reply -----------------------------------------------------------------------------
 
 
-@staff_required
-def autoreply(request):
-    """The auto-reply rules, promotion mode and the no-answer delay; agents read, supervisors edit."""
-    can_edit = _is_supervisor(request.user)
+def _autoreply_page(request, *, bound: dict[str, django_forms.Form] | None = None) -> HttpResponse:
+    """The auto-reply rules, promotion mode and the no-answer delay; agents read, supervisors edit.
+
+    ``bound`` holds the one form that came back with errors (by its prefix), shown again as typed."""
+    bound = bound or {}
     rules = selectors.autoreply_rule_list()
     promotion = selectors.promotion_get()
     rule_forms = {
-        r.trigger: forms.AutoReplyForm(prefix=r.trigger, initial={"text": r.text, "is_enabled": r.is_enabled})
+        r.trigger: bound.get(r.trigger)
+        or forms.AutoReplyForm(prefix=r.trigger, initial={"text": r.text, "is_enabled": r.is_enabled})
         for r in rules
     }
-    promotion_form = forms.PromotionForm(
+    promotion_form = bound.get("promo") or forms.PromotionForm(
         prefix="promo",
         initial={
             name: getattr(promotion, name)
             for name in ("is_enabled", "name", "starts_at", "ends_at", "offer", "text")
         },
     )
-    seconds_form = forms.NoAnswerForm(
+    seconds_form = bound.get("wait") or forms.NoAnswerForm(
         prefix="wait", initial={"seconds": selectors.autoreply_no_answer_seconds()}
     )
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("只有主管或管理员可以修改自动回复。"))
-        section = request.POST.get("section", "")
-        if section in rule_forms:
-            form = rule_forms[section] = forms.AutoReplyForm(request.POST, prefix=section)
-            if form.is_valid():
-                try:
-                    services.autoreply_rule_update(trigger=section, by=request.user, **form.cleaned_data)
-                    messages.success(request, _("自动回复已保存。"))
-                    return redirect("replies:autoreply")
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-        elif section == "promotion":
-            form = promotion_form = forms.PromotionForm(request.POST, prefix="promo")
-            if form.is_valid():
-                try:
-                    services.promotion_update(by=request.user, **form.cleaned_data)
-                    messages.success(request, _("大促模式已保存。"))
-                    return redirect("replies:autoreply")
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-        elif section == "wait":
-            form = seconds_form = forms.NoAnswerForm(request.POST, prefix="wait")
-            if form.is_valid():
-                try:
-                    services.autoreply_no_answer_seconds_set(
-                        seconds=form.cleaned_data["seconds"], by=request.user
-                    )
-                    messages.success(request, _("等待时间已保存。"))
-                    return redirect("replies:autoreply")
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-        else:
-            messages.error(request, _("未知的操作。"))
     previews = {
         trigger: selectors.autoreply_text(trigger=trigger, buyer=_("小王")) for trigger in selectors.TRIGGERS
     }
@@ -380,7 +396,73 @@ def autoreply(request):
             "promotion_form": promotion_form,
             "promotion_preview": selectors.promotion_render(promotion, buyer=_("小王")),
             "seconds_form": seconds_form,
-            "can_edit": can_edit,
+            "can_edit": _is_supervisor(request.user),
             "off_hours_now": selectors.autoreply_is_off_hours(),
         },
+        status=400 if bound else 200,
     )
+
+
+@staff_required
+@require_GET
+def autoreply(request):
+    return _autoreply_page(request)
+
+
+class _AutoReplyOperation(OperationPage):
+    """One section of the auto-reply page; its form carries the section's prefix on the page."""
+
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+    prefix = ""
+
+    def get_prefix(self) -> str:
+        return self.prefix
+
+    def get_form_kwargs(self, obj):
+        return {"prefix": self.get_prefix()}
+
+    def success_url(self, obj, result) -> str:
+        return reverse("replies:autoreply")
+
+    def invalid(self, obj, form):
+        return _autoreply_page(self.request, bound={self.get_prefix(): form})
+
+
+class AutoReplyRuleSave(_AutoReplyOperation):
+    form_class = forms.AutoReplyForm
+
+    def get_prefix(self) -> str:
+        return self.kwargs["trigger"]
+
+    def get_object(self) -> str:
+        if self.kwargs["trigger"] not in selectors.TRIGGERS:
+            raise Http404
+        return self.kwargs["trigger"]
+
+    def perform(self, trigger, data):
+        return services.autoreply_rule_update(trigger=trigger, by=self.request.user, **data)
+
+    def success_message(self, trigger, result) -> str:
+        return _("自动回复已保存。")
+
+
+class PromotionSave(_AutoReplyOperation):
+    form_class = forms.PromotionForm
+    prefix = "promo"
+
+    def perform(self, obj, data):
+        return services.promotion_update(by=self.request.user, **data)
+
+    def success_message(self, obj, result) -> str:
+        return _("大促模式已保存。")
+
+
+class NoAnswerSecondsSave(_AutoReplyOperation):
+    form_class = forms.NoAnswerForm
+    prefix = "wait"
+
+    def perform(self, obj, data):
+        return services.autoreply_no_answer_seconds_set(by=self.request.user, **data)
+
+    def success_message(self, obj, result) -> str:
+        return _("等待时间已保存。")

@@ -99,7 +99,8 @@ def _all_terms(plan: Plan) -> set[str]:
 def candidate_terms(parsed: scoring.ParsedQuery, df: dict[str, int]) -> list[str]:
     """The terms to ask the full-text index for: those some document has, rarest first, within budget."""
     present = sorted((t for t in parsed.terms() if df.get(t)), key=lambda t: (df[t], t))
-    chosen, postings = [], 0
+    chosen: list[str] = []
+    postings = 0
     for term in present[:MAX_CANDIDATE_TERMS]:
         if chosen and postings + df[term] > POSTINGS_BUDGET:
             break

@@ -1,8 +1,9 @@
 """Writing to the search index. Callers (helpcenter, quick phrases…) index what the public may find."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -20,7 +21,7 @@ class Document:
     category_id: int | None = None
 
 
-def _vocabulary(row: dict) -> set[str]:
+def _vocabulary(row: Mapping[str, Any]) -> set[str]:
     return {
         term
         for column in ("title_terms", "title_grams", "body_terms", "body_grams")

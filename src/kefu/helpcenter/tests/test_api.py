@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kefu.core import ratelimit
+from kefu.core import ratelimit, shopsettings
 from kefu.helpcenter import selectors
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
@@ -197,7 +197,9 @@ def test_deleting_a_category_with_articles_needs_a_target(admin_api, categories)
 # --- public articles -----------------------------------------------------------------------------
 
 
-def test_article_list_is_paginated_and_filters_by_category(api, categories):
+def test_article_list_is_paginated_and_filters_by_category(api, categories, admin_user):
+    # The API pages the directory like the public page does: by the shop's setting.
+    shopsettings.shop_setting_set(key="helpcenter_page_size", value=20, by=admin_user)
     ArticleFactory.create_batch(21, category=categories[0])
     ArticleFactory(category=categories[1], title="保修一年")
     ArticleFactory(category=categories[1], title="草稿", status=Article.Status.DRAFT, indexed=False)

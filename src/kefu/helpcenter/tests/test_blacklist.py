@@ -25,7 +25,7 @@ def test_a_blacklisted_customer_is_refused_politely_and_nothing_is_stored(contac
 def test_the_public_form_keeps_what_a_blacklisted_customer_typed(client):
     BlacklistedCustomerFactory(phone="13800138000")
     response = client.post(
-        "/help/ask/",
+        "/help/ask/submit/",
         {"title": "退款怎么还没到", "name": "张三", "phone": "13800138000", "details": "订单 123"},
     )
     assert response.status_code == 400

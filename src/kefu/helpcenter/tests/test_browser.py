@@ -4,17 +4,17 @@ import re
 
 import pytest
 
+from kefu.core.roles import ADMIN
 from kefu.core.tests.browser import BROWSER_TEST
+from kefu.helpcenter import services
+from kefu.helpcenter.models import Article, Question
 
 pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
-def seeded(make_user):
-    """A shop's help center seeded through the services, and an agent who can log in."""
-    from kefu.core.roles import ADMIN
-    from kefu.helpcenter import services
-
+def stocked(make_user):
+    """A shop's help center stocked through the services, and an agent who can log in."""
     admin = make_user("boss", ADMIN)
     agent = make_user("xiaomei", "客服", password="pw-kefu-123", first_name="小美")
     order = services.category_create(name="产品订购", by=admin)
@@ -31,21 +31,19 @@ def seeded(make_user):
     return {"agent": agent, "faq": faq}
 
 
-def test_customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded):
+def test_customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked):
     from django.db import connections
 
     try:
-        _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded)
+        _customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked)
     finally:
         # Playwright's sync API runs this test in a greenlet with its own context, so the ORM calls
         # above opened a connection of their own: close it, or PostgreSQL cannot drop the test database.
         connections.close_all()
 
 
-def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seeded):
+def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, stocked):
     from playwright.sync_api import expect
-
-    from kefu.helpcenter.models import Article, Question
 
     customer = browser.new_page()
     customer.set_default_timeout(15_000)
@@ -101,7 +99,7 @@ def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seede
     publish.locator("button[type=submit]").click()
     expect(staff.locator(".messages")).to_contain_text("已发布为文章")
     article = Article.objects.get(title="面霜可以带上飞机吗？")
-    assert article.category == seeded["faq"]
+    assert article.category == stocked["faq"]
 
     # Back on the private page the customer is pointed to the article, and search now finds it.
     customer.goto(private_url)
@@ -116,7 +114,7 @@ def _customer_asks_agent_publishes_customer_finds_it(live_server, browser, seede
     expect(customer.locator("body")).not_to_contain_text("下周出差")
 
     # And tells us it helped.
-    customer.click("button[value=yes]")
+    customer.click("button[value=true]")
     expect(customer.locator("#feedback")).to_contain_text("感谢您的反馈")
     article.refresh_from_db()
     assert article.helpful_yes == 1

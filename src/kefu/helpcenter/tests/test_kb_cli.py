@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kefu.helpcenter.models import Article, Category
+from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.helpcenter.tests.factories import ArticleFactory
+from kefu.search import services as search_services
 
 pytestmark = pytest.mark.django_db
 
@@ -300,9 +302,6 @@ def test_the_kefu_console_front_exits_with_the_commands_status(tmp_path):
 
 
 def test_reindex_rebuilds_a_lost_index_from_the_published_articles(categories):
-    from kefu.helpcenter.selectors import SEARCH_KIND
-    from kefu.search import services as search_services
-
     shown = ArticleFactory(category=categories[3], title="仪器无法开机怎么办", body="先充电两小时再开机。")
     ArticleFactory(category=categories[3], title="开机草稿", body="开机", status=Article.Status.DRAFT)
     search_services.clear_kind(kind=SEARCH_KIND)

@@ -7,6 +7,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from kefu.core import navigation, shopsettings
+from kefu.helpcenter import services
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
 
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 HOME = reverse("helpcenter:home")
 ASK = reverse("helpcenter:ask")
+ASK_SUBMIT = reverse("helpcenter:ask_submit")
 
 XSS_TITLE = "<script>alert(1)</script>"
 XSS_DETAILS = "<img src=x onerror=alert(1)>"
@@ -139,8 +141,7 @@ def test_category_link_is_shown_to_admins_only(agent, admin_user, login):
 
 def test_agent_cannot_change_categories_by_posting(agent, login, categories):
     response = login(agent).post(
-        reverse("helpcenter:staff_categories"),
-        {"action": "rename", "category": categories[0].pk, "name": "改掉"},
+        reverse("helpcenter:staff_category_rename", args=[categories[0].pk]), {"name": "改掉"}
     )
     assert response.status_code == 403
     categories[0].refresh_from_db()
@@ -237,8 +238,6 @@ def test_empty_search_offers_to_ask_a_question(client, shop):
 
 
 def test_unpublished_article_is_not_public(client, shop, admin_user):
-    from kefu.helpcenter import services
-
     services.article_set_published(article=shop["ship"], by=admin_user, published=False)
     assert client.get(reverse("helpcenter:article", args=[shop["ship"].pk])).status_code == 404
     assert "几点前付款当天发货？" not in results_titles(client.get(HOME, {"q": "发货"}))
@@ -272,12 +271,12 @@ def test_article_feedback_is_counted_once_per_visitor(shop):
     article = shop["ship"]
     url = reverse("helpcenter:article_feedback", args=[article.pk])
     visitor = Client()
-    response = visitor.post(url, {"helpful": "yes"}, headers={"HX-Request": "true"})
+    response = visitor.post(url, {"helpful": "true"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "感谢您的反馈" in response.content.decode()
     assert "<html" not in response.content.decode()  # a partial for htmx
-    visitor.post(url, {"helpful": "yes"}, headers={"HX-Request": "true"})
-    Client().post(url, {"helpful": "no"})  # without htmx: back to the article
+    visitor.post(url, {"helpful": "true"}, headers={"HX-Request": "true"})
+    Client().post(url, {"helpful": "false"})  # without htmx: back to the article
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (1, 1)
     assert "感谢您的反馈" in visitor.get(reverse("helpcenter:article", args=[article.pk])).content.decode()
@@ -313,7 +312,7 @@ def test_ask_suggest_shows_matching_articles_up_to_the_setting(client, admin_use
 
 
 def test_asking_leads_to_the_private_page_with_a_bookmark_notice(client, categories):
-    response = client.post(ASK, ask_data(category=categories[1].pk))
+    response = client.post(ASK_SUBMIT, ask_data(category=categories[1].pk))
     question = Question.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("helpcenter:question_status", args=[question.token]) + "?new=1"
@@ -333,7 +332,9 @@ def test_private_page_needs_the_exact_token(client):
 
 
 def test_submitted_question_is_never_shown_publicly(client, shop):
-    client.post(ASK, ask_data(title="鸵鸟蛋面膜可以退吗", details="开封三天的鸵鸟蛋面膜", name="赵先生"))
+    client.post(
+        ASK_SUBMIT, ask_data(title="鸵鸟蛋面膜可以退吗", details="开封三天的鸵鸟蛋面膜", name="赵先生")
+    )
     assert Question.objects.filter(title="鸵鸟蛋面膜可以退吗").exists()
     searched = client.get(HOME, {"q": "鸵鸟蛋面膜可以退吗"})
     assert "鸵鸟蛋面膜可以退吗" not in results_titles(searched)
@@ -354,7 +355,7 @@ def test_submitted_question_is_never_shown_publicly(client, shop):
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client):
-    response = client.post(ASK, ask_data(website="http://spam.example"))
+    response = client.post(ASK_SUBMIT, ask_data(website="http://spam.example"))
     assert response.status_code == 200
     assert "问题已提交" in response.content.decode()
     assert not Question.objects.exists()
@@ -363,8 +364,8 @@ def test_honeypot_pretends_success_and_stores_nothing(client):
 @override_settings(KEFU_QUESTION_RATE_LIMIT=5)
 def test_sixth_question_in_a_minute_is_refused_and_keeps_what_was_typed(client):
     for i in range(5):
-        assert client.post(ASK, ask_data(title=f"问题{i}")).status_code == 302
-    response = client.post(ASK, ask_data(title="第六个问题", details="还想再问一下"))
+        assert client.post(ASK_SUBMIT, ask_data(title=f"问题{i}")).status_code == 302
+    response = client.post(ASK_SUBMIT, ask_data(title="第六个问题", details="还想再问一下"))
     html = response.content.decode()
     assert response.status_code == 429
     assert "提交得太频繁" in html
@@ -385,7 +386,7 @@ def test_sixth_question_in_a_minute_is_refused_and_keeps_what_was_typed(client):
 )
 def test_bad_question_is_refused_in_chinese_and_keeps_the_input(client, overrides, field, message):
     data = ask_data(**overrides)
-    response = client.post(ASK, data)
+    response = client.post(ASK_SUBMIT, data)
     assert response.status_code == 400
     assert message in "".join(response.context["form"].errors[field])
     html = response.content.decode()
@@ -398,7 +399,7 @@ def test_bad_question_is_refused_in_chinese_and_keeps_the_input(client, override
 
 
 def test_any_one_contact_is_enough(client):
-    assert client.post(ASK, ask_data(phone="", im_id="tb_lixiaojie")).status_code == 302
+    assert client.post(ASK_SUBMIT, ask_data(phone="", im_id="tb_lixiaojie")).status_code == 302
     assert Question.objects.get().im_id == "tb_lixiaojie"
 
 
@@ -406,7 +407,7 @@ def test_any_one_contact_is_enough(client):
 
 
 def test_customer_markup_comes_out_escaped_on_staff_and_private_pages(client, agent, login):
-    client.post(ASK, ask_data(title=XSS_TITLE, details=XSS_DETAILS, name=XSS_DETAILS, im_id=XSS_TITLE))
+    client.post(ASK_SUBMIT, ask_data(title=XSS_TITLE, details=XSS_DETAILS, name=XSS_DETAILS, im_id=XSS_TITLE))
     question = Question.objects.get()
     staff = login(agent)
     pages = [
@@ -458,8 +459,8 @@ def test_answering_individually_shows_on_the_private_page(client, agent, login):
     question = QuestionFactory(title="我的订单什么时候到")
     staff = login(agent)
     response = staff.post(
-        reverse("helpcenter:staff_question", args=[question.pk]),
-        {"action": "answer", "answer": "您好，您的订单已从杭州发出，预计明天送达。"},
+        reverse("helpcenter:staff_question_answer", args=[question.pk]),
+        {"answer": "您好，您的订单已从杭州发出，预计明天送达。"},
     )
     assert response.status_code == 302
     question.refresh_from_db()
@@ -472,8 +473,8 @@ def test_answering_individually_shows_on_the_private_page(client, agent, login):
 def test_empty_answer_is_refused_and_keeps_the_other_form(agent, login):
     question = QuestionFactory()
     response = login(agent).post(
-        reverse("helpcenter:staff_question", args=[question.pk]),
-        {"action": "publish", "title": "改好的标题", "answer": "", "category": ""},
+        reverse("helpcenter:staff_question_publish", args=[question.pk]),
+        {"title": "改好的标题", "answer": "", "category": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -489,9 +490,8 @@ def test_publishing_a_question_creates_an_article_found_by_search(client, agent,
     )
     staff = login(agent)
     response = staff.post(
-        reverse("helpcenter:staff_question", args=[question.pk]),
+        reverse("helpcenter:staff_question_publish", args=[question.pk]),
         {
-            "action": "publish",
             "title": "面霜可以带上飞机吗？",
             "answer": "可以。单瓶不超过 **100ml** 的面霜可以随身携带。",
             "category": categories[4].pk,
@@ -513,9 +513,8 @@ def test_publishing_a_question_creates_an_article_found_by_search(client, agent,
 def test_publishing_twice_is_refused(agent, login, categories):
     question = QuestionFactory()
     staff = login(agent)
-    url = reverse("helpcenter:staff_question", args=[question.pk])
+    url = reverse("helpcenter:staff_question_publish", args=[question.pk])
     data = {
-        "action": "publish",
         "title": "发货时间说明",
         "answer": "16:30 前付款当天发。",
         "category": categories[0].pk,
@@ -529,9 +528,7 @@ def test_publishing_twice_is_refused(agent, login, categories):
 
 def test_closing_a_question(agent, login):
     question = QuestionFactory()
-    response = login(agent).post(
-        reverse("helpcenter:staff_question", args=[question.pk]), {"action": "close"}
-    )
+    response = login(agent).post(reverse("helpcenter:staff_question_close", args=[question.pk]))
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == Question.Status.CLOSED
@@ -553,10 +550,10 @@ def test_admin_adds_a_category_and_a_duplicate_is_refused(admin_user, login, cat
 
 def test_category_rename_inline_with_htmx(admin_user, login, categories):
     staff = login(admin_user)
-    url = reverse("helpcenter:staff_categories")
+    url = reverse("helpcenter:staff_category_rename", args=[categories[0].pk])
     response = staff.post(
         url,
-        {"action": "rename", "category": categories[0].pk, "name": "下单购买"},
+        {"name": "下单购买"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -565,7 +562,7 @@ def test_category_rename_inline_with_htmx(admin_user, login, categories):
     assert categories[0].name == "下单购买"
     clash = staff.post(
         url,
-        {"action": "rename", "category": categories[0].pk, "name": "保修条例"},
+        {"name": "保修条例"},
         headers={"HX-Request": "true"},
     )
     assert clash.status_code == 200  # htmx swaps only 2xx answers into the row
@@ -578,8 +575,8 @@ def test_category_rename_inline_with_htmx(admin_user, login, categories):
 def test_category_move_up_and_down(admin_user, login, categories, django_assert_max_num_queries):
     staff = login(admin_user)
     url = reverse("helpcenter:staff_categories")
-    staff.post(url, {"action": "up", "category": categories[2].pk})
-    staff.post(url, {"action": "down", "category": categories[0].pk})
+    staff.post(reverse("helpcenter:staff_category_move_up", args=[categories[2].pk]))
+    staff.post(reverse("helpcenter:staff_category_move_down", args=[categories[0].pk]))
     staff.get(url)
     with django_assert_max_num_queries(8 + OTHER_APPS_BADGES):
         response = staff.get(url)
@@ -590,8 +587,7 @@ def test_category_move_up_and_down(admin_user, login, categories, django_assert_
 def test_category_delete_is_refused_while_it_holds_articles(admin_user, login, shop):
     staff = login(admin_user)
     response = staff.post(
-        reverse("helpcenter:staff_categories"),
-        {"action": "delete", "category": shop["order"].pk},
+        reverse("helpcenter:staff_category_delete", args=[shop["order"].pk]),
         follow=True,
     )
     assert "还有 2 篇文章" in response.content.decode()
@@ -601,8 +597,8 @@ def test_category_delete_is_refused_while_it_holds_articles(admin_user, login, s
 def test_category_delete_moves_the_articles_first(client, admin_user, login, shop):
     staff = login(admin_user)
     response = staff.post(
-        reverse("helpcenter:staff_categories"),
-        {"action": "delete", "category": shop["order"].pk, "move_to": shop["warranty"].pk},
+        reverse("helpcenter:staff_category_delete", args=[shop["order"].pk]),
+        {"move_to": shop["warranty"].pk},
         follow=True,
     )
     assert "已移到“保修条例”" in response.content.decode()
@@ -614,9 +610,7 @@ def test_category_delete_moves_the_articles_first(client, admin_user, login, sho
 
 
 def test_empty_category_is_deleted_directly(admin_user, login, categories):
-    login(admin_user).post(
-        reverse("helpcenter:staff_categories"), {"action": "delete", "category": categories[3].pk}
-    )
+    login(admin_user).post(reverse("helpcenter:staff_category_delete", args=[categories[3].pk]))
     assert not Category.objects.filter(pk=categories[3].pk).exists()
 
 
@@ -654,7 +648,8 @@ def test_submit_article_publishes_it(client, agent, login, categories):
 def test_submit_article_as_draft_keeps_it_private(client, agent, login, categories):
     login(agent).post(
         reverse("helpcenter:staff_article_add"),
-        {"category": categories[3].pk, "title": "草稿：新品说明", "body": "待补充"},
+        # what the page sends with the box unticked: the hidden "false", no "on"
+        {"category": categories[3].pk, "title": "草稿：新品说明", "body": "待补充", "publish": "false"},
     )
     article = Article.objects.get()
     assert not article.is_published
@@ -679,7 +674,6 @@ def test_edit_unpublish_publish_and_delete_an_article(client, agent, login, shop
     staff.post(
         url,
         {
-            "action": "save",
             "category": shop["order"].pk,
             "title": "默认发哪家快递？",
             "body": "默认申通。",
@@ -688,12 +682,12 @@ def test_edit_unpublish_publish_and_delete_an_article(client, agent, login, shop
     )
     article.refresh_from_db()
     assert article.title == "默认发哪家快递？"
-    staff.post(url, {"action": "unpublish"})
+    staff.post(reverse("helpcenter:staff_article_unpublish", args=[article.pk]))
     assert client.get(reverse("helpcenter:article", args=[article.pk])).status_code == 404
-    staff.post(url, {"action": "publish"})
+    staff.post(reverse("helpcenter:staff_article_publish", args=[article.pk]))
     assert client.get(reverse("helpcenter:article", args=[article.pk])).status_code == 200
     assert "确定删除文章" in staff.get(url).content.decode()
-    response = staff.post(url, {"action": "delete"})
+    response = staff.post(reverse("helpcenter:staff_article_delete", args=[article.pk]))
     assert response["Location"] == reverse("helpcenter:staff_articles")
     assert not Article.objects.filter(pk=article.pk).exists()
     assert "默认发哪家快递？" not in results_titles(client.get(HOME, {"q": "快递"}))

@@ -1,4 +1,4 @@
-"""The help center's rules at service level (seed 000, domain.md §1)."""
+"""The help center's rules at service level: who may do what, and what each change leaves behind."""
 
 import threading
 

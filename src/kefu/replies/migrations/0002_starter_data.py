@@ -2,17 +2,15 @@
 
 from django.db import migrations
 
+from kefu.replies import seed
+
 
 def forwards(apps, schema_editor):
-    from kefu.replies import seed
-
     ids = seed.install(apps.get_model)
     seed.index_phrases(apps.get_model, ids)
 
 
 def backwards(apps, schema_editor):
-    from kefu.replies import seed
-
     seed.uninstall(apps.get_model)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kefu.replies.models import ForbiddenPhrase, LintOverride, QuickPhrase
+from kefu.replies.models import ForbiddenPhrase, LintOverride, PhraseGroup, QuickPhrase
 
 from .factories import QuickPhraseFactory
 
@@ -223,8 +223,6 @@ def test_the_schema_documents_the_replies_api(admin_client_kefu):
 
 
 def test_groups_through_the_api(api_as, agent, supervisor):
-    from kefu.replies.models import PhraseGroup
-
     group = PhraseGroup.objects.get(name="等待")
     assert api_as(agent).patch(url("group", group.pk), {"name": "x"}, format="json").status_code == 403
     response = api_as(supervisor).patch(url("group", group.pk), {"name": "稍等", "move": -1}, format="json")

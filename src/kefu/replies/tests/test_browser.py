@@ -1,6 +1,8 @@
 """The replies pages in Chromium: the live reply check, a phrase added and found, promotion mode on."""
 
 from kefu.core.tests.browser import BROWSER_TEST
+from kefu.replies.models import QuickPhrase
+from kefu.replies.selectors import autoreply_text
 
 pytestmark = BROWSER_TEST
 
@@ -27,8 +29,6 @@ def test_an_agent_checks_a_reply_as_she_types_and_keeps_her_own_phrase(live_serv
 
 def _agent_flow(live_server, browser):
     from playwright.sync_api import expect
-
-    from kefu.replies.models import QuickPhrase
 
     page = _login(browser, live_server, "xiaomei")
     page.click("nav.mainnav >> text=回复检查")
@@ -71,8 +71,6 @@ def test_a_supervisor_switches_on_promotion_mode(live_server, browser, make_user
 
 def _supervisor_flow(live_server, browser):
     from playwright.sync_api import expect
-
-    from kefu.replies.selectors import autoreply_text
 
     page = _login(browser, live_server, "wang")
     page.click("nav.mainnav >> text=自动回复")

@@ -201,7 +201,7 @@ def test_override_without_hits_records_nothing(agent):
 # --- autoreply_text -------------------------------------------------------------------------
 
 
-def test_each_seeded_autoreply_has_a_text():
+def test_each_shipped_autoreply_has_a_text():
     for trigger in ("first_message", "no_answer", "off_hours"):
         assert selectors.autoreply_text(trigger=trigger)
 

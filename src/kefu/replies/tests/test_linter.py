@@ -1,9 +1,11 @@
-"""The reply linter against the seeded forbidden list: hits, and the sentences that must not alarm."""
+"""The reply linter against the shipped forbidden list: hits, and the sentences that must not alarm."""
 
 import pytest
 
+from kefu.core.models import ShopSetting
 from kefu.replies.linter import LintHit, LintRule, lint, lint_reply
 from kefu.replies.models import ForbiddenPhrase
+from kefu.replies.seed import AUTOREPLIES, PHRASES, PROMOTION
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("text", "customer", "found"),
     [
-        # the seed's list (001 语言规范): each is a hit
+        # the shop's 语言规范 list: each is a hit
         ("这个不能退哦", "", ["不能"]),
         ("我不能给您改价", "", ["我不能"]),
         ("这个我们不会弄", "", ["不会"]),
@@ -96,8 +98,6 @@ def test_a_shop_added_phrase_is_checked_at_once():
 
 
 def test_the_shop_edits_the_fact_words(settings):
-    from kefu.core.models import ShopSetting
-
     assert lint_reply("这个不会发霉") == []
     ShopSetting.objects.update_or_create(key="reply_lint_fact_words", defaults={"value": ["褪色"]})
     assert [h.phrase for h in lint_reply("这个不会发霉")] == ["不会"]
@@ -111,8 +111,6 @@ def test_the_pure_linter_runs_on_rules_without_the_database():
 
 def test_every_starter_phrase_passes_the_linter():
     """The shop's own scripts must not teach the wording the linter forbids."""
-    from kefu.replies.seed import AUTOREPLIES, PHRASES, PROMOTION
-
     texts = [t for _g, _s, t in PHRASES] + [t for _tr, t, _on in AUTOREPLIES] + [PROMOTION["text"]]
     bad = {t: [h.phrase for h in lint_reply(t)] for t in texts if lint_reply(t)}
     assert bad == {}

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from kefu.replies import seed, selectors
+from kefu.replies import demo, seed, selectors
 from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, PhraseGroup, Promotion, QuickPhrase
 from kefu.search.models import SearchEntry
 
@@ -49,7 +49,7 @@ def test_restore_puts_back_only_what_is_missing(agent):
     assert any(p.shortcut == "fh" for p in selectors.phrase_search(user=agent, text="几点前付款当天发货"))
 
 
-def test_the_seed_has_the_scripts_the_issue_asks_for():
+def test_the_starter_data_has_the_shops_scripts():
     groups = {g for g, _s, _t in seed.PHRASES}
     assert groups == set(seed.GROUPS)
     assert {"欢迎语", "等待", "结束语", "发货物流", "价格优惠", "正品保障", "活动促销", "突发情况"} <= groups
@@ -74,8 +74,6 @@ def test_the_seed_has_the_scripts_the_issue_asks_for():
 
 @pytest.mark.django_db
 def test_the_demo_loader_adds_phrases_and_usage_once():
-    from kefu.replies import demo
-
     summary = demo.load()
     assert "快捷短语" in summary
     assert QuickPhrase.objects.get(owner__isnull=True, shortcut="hy").use_count == demo.USES["hy"]

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, Promotion, QuickPhrase
+from kefu.replies.models import AutoReplyRule, ForbiddenPhrase, PhraseGroup, Promotion, QuickPhrase
+from kefu.replies.selectors import autoreply_no_answer_seconds
 
 from .factories import QuickPhraseFactory
 
@@ -183,11 +184,11 @@ def test_a_duplicate_forbidden_phrase_keeps_the_form(supervisor_client):
 def test_the_autoreply_page_agents_read_supervisors_edit(agent_client, client, supervisor):
     html = agent_client.get(reverse("replies:autoreply")).content.decode()
     assert "大促模式" in html and "只有主管或管理员可以修改" in html
-    assert agent_client.post(reverse("replies:autoreply"), {"section": "no_answer"}).status_code == 403
+    assert agent_client.post(reverse("replies:autoreply_rule_save", args=["no_answer"])).status_code == 403
     client.force_login(supervisor)
     response = client.post(
-        reverse("replies:autoreply"),
-        {"section": "no_answer", "no_answer-text": "马上来哦", "no_answer-is_enabled": ""},
+        reverse("replies:autoreply_rule_save", args=["no_answer"]),
+        {"no_answer-text": "马上来哦", "no_answer-is_enabled": ""},
     )
     assert response.status_code == 302
     rule = AutoReplyRule.objects.get(trigger="no_answer")
@@ -196,9 +197,8 @@ def test_the_autoreply_page_agents_read_supervisors_edit(agent_client, client, s
 
 def test_the_promotion_form_on_the_page(supervisor_client):
     response = supervisor_client.post(
-        reverse("replies:autoreply"),
+        reverse("replies:promotion_save"),
         {
-            "section": "promotion",
             "promo-is_enabled": "on",
             "promo-name": "双11",
             "promo-starts_at": "2026-11-01T00:00",
@@ -217,52 +217,42 @@ def test_the_promotion_form_on_the_page(supervisor_client):
 
 def test_a_promotion_without_its_details_keeps_the_form(supervisor_client):
     html = supervisor_client.post(
-        reverse("replies:autoreply"),
-        {"section": "promotion", "promo-is_enabled": "on", "promo-name": "我打的名字", "promo-text": "您好"},
+        reverse("replies:promotion_save"),
+        {"promo-is_enabled": "on", "promo-name": "我打的名字", "promo-text": "您好"},
     ).content.decode()
     assert "我打的名字" in html and "活动内容" in html
     assert not Promotion.objects.get().is_enabled
 
 
 def test_the_wait_seconds_on_the_page(supervisor_client):
-    supervisor_client.post(reverse("replies:autoreply"), {"section": "wait", "wait-seconds": "40"})
-    from kefu.replies.selectors import autoreply_no_answer_seconds
+    supervisor_client.post(reverse("replies:no_answer_seconds_save"), {"wait-seconds": "40"})
 
     assert autoreply_no_answer_seconds() == 40
 
 
 def test_a_supervisor_renames_moves_and_deletes_groups(supervisor_client):
-    from kefu.replies.models import PhraseGroup
-
     welcome = PhraseGroup.objects.get(name="欢迎语")
     waiting = PhraseGroup.objects.get(name="等待")
-    supervisor_client.post(reverse("replies:groups"), {"group": waiting.pk, "action": "up"})
+    supervisor_client.post(reverse("replies:group_move_up", args=[waiting.pk]))
     names = list(PhraseGroup.objects.order_by("position").values_list("name", flat=True))
     assert names.index("等待") < names.index("欢迎语")
-    supervisor_client.post(
-        reverse("replies:groups"), {"group": welcome.pk, "action": "rename", "name": "开场白"}
-    )
+    supervisor_client.post(reverse("replies:group_rename", args=[welcome.pk]), {"name": "开场白"})
     welcome.refresh_from_db()
     assert welcome.name == "开场白"
     html = supervisor_client.post(
-        reverse("replies:groups"), {"group": welcome.pk, "action": "delete"}
+        reverse("replies:group_delete", args=[welcome.pk]), follow=True
     ).content.decode()
     assert "请先移走或删除" in html
     empty = PhraseGroup.objects.create(name="空的")
-    supervisor_client.post(reverse("replies:groups"), {"group": empty.pk, "action": "delete"})
+    supervisor_client.post(reverse("replies:group_delete", args=[empty.pk]))
     assert not PhraseGroup.objects.filter(name="空的").exists()
 
 
 def test_agents_see_groups_but_cannot_change_them(agent_client):
-    from kefu.replies.models import PhraseGroup
-
     assert "欢迎语" in agent_client.get(reverse("replies:groups")).content.decode()
     group = PhraseGroup.objects.get(name="欢迎语")
     assert (
-        agent_client.post(
-            reverse("replies:groups"), {"group": group.pk, "action": "rename", "name": "x"}
-        ).status_code
-        == 403
+        agent_client.post(reverse("replies:group_rename", args=[group.pk]), {"name": "x"}).status_code == 403
     )
 
 

@@ -3,8 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kefu.core import shopsettings
 from kefu.core.models import ActivityLog
 from kefu.replies import selectors, services
+from kefu.replies.linter import lint_reply
 from kefu.replies.models import ForbiddenPhrase, PhraseGroup, QuickPhrase
 
 from .factories import QuickPhraseFactory
@@ -128,8 +130,6 @@ def test_a_forbidden_phrase_needs_a_suggestion_and_is_unique(supervisor):
 
 
 def test_updating_a_forbidden_phrase_changes_the_linter(supervisor):
-    from kefu.replies.linter import lint_reply
-
     row = ForbiddenPhrase.objects.get(phrase="明白了吗")
     services.forbidden_phrase_update(
         forbidden=row, by=supervisor, phrase="明白了吗", suggestion="您看这样清楚吗？", is_active=True
@@ -224,8 +224,6 @@ def test_off_hours_follow_the_shop_settings(supervisor, start, end, clock, off):
     import datetime as dt
 
     from django.utils import timezone
-
-    from kefu.core import shopsettings
 
     shopsettings.shop_setting_set(key="work_hours_start", value=start, by=supervisor)
     shopsettings.shop_setting_set(key="work_hours_end", value=end, by=supervisor)

@@ -2,12 +2,10 @@
 
 from django.db import connection
 
+from kefu.search.backends import postgres, sqlite
+
 
 def backend():
     if connection.vendor == "postgresql":
-        from kefu.search.backends import postgres
-
         return postgres
-    from kefu.search.backends import sqlite
-
     return sqlite

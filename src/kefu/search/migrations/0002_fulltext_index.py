@@ -2,14 +2,13 @@
 
 from django.db import migrations
 
+from kefu.search.backends import postgres, sqlite
+
 
 def _backend(schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        from kefu.search.backends import postgres
 
         return postgres
-    from kefu.search.backends import sqlite
-
     return sqlite
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from kefu.search.selectors import search
 from kefu.search.services import Document, index_documents
 
 KIND = "testdoc"
@@ -18,7 +19,6 @@ def index(db):
 @pytest.fixture
 def find(db):
     """Object ids of the hits for ``query``, best first."""
-    from kefu.search.selectors import search
 
     def run(query: str, **kwargs) -> list[int]:
         hits, _total = search(kind=KIND, query=query, limit=kwargs.pop("limit", 20), **kwargs)

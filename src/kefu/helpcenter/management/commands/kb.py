@@ -28,36 +28,36 @@ class Command(BaseCommand):
             help="导入 CSV（UTF-8 或 GBK，表头 category,title,body）；按（类别, 标题）更新，不会重复",
         )
         p_import.add_argument("file", help="CSV 文件路径")
+        p_import.set_defaults(handler=self.do_import)
 
         p_export = sub.add_parser("export", help="导出全部文章为 UTF-8 CSV")
         p_export.add_argument("file", help="输出文件路径，- 表示标准输出")
         p_export.add_argument("--published-only", action="store_true", help="只导出已发布的文章")
+        p_export.set_defaults(handler=self.do_export)
 
         p_search = sub.add_parser("search", help="搜索已发布的文章，最相关的在前")
         p_search.add_argument("query", help="关键词")
         p_search.add_argument("--category", help="只在这个类别中搜索（类别名称或编号）")
         p_search.add_argument("--limit", type=int, default=10, help="最多显示几条（默认 10）")
         p_search.add_argument("--json", action="store_true", help="以 JSON 输出")
+        p_search.set_defaults(handler=self.do_search)
 
-        sub.add_parser("reindex", help="重建文章搜索索引（升级或更换分词词典后使用）")
+        p_reindex = sub.add_parser("reindex", help="重建文章搜索索引（升级或更换分词词典后使用）")
+        p_reindex.set_defaults(handler=self.do_reindex)
 
     def handle(self, *args, **options):
-        action = options["action"]
-        if action == "import":
-            return self.do_import(options["file"])
-        if action == "reindex":
-            count = services.articles_reindex()
-            self.stdout.write(f"已重建搜索索引：{count} 篇已发布文章。")
-            return None
-        if action == "export":
-            return self.do_export(options["file"], published_only=options["published_only"])
-        return self.do_search(
-            options["query"], category=options["category"], limit=options["limit"], as_json=options["json"]
-        )
+        return options["handler"](options)
+
+    # --- reindex ----------------------------------------------------------------------------
+
+    def do_reindex(self, options: dict) -> None:
+        count = services.articles_reindex()
+        self.stdout.write(f"已重建搜索索引：{count} 篇已发布文章。")
 
     # --- import -----------------------------------------------------------------------------
 
-    def do_import(self, path: str) -> None:
+    def do_import(self, options: dict) -> None:
+        path = options["file"]
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
@@ -78,7 +78,8 @@ class Command(BaseCommand):
 
     # --- export -----------------------------------------------------------------------------
 
-    def do_export(self, path: str, *, published_only: bool) -> None:
+    def do_export(self, options: dict) -> None:
+        path, published_only = options["file"], options["published_only"]
         if path == "-":
             try:
                 kb_io.kb_export(stream=self.stdout, include_drafts=not published_only)
@@ -96,7 +97,9 @@ class Command(BaseCommand):
 
     # --- search -----------------------------------------------------------------------------
 
-    def do_search(self, query: str, *, category: str | None, limit: int, as_json: bool) -> None:
+    def do_search(self, options: dict) -> None:
+        query, category, limit = options["query"], options["category"], options["limit"]
+        as_json = options["json"]
         if limit < 1:
             raise CommandError("--limit 必须大于 0。")
         category_id = None
