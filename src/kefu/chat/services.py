@@ -12,6 +12,7 @@ it alone: they are not the agent's response.
 
 import datetime as dt
 import re
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -251,7 +252,13 @@ def chat_no_answer_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 _PHONE = re.compile(r"^\+?[\d\- ]{7,20}$")
 
 
-def _question_contact(contact: str, *, fallback: str) -> dict[str, str]:
+class _Contact(TypedDict, total=False):
+    phone: str
+    email: str
+    im_id: str
+
+
+def _question_contact(contact: str, *, fallback: str) -> _Contact:
     """The customer's one free-text contact, put in the question's phone, email or 旺旺/微信 field."""
     contact = (contact or "").strip()
     if not contact:
