@@ -54,7 +54,8 @@ def has_special_request(order: Order) -> bool:
 
 
 def bulk_confirmable(order: Order) -> bool:
-    """Seed 002: retail orders of fewer than 5 pieces with no special request skip manual review."""
+    """Retail orders of fewer than 5 pieces with no special request skip manual review: the shop
+    checks by hand only what is worth checking."""
     return order.item_count < int(shopsettings.get("bulk_confirm_max_pieces")) and not has_special_request(
         order
     )
@@ -116,7 +117,7 @@ def call_windows() -> list[tuple[time, time]]:
 
 
 def in_call_window(now: datetime) -> bool:
-    """Seed 003: phone reminders work best 11–12, 16–17 and 19–21."""
+    """Phone reminders work best 11–12, 16–17 and 19–21, when buyers are free to pick up."""
     local = timezone.localtime(now).time()
     return any(start <= local < end for start, end in call_windows())
 

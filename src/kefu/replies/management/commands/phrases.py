@@ -52,11 +52,11 @@ class Command(BaseCommand):
         p_export.add_argument("--user", help="导出该用户的个人短语（配合 --personal）")
         p_export.add_argument("--personal", action="store_true", help="导出个人短语（默认团队短语）")
         p_export.add_argument("--gbk", action="store_true", help="CSV 用 GBK（GB18030）编码，给旧版 Excel")
+        p_import.set_defaults(handler=self.do_import)
+        p_export.set_defaults(handler=self.do_export)
 
-    def handle(self, *args, **options):
-        if options["action"] == "import":
-            return self.do_import(options)
-        return self.do_export(options)
+    def handle(self, *args, handler, **options):
+        return handler(options)
 
     def do_import(self, options) -> None:
         path = options["file"]
