@@ -180,9 +180,18 @@ def test_a_database_from_before_the_rename_migrates_and_keeps_every_conversation
     others = {t: db.rows(f"SELECT count(*) FROM {t}")[0][0] for t in OTHER_TABLES}
     assert others["orders_order"] > 0 and others["helpcenter_article"] > 0
     permissions = db.rows("SELECT count(*) FROM auth_permission")[0][0]
+    # the work items that lived in the after-sales app
+    work_items = db.rows("SELECT id, kind, state, title FROM aftersales_workitem ORDER BY id")
+    work_notes = db.rows("SELECT count(*) FROM aftersales_worknote")[0][0]
+    assert work_items
 
     # when it is migrated
     after = _migrate(db)
+
+    # then the inbox holds every work item with its id, kind and state, and the old tables are gone
+    assert db.rows("SELECT id, source, state, title FROM inbox_workitem ORDER BY id") == work_items
+    assert db.rows("SELECT count(*) FROM inbox_worknote")[0][0] == work_notes
+    assert "aftersales_workitem" not in db.tables()
 
     # then the chat's rows are all there, under the chat's names
     tables = db.tables()
