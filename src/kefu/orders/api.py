@@ -375,24 +375,28 @@ class ScriptListApi(APIView):
         return Response(ScriptSerializer(ReminderScript.objects.all(), many=True).data)
 
     @extend_schema(
-        tags=[TAG], summary="新建话术（主管）", request=ScriptSerializer, responses=ScriptSerializer
+        tags=[TAG],
+        summary="新建话术（主管）",
+        request=form_schema(forms.ScriptForm),
+        responses=ScriptSerializer,
     )
     def post(self, request):
-        serializer = ScriptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        script = reminders.script_create(by=request.user, **serializer.validated_data)
+        data = form_input(forms.ScriptForm, request)
+        script = reminders.script_create(by=request.user, **data)
         return Response(ScriptSerializer(script).data, status=201)
 
 
 class ScriptDetailApi(APIView):
     @extend_schema(
-        tags=[TAG], summary="修改话术（主管）", request=ScriptSerializer, responses=ScriptSerializer
+        tags=[TAG],
+        summary="修改话术（主管）",
+        request=form_schema(forms.ScriptForm),
+        responses=ScriptSerializer,
     )
     def put(self, request, pk):
         script = get_object_or_404(ReminderScript, pk=pk)
-        serializer = ScriptSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        script = reminders.script_update(script=script, by=request.user, **serializer.validated_data)
+        data = form_input(forms.ScriptForm, request)
+        script = reminders.script_update(script=script, by=request.user, **data)
         return Response(ScriptSerializer(script).data)
 
     @extend_schema(tags=[TAG], summary="删除话术（主管）", responses={204: None})

@@ -100,6 +100,14 @@ class ScriptForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"text": _("可用占位符：{买家} {宝贝} {店铺} {截止时间}")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a script without a channel is an IM (旺旺) message, the most common reminder
+        self.fields["channel"].required = False
+
+    def clean_channel(self):
+        return self.cleaned_data.get("channel") or ReminderChannel.IM
+
     def validate_unique(self):
         """Uniqueness is the service's to check (with the message agents read)."""
 
