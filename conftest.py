@@ -38,6 +38,19 @@ def admin_user(make_user):
 
 
 @pytest.fixture
+def login(db):
+    """``login(user)`` → a fresh test client logged in as ``user`` (several people in one test)."""
+    from django.test import Client
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
 def customer_client(client):
     """An anonymous visitor of the public help center."""
     return client

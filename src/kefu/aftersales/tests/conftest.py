@@ -1,21 +1,10 @@
 """Fixtures of the after-sales tests: a second after-sales agent, a second supervisor, a case maker."""
 
 import pytest
-from django.test import Client
 
 from kefu.aftersales import services
 from kefu.aftersales.models import CaseKind
 from kefu.core import worklist
-
-
-@pytest.fixture
-def login(db):
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kefu.core.models import ShopSetting
@@ -43,14 +42,6 @@ def autoreplies(db):
     return texts
 
 
-@pytest.fixture
-def login(db):
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 @pytest.fixture

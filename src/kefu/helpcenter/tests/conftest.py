@@ -1,21 +1,8 @@
 """Fixtures of the help center's tests: a few categories, and clients for each role."""
 
 import pytest
-from django.test import Client
 
 from kefu.helpcenter.tests.factories import CategoryFactory
-
-
-@pytest.fixture
-def login(db):
-    """``login(user)`` → a fresh test client logged in as ``user`` (several roles in one test)."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 @pytest.fixture
