@@ -21,6 +21,12 @@ define("refund_buyer_idle_after_refusal_days", 7, label="卖家拒绝后买家�
 define("refund_return_ship_days", 7, label="同意退货后买家须退货（天）")
 define("refund_confirm_express_days", 10, label="买家快递退货后卖家须确认收货（天）")
 define("refund_confirm_surface_days", 30, label="买家平邮退货后卖家须确认收货（天）")
+define(
+    "refund_unshipped_days",
+    2,
+    label="买家申请退款后卖家仍未发货自动退款（天）",
+    help_text="已付款未发货的订单，买家申请退款后超过这个天数卖家仍未发货，平台把钱退给买家",
+)
 # 7-day no-reason return (7天无理由退换货): the platform's promise, with the goods it does not cover.
 define("no_reason_return_days", 7, label="七天无理由退货期限（天）", help_text="从买家签收次日起算")
 define(
@@ -157,6 +163,12 @@ def no_reason_return_eligibility(
 
 def seller_response_deadline(requested_at: datetime) -> datetime:
     return requested_at + setting_days("refund_seller_idle_days")
+
+
+def unshipped_refund_deadline(requested_at: datetime) -> datetime:
+    """Paid but not shipped: the buyer's refund goes through when the seller still has not shipped
+    this long after the request — the shop must ship or refund first."""
+    return requested_at + setting_days("refund_unshipped_days")
 
 
 def buyer_after_refusal_deadline(refused_at: datetime) -> datetime:

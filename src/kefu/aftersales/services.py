@@ -41,7 +41,7 @@ from kefu.core.types import User
 from kefu.core.worklist import Priority
 from kefu.customers import services as customer_services
 from kefu.customers.models import Customer
-from kefu.orders.models import Order, ShippingMethod
+from kefu.orders.models import Order, OrderState, ShippingMethod
 
 
 def _name(user) -> str:
@@ -80,6 +80,10 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
     return amount
 
 
+# Paid, and not (wholly) shipped: a refund request on such an order has the shorter timer.
+UNSHIPPED_ORDER_STATES = (OrderState.WAIT_SELLER_SEND, OrderState.SELLER_CONSIGNED_PART)
+
+
 def case_deadline(case: AfterSalesCase) -> datetime | None:
     """When the next thing must happen on the case, from the refund timers; drives the item's due."""
     state = case.state
@@ -87,7 +91,10 @@ def case_deadline(case: AfterSalesCase) -> datetime | None:
         return None
     if state == CaseState.REQUESTED:
         if case.kind in REFUND_KINDS:
-            return rules.seller_response_deadline(case.requested_at)
+            deadline = rules.seller_response_deadline(case.requested_at)
+            if case.order_id and case.order.state in UNSHIPPED_ORDER_STATES:
+                deadline = min(deadline, rules.unshipped_refund_deadline(case.requested_at))
+            return deadline
         return rules.handle_deadline(case.requested_at)
     if state == CaseState.REFUSED and case.refused_at:
         return rules.buyer_after_refusal_deadline(case.refused_at)

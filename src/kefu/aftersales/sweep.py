@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kefu.aftersales import rules
 from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, RefundChannel
-from kefu.aftersales.services import case_work_put
+from kefu.aftersales.services import UNSHIPPED_ORDER_STATES, case_work_put
 from kefu.core.models import ActivityLog
 from kefu.orders.models import ShippingMethod
 
@@ -26,7 +26,7 @@ def _fire(*, now: datetime, due: Q, state: str, changes: dict, verb: str, messag
     with transaction.atomic():
         case_ids = list(
             AfterSalesCase.objects.filter(due, state=state)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))  # the cases, not the orders joined
             .values_list("id", flat=True)
         )
         if not case_ids:
@@ -57,6 +57,20 @@ def aftersales_sweep(*, now: datetime | None = None) -> dict[str, int]:
     seller_idle = Q(
         kind__in=(CaseKind.RETURN_REFUND, CaseKind.REFUND_ONLY),
         requested_at__lte=now - rules.setting_days("refund_seller_idle_days"),
+    )
+    # Paid but not shipped 2 days after the refund request → the platform refunds the buyer, whatever
+    # else the request asked for: the goods never left.
+    report["refund_unshipped_refunded"] = _fire(
+        now=now,
+        due=Q(
+            kind__in=(CaseKind.RETURN_REFUND, CaseKind.REFUND_ONLY),
+            order__state__in=UNSHIPPED_ORDER_STATES,
+            requested_at__lte=now - rules.setting_days("refund_unshipped_days"),
+        ),
+        state=CaseState.REQUESTED,
+        changes=refunded,
+        verb="case_auto_refund",
+        message="买家申请退款后卖家超时未发货，平台自动退款给买家",
     )
     # Seller idle 5 days, a return needed → agreed; the buyer now has 7 days to send it back.
     report["refund_auto_agreed"] = _fire(

@@ -11,6 +11,7 @@ from kefu.aftersales import services
 from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, RefundChannel
 from kefu.aftersales.sweep import aftersales_sweep
 from kefu.aftersales.tests.conftest import work_of
+from kefu.aftersales.tests.factories import OrderFactory
 from kefu.core.activity import activity_list
 from kefu.core.models import ActivityLog
 from kefu.core.shopsettings import shop_setting_set
@@ -172,3 +173,47 @@ def test_two_sweeps_at_once_fire_each_timer_once(make_user):
     assert AfterSalesCase.objects.filter(state=CaseState.AWAITING_RETURN).count() == 20
 
     assert ActivityLog.objects.filter(verb="case_auto_agree").count() == 20
+
+
+@pytest.mark.parametrize(
+    ("order_state", "kind", "refunded_after_two_days"),
+    [
+        ("WAIT_SELLER_SEND_GOODS", CaseKind.REFUND_ONLY, True),
+        ("WAIT_SELLER_SEND_GOODS", CaseKind.RETURN_REFUND, True),
+        ("SELLER_CONSIGNED_PART", CaseKind.REFUND_ONLY, True),
+        ("WAIT_BUYER_CONFIRM_GOODS", CaseKind.REFUND_ONLY, False),
+        ("TRADE_FINISHED", CaseKind.RETURN_REFUND, False),
+        ("WAIT_SELLER_SEND_GOODS", CaseKind.EXCHANGE, False),
+    ],
+)
+def test_a_refund_on_an_order_still_unshipped_two_days_later_goes_to_the_buyer(
+    make_case, order_state, kind, refunded_after_two_days
+):
+    order = OrderFactory(state=order_state)
+    t0 = timezone.now() - timedelta(days=10)
+    case = _backdate(
+        make_case(kind=kind, order=order, order_number=order.number, refund_requested="129.00"),
+        requested_at=t0,
+    )
+    assert case.order_id == order.pk
+    deadline = t0 + timedelta(days=2)
+
+    assert aftersales_sweep(now=deadline - SECOND)["refund_unshipped_refunded"] == 0
+    assert aftersales_sweep(now=deadline)["refund_unshipped_refunded"] == int(refunded_after_two_days)
+    case.refresh_from_db()
+    if refunded_after_two_days:
+        assert case.state == CaseState.REFUNDED and case.refunded_automatically
+        assert case.refund_amount == Decimal("129.00") and case.refund_channel == RefundChannel.PLATFORM
+        assert work_of("aftersales", case)["state"] == "done"
+        assert activity_list(target=case).filter(verb="case_auto_refund").count() == 1
+    else:
+        assert case.state == CaseState.REQUESTED
+
+
+def test_the_unshipped_refund_shows_its_two_day_deadline_and_is_a_shop_setting(make_case, supervisor):
+    order = OrderFactory(state="WAIT_SELLER_SEND_GOODS")
+    case = make_case(kind=CaseKind.REFUND_ONLY, order=order, order_number=order.number)
+    assert services.case_deadline(case) == case.requested_at + timedelta(days=2)
+    shop_setting_set(key="refund_unshipped_days", value=3, by=supervisor)
+    assert services.case_deadline(case) == case.requested_at + timedelta(days=3)
+    assert parse_datetime(work_of("aftersales", case)["due_at"]) == case.requested_at + timedelta(days=2)
