@@ -81,7 +81,7 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
 
 
 # Paid, and not (wholly) shipped: a refund request on such an order has the shorter timer.
-UNSHIPPED_ORDER_STATES = (OrderState.WAIT_SELLER_SEND, OrderState.SELLER_CONSIGNED_PART)
+UNSHIPPED_ORDER_STATES: tuple[str, ...] = (OrderState.WAIT_SELLER_SEND, OrderState.SELLER_CONSIGNED_PART)
 
 
 def case_deadline(case: AfterSalesCase) -> datetime | None:
@@ -92,7 +92,7 @@ def case_deadline(case: AfterSalesCase) -> datetime | None:
     if state == CaseState.REQUESTED:
         if case.kind in REFUND_KINDS:
             deadline = rules.seller_response_deadline(case.requested_at)
-            if case.order_id and case.order.state in UNSHIPPED_ORDER_STATES:
+            if case.order is not None and case.order.state in UNSHIPPED_ORDER_STATES:
                 deadline = min(deadline, rules.unshipped_refund_deadline(case.requested_at))
             return deadline
         return rules.handle_deadline(case.requested_at)
