@@ -57,7 +57,15 @@ class WorkItemRefField(serializers.Field):
         super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
 
     def to_representation(self, value):
-        return worklist.work_info(source=self.source_kind, source_id=value.pk)
+        # In a list, read the items of the whole page at once (the list is the root's instance).
+        cache = self.context.setdefault("work_items", {}) if isinstance(self.context, dict) else {}
+        found = cache.setdefault(self.source_kind, {})
+        if value.pk not in found:
+            rows = self.root.instance if isinstance(self.root.instance, list | tuple) else [value]
+            ids = [row.pk for row in rows if row.pk not in found] or [value.pk]
+            infos = worklist.work_infos(source=self.source_kind, source_ids=ids)
+            found.update({pk: infos.get(pk) for pk in ids})
+        return found.get(value.pk)
 
 
 # --- after-sales cases ----------------------------------------------------------------------

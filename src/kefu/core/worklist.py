@@ -63,7 +63,7 @@ class Backend(Protocol):
 
     def owners(self, *, source: str, source_ids: list[int]) -> dict[int, str]: ...
 
-    def info(self, *, source: str, source_id: int) -> dict[str, Any] | None: ...
+    def infos(self, *, source: str, source_ids: list[int]) -> dict[int, dict[str, Any]]: ...
 
 
 _SOURCES: dict[str, Source] = {}
@@ -140,9 +140,15 @@ def work_owners(*, source: str, source_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def work_info(*, source: str, source_id: int) -> dict[str, Any] | None:
-    """The row's item as the inbox's API shows it (``None``: no item, or no inbox), for an API of
-    the row's own app that includes it."""
+def work_infos(*, source: str, source_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The rows' items as the inbox's API shows them (``{source_id: item}``; rows with no item left
+    out), in a fixed number of queries: for an API list of the rows' own app that includes them."""
+    out: dict[int, dict[str, Any]] = {}
     for backend in _BACKEND:
-        return backend.info(source=source, source_id=source_id)
-    return None
+        out.update(backend.infos(source=source, source_ids=source_ids))
+    return out
+
+
+def work_info(*, source: str, source_id: int) -> dict[str, Any] | None:
+    """One row's item (``None``: no item, or no inbox)."""
+    return work_infos(source=source, source_ids=[source_id]).get(source_id)

@@ -22,10 +22,8 @@ class WorklistBackend:
         rows = WorkItem.objects.filter(source=source, source_id__in=source_ids, owner__isnull=False)
         return {item.source_id: name_of(item.owner) for item in rows.select_related("owner")}
 
-    def info(self, *, source: str, source_id: int) -> dict[str, Any] | None:
-        item = (
-            WorkItem.objects.select_related("owner", "customer")
-            .filter(source=source, source_id=source_id)
-            .first()
+    def infos(self, *, source: str, source_ids: list[int]) -> dict[int, dict[str, Any]]:
+        items = WorkItem.objects.select_related("owner", "customer").filter(
+            source=source, source_id__in=source_ids
         )
-        return dict(WorkItemOutputSerializer(item).data) if item else None
+        return {item.source_id: dict(WorkItemOutputSerializer(item).data) for item in items}
