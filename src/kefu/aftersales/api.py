@@ -73,6 +73,7 @@ class WorkItemRefField(serializers.Field):
 
 class CaseOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="修改时传回，防止覆盖同事刚保存的内容")
     kind = serializers.CharField()
     kind_display = serializers.CharField(source="get_kind_display")
     state = serializers.CharField()
@@ -228,13 +229,14 @@ class CaseDetailApi(APIView):
         tags=[TAG],
         summary="修改登记信息",
         operation_id="aftersales_case_update",
-        request=form_schema(forms.CaseFieldsForm),
+        request=form_schema(forms.CaseEditForm),
         responses=CaseOutputSerializer,
     )
     def patch(self, request, pk: int):
         case = get_object_or_404(AfterSalesCase, pk=pk)
-        data = form_input(forms.CaseFieldsForm, request)
-        services.case_update(case=case, by=request.user, **_given(data, request))
+        data = form_input(forms.CaseEditForm, request)
+        version = data.pop("version", None)
+        services.case_update(case=case, by=request.user, expected_version=version, **_given(data, request))
         return Response(CaseOutputSerializer(selectors.case_get(pk=pk)).data)
 
 

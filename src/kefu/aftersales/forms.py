@@ -111,6 +111,12 @@ class CaseFieldsForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in CaseFieldsForm.base_fields}
 
 
+class CaseEditForm(CaseFieldsForm):
+    """Correcting a case: the fields, and the version the form was loaded at."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class CaseForm(CaseFieldsForm):
     """Registering a case: its kind, who asked and how urgent, and the registration lines."""
 
@@ -189,8 +195,6 @@ class MisdescriptionForm(forms.Form):
 class PhotoForm(forms.Form):
     purpose = forms.ChoiceField(label=_("用途"), choices=CasePhoto.Purpose.choices)
     image = forms.FileField(label=_("照片"))
-
-
 
 
 class ComplaintProgressForm(forms.Form):

@@ -70,6 +70,8 @@ class AfterSalesCase(models.Model):
     state = models.CharField(
         _("售后状态"), max_length=20, choices=CaseState.choices, default=CaseState.REQUESTED
     )
+    # Bumped by every save: an editor who loaded an older version is told what changed since.
+    version = models.PositiveIntegerField(default=1, editable=False)
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,

@@ -36,7 +36,7 @@ from kefu.aftersales.models import (
     Satisfaction,
 )
 from kefu.core import roles, worklist
-from kefu.core.activity import activity_record
+from kefu.core.activity import activity_list, activity_record, verb_label
 from kefu.core.types import User
 from kefu.core.worklist import Priority
 from kefu.customers import services as customer_services
@@ -138,10 +138,41 @@ def case_work_put(
 def _case_saved(
     case: AfterSalesCase, *, fields: list[str], by: User | None, verb: str, message: str = "", data=None
 ) -> None:
-    """Save the case's changed fields, bring its inbox item in step, and record the change."""
-    case.save(update_fields=fields)
+    """Save the case's changed fields (the case is locked), bring its inbox item in step, and record
+    the change."""
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
     case_work_put(case=case, by=by)
     activity_record(target=case, actor=by, verb=verb, message=message, data=data or {})
+
+
+def _field_label(row, name: str) -> str:
+    try:
+        return str(row._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
+        return name
+
+
+def _changed_since(row, saves: int) -> str:
+    """ "Changed meanwhile" in the shop's words: who, when and (for corrections) which fields, from the
+    row's last ``saves`` history entries."""
+    entries = list(activity_list(target=row).order_by("-created_at", "-id")[: max(saves, 1)])
+    parts = []
+    for entry in entries:
+        who = entry.actor.get_full_name() or entry.actor.username if entry.actor else _("系统")
+        changed = (entry.data or {}).get("changed") or []
+        labels = "、".join(str(_field_label(row, name)) for name in changed)
+        parts.append(
+            _("%(who)s %(when)s %(what)s")
+            % {
+                "who": who,
+                "when": timezone.localtime(entry.created_at).strftime("%m-%d %H:%M"),
+                "what": (_("修改了%(fields)s") % {"fields": labels}) if labels else verb_label(entry.verb),
+            }
+        )
+    return _("您打开后，这张单已被修改（%(changes)s）。请查看最新内容后再保存，您填写的内容仍在表单里。") % {
+        "changes": "；".join(parts) or _("有人保存过")
+    }
 
 
 def _locked_case(case: AfterSalesCase, *states: str) -> AfterSalesCase:
@@ -285,13 +316,21 @@ def case_create(
 
 
 @transaction.atomic
-def case_update(*, case: AfterSalesCase, by: User, **fields) -> AfterSalesCase:
-    """Correct the registration, postage or eligibility fields of an open case."""
+def case_update(
+    *, case: AfterSalesCase, by: User, expected_version: int | None = None, **fields
+) -> AfterSalesCase:
+    """Correct the registration, postage or eligibility fields of an open case.
+
+    ``expected_version`` is the version the editor's form was loaded at: when a colleague saved the
+    case since, nothing is written and the editor is told who changed what, so a form loaded
+    earlier never silently puts back the old text."""
     roles.require_staff(by)
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise ValidationError(_("未知的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     case = _locked_case(case)
+    if expected_version is not None and case.version != expected_version:
+        raise ValidationError(_changed_since(case, case.version - expected_version))
     if case.is_final:
         raise ValidationError(_("售后单已结束，不能再修改。"))
     errors: dict = {}

@@ -31,7 +31,9 @@ def _fire(*, now: datetime, due: Q, state: str, changes: dict, verb: str, messag
         )
         if not case_ids:
             return 0
-        changed = AfterSalesCase.objects.filter(id__in=case_ids, state=state).update(**changes)
+        changed = AfterSalesCase.objects.filter(id__in=case_ids, state=state).update(
+            **changes, version=F("version") + 1
+        )
         for case in AfterSalesCase.objects.filter(id__in=case_ids).select_related("customer", "order"):
             case_work_put(case=case, by=None)
         content_type = ContentType.objects.get_for_model(AfterSalesCase)

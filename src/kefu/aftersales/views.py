@@ -161,7 +161,9 @@ def _case_forms(case) -> dict:
         "close": forms.CloseForm(),
         "misdescribed": forms.MisdescriptionForm(),
         "photo": forms.PhotoForm(),
-        "update": forms.CaseFieldsForm(initial={f: getattr(case, f) for f in services.CASE_FIELDS}),
+        "update": forms.CaseEditForm(
+            initial={**{f: getattr(case, f) for f in services.CASE_FIELDS}, "version": case.version}
+        ),
     }
 
 
@@ -386,10 +388,11 @@ class CasePhotoAdd(_CaseOperation):
 
 class CaseUpdate(_CaseOperation):
     name = "update"
-    form_class = forms.CaseFieldsForm
+    form_class = forms.CaseEditForm
 
     def perform(self, case, data):
-        return services.case_update(case=case, by=self.request.user, **data)
+        version = data.pop("version", None)
+        return services.case_update(case=case, by=self.request.user, expected_version=version, **data)
 
     def success_message(self, case, result) -> str:
         return _("登记信息已保存。")
