@@ -356,6 +356,7 @@ CasePhotoApi = _case_operation(
 
 class ComplaintOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="修改时传回，防止覆盖同事刚保存的内容")
     item = WorkItemRefField("complaint")
     customer_id = serializers.IntegerField(allow_null=True)
     order_id = serializers.IntegerField(allow_null=True)
@@ -441,7 +442,10 @@ class ComplaintDetailApi(APIView):
     def patch(self, request, pk: int):
         complaint = get_object_or_404(Complaint, pk=pk)
         data = form_input(forms.ComplaintProgressForm, request)
-        services.complaint_update(complaint=complaint, by=request.user, **_given(data, request))
+        version = data.pop("version", None)
+        services.complaint_update(
+            complaint=complaint, by=request.user, expected_version=version, **_given(data, request)
+        )
         return Response(ComplaintOutputSerializer(selectors.complaint_get(pk=pk)).data)
 
 

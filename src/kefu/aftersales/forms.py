@@ -201,6 +201,8 @@ class ComplaintProgressForm(forms.Form):
     """The rest of the 《客户投诉反馈表》, filled as the steps go, and the contact and product lines
     that are often only learnt later."""
 
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     first_judgement = forms.CharField(
         label=_("初步判定"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -230,13 +232,14 @@ class ComplaintProgressForm(forms.Form):
     production_date = forms.DateField(label=_("生产日期"), required=False, widget=forms.DateInput(attrs=DATE))
 
     def changed_values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.changed_data}
+        return {name: self.cleaned_data.get(name) for name in self.changed_data if name != "version"}
 
 
 class ComplaintForm(ComplaintProgressForm):
     """Registering a complaint: who, through which channel, what they are unhappy about; the later
     lines of the form may be filled at once when they are already known."""
 
+    version = None  # a new complaint has no earlier version to protect
     customer_name = forms.CharField(label=_("客户名称"), max_length=64)
     channel = forms.ChoiceField(label=_("投诉渠道"), choices=ComplaintChannel.choices)
     order_number = forms.CharField(label=_("订单编号"), required=False, max_length=32)

@@ -256,6 +256,9 @@ QUICK_STEPS = [
 class Complaint(models.Model):
     """The shop's 《客户投诉反馈表》, one row per complaint."""
 
+    # Bumped by every save: an editor who loaded an older version is told what changed since.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )

@@ -772,6 +772,12 @@ def _complaint_work_put(*, complaint: Complaint, by: User | None, priority: int 
     )
 
 
+def _complaint_save(complaint: Complaint, fields: list[str]) -> None:
+    """Save the (locked) complaint's fields and move its version on."""
+    complaint.version += 1
+    complaint.save(update_fields=[*fields, "version"])
+
+
 def _locked_complaint(complaint: Complaint) -> Complaint:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.closed_at:
@@ -780,13 +786,18 @@ def _locked_complaint(complaint: Complaint) -> Complaint:
 
 
 @transaction.atomic
-def complaint_update(*, complaint: Complaint, by: User, **fields) -> Complaint:
-    """Fill in the next lines of the 《客户投诉反馈表》 as the complaint goes through its steps."""
+def complaint_update(
+    *, complaint: Complaint, by: User, expected_version: int | None = None, **fields
+) -> Complaint:
+    """Fill in the next lines of the 《客户投诉反馈表》 as the complaint goes through its steps.
+    ``expected_version``: as for a case, a form loaded before a colleague's save is refused."""
     roles.require_staff(by)
     unknown = set(fields) - set(COMPLAINT_FIELDS)
     if unknown:
         raise ValidationError(_("未知的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     complaint = _locked_complaint(complaint)
+    if expected_version is not None and complaint.version != expected_version:
+        raise ValidationError(_changed_since(complaint, complaint.version - expected_version))
     errors: dict = {}
     values = _clean_complaint(fields, errors)
     if "customer_name" in values and not values["customer_name"]:
@@ -799,7 +810,7 @@ def complaint_update(*, complaint: Complaint, by: User, **fields) -> Complaint:
     for k in changed:
         setattr(complaint, k, values[k])
     if changed:
-        complaint.save(update_fields=changed)
+        _complaint_save(complaint, changed)
         _complaint_work_put(complaint=complaint, by=by)
         activity_record(target=complaint, actor=by, verb="complaint_update", data={"changed": changed})
     return complaint
@@ -816,7 +827,7 @@ def complaint_sign_off(*, complaint: Complaint, by: User) -> Complaint:
         raise ValidationError(_("请先填写初步判定和承诺回复时间，再请主管签字。"))
     complaint.signed_off_by = by
     complaint.signed_off_at = timezone.now()
-    complaint.save(update_fields=["signed_off_by", "signed_off_at"])
+    _complaint_save(complaint, ["signed_off_by", "signed_off_at"])
     activity_record(target=complaint, actor=by, verb="complaint_sign_off")
     return complaint
 
@@ -832,7 +843,7 @@ def complaint_step_set(*, complaint: Complaint, by: User, step: str, done: bool)
     steps = set(complaint.quick_steps)
     steps.add(step) if done else steps.discard(step)
     complaint.quick_steps = [k for k in keys if k in steps]
-    complaint.save(update_fields=["quick_steps"])
+    _complaint_save(complaint, ["quick_steps"])
     activity_record(
         target=complaint,
         actor=by,
@@ -859,7 +870,7 @@ def complaint_close(*, complaint: Complaint, by: User, satisfaction: str, follow
     if follow_up.strip():
         complaint.follow_up = follow_up.strip()
     complaint.closed_at = timezone.now()
-    complaint.save(update_fields=["satisfaction", "follow_up", "closed_at"])
+    _complaint_save(complaint, ["satisfaction", "follow_up", "closed_at"])
     worklist.work_done(source="complaint", source_id=complaint.pk, by=by, at=complaint.closed_at)
     activity_record(
         target=complaint, actor=by, verb="complaint_close", message=str(Satisfaction(satisfaction).label)

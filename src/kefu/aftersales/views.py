@@ -589,7 +589,12 @@ class ComplaintUpdate(_ComplaintOperation):
         # Only the lines this person changed: a line a colleague filled meanwhile is kept.
         form = self.form_class(self.request.POST, initial=_complaint_initial(complaint))
         form.is_valid()
-        return services.complaint_update(complaint=complaint, by=self.request.user, **form.changed_values())
+        return services.complaint_update(
+            complaint=complaint,
+            by=self.request.user,
+            expected_version=data.get("version"),
+            **form.changed_values(),
+        )
 
     def success_message(self, complaint, result) -> str:
         return _("投诉反馈表已保存。")

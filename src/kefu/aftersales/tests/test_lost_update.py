@@ -72,3 +72,24 @@ def test_every_save_moves_the_version_on(make_case, aftersales_agent):
     before = case.version
     services.case_agree(case=case, by=aftersales_agent)
     assert AfterSalesCase.objects.get(pk=case.pk).version == before + 1
+
+
+def test_a_stale_complaint_form_does_not_put_back_the_old_lines(login, aftersales_agent, make_user):
+    complaint = services.complaint_create(
+        by=aftersales_agent, customer_name="陈小姐", channel="phone", problem="发货慢", phone="13700000000"
+    )
+    a = login(make_user("xiaowang", "售后", first_name="小王"))
+    b = login(aftersales_agent)
+    loaded = {"version": complaint.version, "cause": "", "phone": "13700000000"}
+    assert (
+        a.post(
+            f"/desk/aftersales/complaints/{complaint.pk}/update/", {**loaded, "cause": "仓库漏发"}
+        ).status_code
+        == 302
+    )
+    response = b.post(
+        f"/desk/aftersales/complaints/{complaint.pk}/update/", {**loaded, "phone": "13900000000"}
+    )
+    complaint.refresh_from_db()
+    assert complaint.cause == "仓库漏发" and complaint.phone == "13700000000"
+    assert response.status_code == 400 and "小王" in response.content.decode()
