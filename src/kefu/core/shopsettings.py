@@ -122,3 +122,62 @@ def shop_setting_set(*, key: str, value: Any, by: User) -> Any:
     if current is not None and current.values is not None:
         current.values[key] = coerced  # the rest of this request sees the new value
     return coerced
+
+
+def _display(rule: Rule, value: Any) -> str:
+    if rule.kind is list:
+        return ", ".join(str(v) for v in value)
+    if rule.kind is bool:
+        return "1" if value else ""
+    return str(value)
+
+
+@transaction.atomic
+def shop_settings_save(*, values: dict[str, Any], loaded: dict[str, str], by: User) -> int:
+    """Save what the settings page sent, all or nothing; the number of rules changed.
+
+    ``values`` are the typed values by key; ``loaded`` what the page showed when it was opened. A rule
+    the person did not touch is left alone (a colleague may have changed it meanwhile), and a rule
+    they changed that a colleague changed too since the page was opened is refused with who set
+    what, so nobody silently undoes another's change."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    stored = {row.key: row for row in ShopSetting.objects.select_for_update().select_related("updated_by")}
+    errors: dict[str, str] = {}
+    to_save: dict[str, Any] = {}
+    for key, raw in values.items():
+        rule = _RULES.get(key)
+        if rule is None:
+            continue
+        before = loaded.get(key)
+        try:
+            new = coerce(rule, raw)
+        except ValidationError as exc:
+            errors[key] = " ".join(exc.messages)
+            continue
+        if before is not None and _display(rule, new) == before:
+            continue  # not touched on this page
+        row = stored.get(key)
+        current = rule.default if row is None else row.value
+        if before is not None and _display(rule, current) != before and current != new:
+            who = (
+                (row.updated_by.get_full_name() or row.updated_by.username)
+                if row and row.updated_by
+                else _("同事")
+            )
+            errors[key] = _("您打开页面后，%(who)s 已把它改为 %(value)s，请确认后再保存。") % {
+                "who": who,
+                "value": _display(rule, current) or "—",
+            }
+            continue
+        if new != current:
+            to_save[key] = new
+    if errors:
+        raise ValidationError(errors)
+    for key, new in to_save.items():
+        shop_setting_set(key=key, value=new, by=by)
+    return len(to_save)
+
+
+def shop_settings_loaded(*, keys: list[str] | None = None) -> dict[str, str]:
+    """What the settings page shows for each rule, as it will come back in ``loaded``."""
+    return {rule.key: _display(rule, get(rule.key)) for rule in rules() if keys is None or rule.key in keys}

@@ -17,35 +17,45 @@ def home(request):
 def shop_settings(request):
     """Every rule number of the shop on one page; supervisors and admins may change them."""
     can_edit = roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN)
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        changed = 0
+        values: dict[str, object] = {}
         for rule in shopsettings.rules():
             field = f"rule-{rule.key}"
             if rule.kind is bool:
-                raw = field in request.POST
+                values[rule.key] = field in request.POST
             elif field in request.POST:
-                raw = request.POST[field]
-            else:
-                continue
-            current = shopsettings.get(rule.key)
-            try:
-                new = shopsettings.coerce(rule, raw)
-                if new != current:
-                    shopsettings.shop_setting_set(key=rule.key, value=new, by=request.user)
-                    changed += 1
-            except ValidationError as exc:
-                errors[rule.key] = " ".join(exc.messages)
-        if not errors:
+                values[rule.key] = request.POST[field]
+        loaded = {
+            key.removeprefix("was-"): value for key, value in request.POST.items() if key.startswith("was-")
+        }
+        try:
+            changed = shopsettings.shop_settings_save(values=values, loaded=loaded, by=request.user)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
             messages.success(request, _("已保存 %(n)d 项设置。") % {"n": changed})
             return redirect("core:settings")
+    shown = shopsettings.shop_settings_loaded()
     rows = []
     for rule in shopsettings.rules():
         value = shopsettings.get(rule.key)
         if rule.kind is list:
             value = ", ".join(str(v) for v in value)
         raw = request.POST.get(f"rule-{rule.key}", value) if errors else value
-        rows.append({"rule": rule, "value": raw, "error": errors.get(rule.key), "is_bool": rule.kind is bool})
-    return render(request, "core/settings.html", {"rows": rows, "can_edit": can_edit})
+        # what this page showed: kept across a refused save, so the next save still compares with it
+        was = request.POST.get(f"was-{rule.key}", shown[rule.key]) if errors else shown[rule.key]
+        rows.append(
+            {
+                "rule": rule,
+                "value": raw,
+                "was": was,
+                "error": " ".join(errors.get(rule.key, [])),
+                "is_bool": rule.kind is bool,
+            }
+        )
+    return render(
+        request, "core/settings.html", {"rows": rows, "can_edit": can_edit}, status=400 if errors else 200
+    )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from kefu.core import shopsettings
@@ -30,7 +32,7 @@ def test_a_supervisor_changes_a_rule(client, supervisor):
 def test_a_bad_value_is_refused_and_the_typed_text_kept(client, supervisor):
     client.force_login(supervisor)
     response = client.post("/desk/settings/", {"rule-helpcenter_page_size": "三十"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "无效" in body and 'value="三十"' in body
     assert shopsettings.get("helpcenter_page_size") == 10
@@ -59,3 +61,40 @@ def test_inside_a_snapshot_each_setting_is_read_once_and_a_save_is_seen(
         shopsettings.shop_setting_set(key="helpcenter_page_size", value=25, by=supervisor)
         assert shopsettings.get("helpcenter_page_size") == 25
     assert shopsettings.get("helpcenter_page_size") == 25
+
+
+def _page_as_loaded(client) -> dict:
+    """Every input of the settings page as the browser would send it back untouched."""
+    html = client.get("/desk/settings/").content.decode()
+    data = dict(re.findall(r'name="((?:rule|was)-[a-z_0-9]+)" value="([^"]*)"', html))
+    data.update({name: "on" for name in re.findall(r'name="(rule-[a-z_0-9]+)" checked', html)})
+    return data
+
+
+def test_a_stale_settings_page_never_undoes_a_colleagues_change(client, supervisor, admin_user):
+    client.force_login(supervisor)
+    loaded = _page_as_loaded(client)
+    # meanwhile the admin raises the page size
+    shopsettings.shop_setting_set(key="helpcenter_page_size", value=20, by=admin_user)
+
+    # the supervisor saves another rule from the page opened before
+    response = client.post("/desk/settings/", {**loaded, "rule-shop_name": "美丽小铺旗舰店"})
+    assert response.status_code == 302
+    assert shopsettings.get("shop_name") == "美丽小铺旗舰店"
+    assert shopsettings.get("helpcenter_page_size") == 20, "the untouched rule keeps the colleague's value"
+
+    # and changing the very rule the colleague changed is refused, saying who set what
+    response = client.post("/desk/settings/", {**loaded, "rule-helpcenter_page_size": "15"})
+    assert response.status_code == 400
+    assert "20" in response.content.decode() and "管理员" in response.content.decode()
+    assert shopsettings.get("helpcenter_page_size") == 20
+
+
+def test_a_save_with_one_bad_value_saves_nothing(client, supervisor):
+    client.force_login(supervisor)
+    loaded = _page_as_loaded(client)
+    response = client.post(
+        "/desk/settings/", {**loaded, "rule-shop_name": "新店名", "rule-helpcenter_page_size": "三十"}
+    )
+    assert response.status_code == 400
+    assert shopsettings.get("shop_name") != "新店名"
