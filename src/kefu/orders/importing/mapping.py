@@ -40,6 +40,15 @@ FIELDS = (
 )  # fmt: skip
 
 MISS = object()  # a cell the fast path does not vouch for
+SHORT_ROW = "这一行的列数比表头少（{got} 列，表头 {want} 列），文件可能不完整（下载中断或被截断），此行未导入"
+
+
+def header_width(header: list[str]) -> int:
+    """How many cells a whole row has: the header's up to its last name (exports end rows with a comma)."""
+    names = [i for i, name in enumerate(header) if name.strip()]
+    return names[-1] + 1 if names else 0
+
+
 _SHIPPED = frozenset(
     (OrderState.WAIT_BUYER_CONFIRM, OrderState.SELLER_CONSIGNED_PART, OrderState.TRADE_FINISHED)
 )
@@ -153,6 +162,9 @@ class OrderBatchReader:
         positions = [self.cols[name] for name in self.present]
         self.width = max(positions) + 1
         self.pad = [""] * self.width
+        # a row cut short (a file truncated by an interrupted download) would store its last cell
+        # cut, a waybill 773100000001 as 77310: such a row is refused, never stored
+        self.full = max(header_width(header), self.width)
         self.pick = operator.itemgetter(*positions)
         self._methods: dict[str, str] = {}
 
@@ -171,18 +183,21 @@ class OrderBatchReader:
         as one value, and the writer builds the rows while this process parses the next batch.
         """
         n = len(batch)
-        width, pad, pick = self.width, self.pad, self.pick
-        if n and min(map(len, batch)) >= width:
+        width, pad, pick, full = self.width, self.pad, self.pick, self.full
+        errors: dict[int, str] = {}
+        if n and min(map(len, batch)) >= full:
             picked = list(map(pick, batch))
         else:
             picked = [pick(c) if len(c) >= width else pick(c + pad[len(c) :]) for c in batch]
+            for i, c in enumerate(batch):
+                if len(c) < full:
+                    errors[i] = SHORT_ROW.format(got=len(c), want=full)
         columns = dict(zip(self.present, zip(*picked, strict=True), strict=True)) if n else {}
         blank = ("",) * n
 
         def raw(name):
             return columns.get(name, blank)
 
-        errors: dict[int, str] = {}
         number = numbers(raw("number"), errors)
         state = states(raw("state"), errors)
         created_at = times(raw("created_at"), errors, self.time)
@@ -340,10 +355,13 @@ class LineReader:
             raise ImportFileError(
                 "宝贝报表缺少必需的列：" + "、".join(fmt.LINE_COLUMNS[n][0] for n in missing)
             )
+        self.full = header_width(header)
 
     def read(self, cells: list[str]) -> tuple[str, list]:
         """Raises ``CellError`` with the reason a row is refused."""
         cols = self.cols
+        if len(cells) < self.full:
+            raise fmt.CellError(SHORT_ROW.format(got=len(cells), want=self.full))
 
         def cell(name: str) -> str:
             i = cols.get(name)

@@ -55,8 +55,15 @@ def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
             size = path.stat().st_size
             sheet = book.worksheets[0]
             total = max(sheet.max_row or 1, 1)
+            width = 0
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, ["" if v is None else str(v) for v in values], size * number // total
+                cells = ["" if v is None else str(v) for v in values]
+                # a sheet leaves out a row's empty cells at its end; only a CSV row can be cut short
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                elif not width and not is_blank(cells):
+                    width = len(cells)
+                yield number, cells, size * number // total
         finally:
             book.close()
         return

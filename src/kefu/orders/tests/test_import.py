@@ -283,3 +283,43 @@ def test_a_line_repeated_in_one_export_is_kept_once(db, tmp_path):
 
     assert report.error_count == 0
     assert OrderLine.objects.count() == 5
+
+
+def test_a_row_cut_short_by_a_truncated_file_is_refused_and_the_stored_order_kept(db, tmp_path):
+    shipped = row(number="1930000000000002", state="卖家已发货，等待买家确认", 物流单号="773100000001")
+    import_file(export(tmp_path, [row(), shipped], name="full.csv"))
+    whole = export(tmp_path, [row(), shipped], name="cut.csv").read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole[: whole.index(b"773100000001") + len("77310")])  # the download stopped here
+
+    report = import_file(cut)
+
+    assert Order.objects.get(number="1930000000000002").waybill == "773100000001"
+    assert [line for line, _reason in report.errors] == [3]
+    assert report.errors[0][1].startswith("这一行的列数比表头少")
+
+
+def test_a_sheet_row_without_its_empty_last_cells_is_no_short_row(db, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "备用"])
+    values = row()
+    sheet.append([values.get(h.strip(), "") for h in HEADER])  # the sheet has no cell for 备用
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+
+    report = import_file(path)
+
+    assert (report.created, report.errors) == (1, [])
+
+
+def test_a_line_row_cut_short_is_refused_by_line(db, tmp_path):
+    import_file(ORDERS)
+    text = LINES.read_bytes().decode("gbk").rstrip("\r\n")
+    path = tmp_path / "ExportOrderDetailList.csv"
+    path.write_bytes(text[: text.rindex(",")].encode("gbk"))  # the last cell lost
+
+    report = import_file(path)
+
+    assert [line for line, _reason in report.errors] == [len(text.splitlines())]
+    assert report.errors[0][1].startswith("这一行的列数比表头少")

@@ -163,8 +163,9 @@ def test_a_bad_row_after_a_message_on_two_lines_is_reported_on_its_own_line(
     two_lines = io.StringIO()
     csv.writer(two_lines).writerow(cells)
     path = tmp_path / "ExportOrderList.csv"
+    bad = "abc" + "," * (len(cells) - 1)  # a whole row whose order number is wrong
     path.write_bytes(
-        (head + "\r\n" + two_lines.getvalue() + "abc,x\r\n\r\n" + rows[1] + "\r\n").encode("gb18030")
+        (head + "\r\n" + two_lines.getvalue() + bad + "\r\n\r\n" + rows[1] + "\r\n").encode("gb18030")
     )
 
     report = importer.import_file(path)
