@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from kefu.orders.importing import cells, parse, read, store
-from kefu.orders.importing.mapping import LineReader, check_orders_header
+from kefu.orders.importing.mapping import UNCLOSED, LineReader, check_orders_header, unclosed_quote
 from kefu.orders.importing.read import BROKEN, ImportFileError
 from kefu.orders.importing.report import ImportReport, Progress
 
@@ -73,7 +73,10 @@ def _import_lines(
         try:
             number, values = reader.read(row)
         except cells.CellError as exc:
-            report.error(line, str(exc))
+            reason = str(exc)
+            if reason == UNCLOSED:
+                line, reason = unclosed_quote(row, line)
+            report.error(line, reason)
             continue
         batch.append((line, number, values))
         if len(batch) >= read.BATCH:

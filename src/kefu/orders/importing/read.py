@@ -98,6 +98,7 @@ class CellBatch:
     lines: list[int] = field(default_factory=list)
     done: int = 0  # bytes of the file read so far
     broken_at: int | None = None  # the CSV cannot be read from this line on: the last batch
+    spans: bool = False  # some row was read over several lines (a cell with a line break)
 
 
 def batches(path: Path, size: int = BATCH) -> tuple[list[str], Iterator[CellBatch]]:
@@ -135,7 +136,8 @@ def _csv_batches(
                 kept = [i for i, c in enumerate(chunk) if not is_blank(c)]
                 if len(kept) < len(chunk):
                     chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
-                yield CellBatch(chunk, lines, binary.tell(), state.broken_at)
+                spans = lines[-1] - lines[0] + 1 > len(lines) if lines else False
+                yield CellBatch(chunk, lines, binary.tell(), state.broken_at, spans)
             else:
                 yield CellBatch(done=binary.tell(), broken_at=state.broken_at)
             if not chunk or state.broken_at:

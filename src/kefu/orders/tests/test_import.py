@@ -323,3 +323,42 @@ def test_a_line_row_cut_short_is_refused_by_line(db, tmp_path):
 
     assert [line for line, _reason in report.errors] == [len(text.splitlines())]
     assert report.errors[0][1].startswith("这一行的列数比表头少")
+
+
+def _quote_left_open_on_line_22(tmp_path, after: int) -> Path:
+    numbers = [f"19300000000000{i:02d}" for i in range(2, 23 + after)]  # line n holds order n
+    messages = {"1930000000000022": "请发顺丰", "1930000000000023": "周末不在家，放门卫" if after > 1 else ""}
+    rows = [row(number=n, 买家留言=messages.get(n, "")) for n in numbers]
+    path = export(tmp_path, rows)
+    text = (
+        path.read_bytes().decode().replace("请发顺丰", '"请发顺丰').replace("周末不在家，", '"周末不在家"，')
+    )
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("after", [1, 3], ids=["at the end of the file", "closed by a later quote"])
+def test_a_quote_left_open_reports_the_lines_it_swallowed_and_keeps_the_rows_before(db, tmp_path, after):
+    report = import_file(_quote_left_open_on_line_22(tmp_path, after))
+
+    assert len(report.errors) == 1
+    line, reason = report.errors[0]
+    assert line == 22
+    assert "22–23" in reason and "引号未闭合" in reason
+    stored = set(Order.objects.values_list("number", flat=True))
+    assert stored == {f"19300000000000{i:02d}" for i in range(2, 23 + after)} - {
+        "1930000000000022",
+        "1930000000000023",
+    }
+
+
+def test_a_quote_left_open_in_a_line_export_reports_the_lines_it_swallowed(db, tmp_path):
+    import_file(ORDERS)
+    text = LINES.read_bytes().decode("gbk").replace("规格：50g", '"规格：50g', 1)
+    path = tmp_path / "ExportOrderDetailList.csv"
+    path.write_bytes(text.encode("gbk"))
+
+    report = import_file(path)
+
+    assert report.errors[0][0] == 2
+    assert "引号未闭合" in report.errors[0][1]
