@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
+from kefu.core import spreadsheets
 from kefu.orders.importing import cells as fmt
 from kefu.orders.importing.importer import ImportFileError, import_file
 from kefu.orders.lifecycle import orders_sweep
@@ -362,3 +363,36 @@ def test_a_quote_left_open_in_a_line_export_reports_the_lines_it_swallowed(db, t
 
     assert report.errors[0][0] == 2
     assert "引号未闭合" in report.errors[0][1]
+
+
+def test_a_sheet_that_unpacks_too_big_is_refused_before_a_cell_is_read(db, tmp_path, monkeypatch):
+    book = Workbook()
+    book.active.append(HEADER)
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED_BYTES", 1000)
+
+    with pytest.raises(ImportFileError, match="解压后超过"):
+        import_file(path)
+
+
+def test_a_sheet_of_too_many_rows_is_refused(db, tmp_path, monkeypatch):
+    book = Workbook()
+    book.active.append(HEADER)
+    for i in range(3):
+        values = row(number=f"193000000000000{i}")
+        book.active.append([values.get(h.strip(), "") for h in HEADER])
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_ROWS", 2)
+
+    with pytest.raises(ImportFileError, match="超过 2 行"):
+        import_file(path)
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_whole(db, tmp_path):
+    path = tmp_path / "ExportOrderList.xlsx"
+    path.write_bytes(b"\xb6\xa9\xb5\xa5\xb1\xe0\xba\xc5,x\r\n")  # a CSV renamed
+
+    with pytest.raises(ImportFileError, match="不是有效的 Excel"):
+        import_file(path)
