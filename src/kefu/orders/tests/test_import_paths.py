@@ -7,6 +7,9 @@ upkeep gives (and its indexes back).
 
 import csv
 import io
+import socket
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from kefu.orders.models import Order
 
 DATA = Path(__file__).parent / "data"
 ORDERS = DATA / "ExportOrderList201605241230.csv"
+LINES = DATA / "ExportOrderDetailList201605241230.csv"
 
 # cells as real exports write them, and the odd ones a per-cell cleaner must word the error for
 CELLS = [
@@ -149,6 +153,27 @@ def test_indexes_a_bulk_load_left_out_are_built_by_the_sweep(sqlite_only):
     cache.delete(bulkload.HEARTBEAT_KEY)
     assert sweeps.sweeps_run(only=["orders_indexes"]) == {"orders_indexes": {"indexes_built": 2}}
     assert bulkload._present() >= FULL
+
+
+def _a_bulk_load_killed_midway() -> None:
+    with connection.cursor() as cursor:
+        for name in sorted(FULL)[:2]:
+            cursor.execute(f'DROP INDEX "{name}"')
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - a process that has ended
+    dead.wait()
+    cache.set(
+        bulkload.HEARTBEAT_KEY, f"{socket.gethostname()}:{dead.pid}", timeout=bulkload.HEARTBEAT_SECONDS
+    )
+
+
+@pytest.mark.parametrize("export", [ORDERS, LINES], ids=["订单报表", "宝贝报表"])
+def test_indexes_a_killed_bulk_load_left_out_are_back_by_the_end_of_the_next_import(sqlite_only, export):
+    importer.import_file(ORDERS)
+    _a_bulk_load_killed_midway()
+
+    importer.import_file(export)
+
+    assert bulkload._present() >= FULL | PARTIAL
 
 
 @pytest.mark.parametrize("beside", [False, True])
