@@ -4,6 +4,7 @@ API (``kefu.core.operations.form_input``); the rules themselves live in services
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.uploads import MaxUploadSize
 from kefu.orders.models import FlagColour, OrderState, ReminderChannel, ReminderReason, ReminderScript
 
 
@@ -113,5 +114,11 @@ class ScriptForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("订单报表（ExportOrderList*.csv 或 .xlsx）"))
-    lines_file = forms.FileField(label=_("宝贝报表（可选，ExportOrderDetailList*.csv）"), required=False)
+    file = forms.FileField(
+        label=_("订单报表（ExportOrderList*.csv 或 .xlsx）"), validators=[MaxUploadSize("orders")]
+    )
+    lines_file = forms.FileField(
+        label=_("宝贝报表（可选，ExportOrderDetailList*.csv）"),
+        required=False,
+        validators=[MaxUploadSize("orders")],
+    )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles
 from kefu.core.activity import activity_record
+from kefu.core.spreadsheets import excerpt
 from kefu.core.types import User
 from kefu.orders import rulebook
 from kefu.orders.importing import cells, queue
@@ -347,7 +348,12 @@ def _job_run(job: OrderImport, sources: list[Path], *, shop: str = "") -> list[I
             errors.extend([f"{prefix}{line}", reason] for line, reason in report.errors)
     except Exception as exc:
         status = OrderImport.Status.FAILED
-        message = str(exc) if isinstance(exc, ImportFileError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            str(exc)
+            if isinstance(exc, ImportFileError)
+            else _("导入意外中断（%(error)s），已导入的行保留；可重新导入同一文件补完其余的行。")
+            % {"error": excerpt(f"{type(exc).__name__}: {exc}", 200)}
+        )
         raise
     finally:
         OrderImport.objects.filter(pk=job.pk).update(

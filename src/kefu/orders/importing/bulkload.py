@@ -7,12 +7,13 @@ table (a shop's first load of its history) drops them, loads, and builds them ag
 daily imports keep them. The unique ``(shop, number)`` index always stays: the upsert needs it.
 
 While a bulk load runs, pages that search orders scan the table (slower, still right). The
-indexes come back at the end of the load, whatever happened; after a crash, the next import or
-the next minute's sweep builds them, unless another bulk load says it is alive (its heartbeat in
-the cache, renewed at every commit).
+indexes come back at the end of the load, whatever happened; after a crash, the end of the next
+import (of either export) or the next minute's sweep builds them, unless another bulk load says it
+is alive (its heartbeat in the cache, renewed at every commit, from a process not seen dead).
 """
 
 import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,11 +48,32 @@ def worth_deferring(path: Path) -> bool:
     if connection.vendor != "sqlite":
         return False
     rows = path.stat().st_size // BYTES_PER_ROW
-    return rows >= MIN_ROWS and Order.objects.count() * 4 <= rows and not cache.get(HEARTBEAT_KEY)
+    return rows >= MIN_ROWS and Order.objects.count() * 4 <= rows and not loading_elsewhere()
 
 
 def beat() -> None:
-    cache.set(HEARTBEAT_KEY, os.getpid(), timeout=HEARTBEAT_SECONDS)
+    cache.set(HEARTBEAT_KEY, f"{socket.gethostname()}:{os.getpid()}", timeout=HEARTBEAT_SECONDS)
+
+
+def loading_elsewhere() -> bool:
+    """A bulk load says it is alive, and its process was not seen dead on this machine.
+
+    A worker killed mid-load leaves its heartbeat for two minutes; an import right after would
+    otherwise leave the indexes out until the sweep.
+    """
+    alive = cache.get(HEARTBEAT_KEY)
+    if not alive:
+        return False
+    host, _, pid = str(alive).rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            cache.delete(HEARTBEAT_KEY)
+            return False
+        except OSError:
+            pass  # alive, someone else's
+    return True
 
 
 @contextmanager
@@ -73,7 +95,7 @@ def indexes_restore(*, unless_loading: bool = False, now=None) -> dict[str, int]
 
     ``unless_loading``: leave them alone while a bulk load is alive (the sweep and a new import).
     """
-    if connection.vendor != "sqlite" or (unless_loading and cache.get(HEARTBEAT_KEY)):
+    if connection.vendor != "sqlite" or (unless_loading and loading_elsewhere()):
         return {"indexes_built": 0}
     present = _present()  # outside the lock: the sweep asks every minute, and nearly always all are there
     if all(index.name in present for index in Order._meta.indexes):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from kefu.orders.importing import cells, parse, read, store
-from kefu.orders.importing.mapping import LineReader, check_orders_header
+from kefu.orders.importing import bulkload, cells, parse, read, store
+from kefu.orders.importing.mapping import UNCLOSED, LineReader, check_orders_header, unclosed_quote
 from kefu.orders.importing.read import BROKEN, ImportFileError
 from kefu.orders.importing.report import ImportReport, Progress
 
@@ -44,6 +44,9 @@ def import_file(path: str | Path, *, shop: str = "", progress: Progress | None =
     except ImportFileError as exc:
         exc.path = str(path)
         raise
+    finally:
+        # indexes a crashed bulk load left out come back by the end of any import, not only by the sweep
+        bulkload.indexes_restore(unless_loading=True)
     return report
 
 
@@ -73,7 +76,10 @@ def _import_lines(
         try:
             number, values = reader.read(row)
         except cells.CellError as exc:
-            report.error(line, str(exc))
+            reason = str(exc)
+            if reason == UNCLOSED:
+                line, reason = unclosed_quote(row, line)
+            report.error(line, reason)
             continue
         batch.append((line, number, values))
         if len(batch) >= read.BATCH:

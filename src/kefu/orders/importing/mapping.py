@@ -40,6 +40,42 @@ FIELDS = (
 )  # fmt: skip
 
 MISS = object()  # a cell the fast path does not vouch for
+SHORT_ROW = "这一行的列数比表头少（{got} 列，表头 {want} 列），文件可能不完整（下载中断或被截断），此行未导入"
+
+
+UNCLOSED = "引号未闭合"  # marker: ``unclosed_quote`` words it once the row's lines are known
+
+
+def unclosed_quote(cells: list[str], end: int) -> tuple[int, str]:
+    """A row read over several lines because a quote was never closed: its first line, and why."""
+    start = end - sum(map(_breaks, cells))
+    if cells:  # a quote open to the end of the file holds the file's last line break
+        end -= _breaks(cells[-1]) - _breaks(cells[-1].rstrip("\r\n"))
+    return start, (
+        f"第 {start}–{end} 行：第 {start} 行的引号未闭合，后面的行被并进了这一行，这几行都未导入；"
+        "请在表格软件里补上引号或删去多余的引号后重新导入"
+    )
+
+
+# a line break inside a cell followed by what starts an export row (an order number, a comma and
+# more cells): the next line was swallowed by a quote, even when a later quote closed it again
+SWALLOWED = re.compile(r'[\r\n]"?=?"*[0-9]{6,}"*,(?:[^,\r\n]*,){3}')
+
+
+def _breaks(cell: str) -> int:
+    return cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+
+
+def _spans_lines(cells: list[str]) -> bool:
+    return any("\n" in c or "\r" in c for c in cells)
+
+
+def header_width(header: list[str]) -> int:
+    """How many cells a whole row has: the header's up to its last name (exports end rows with a comma)."""
+    names = [i for i, name in enumerate(header) if name.strip()]
+    return names[-1] + 1 if names else 0
+
+
 _SHIPPED = frozenset(
     (OrderState.WAIT_BUYER_CONFIRM, OrderState.SELLER_CONSIGNED_PART, OrderState.TRADE_FINISHED)
 )
@@ -153,6 +189,11 @@ class OrderBatchReader:
         positions = [self.cols[name] for name in self.present]
         self.width = max(positions) + 1
         self.pad = [""] * self.width
+        # a row cut short (a file truncated by an interrupted download) would store its last cell
+        # cut, a waybill 773100000001 as 77310: such a row is refused, never stored
+        self.full = max(header_width(header), self.width)
+        # a quote left open swallows the next lines into one row: that row has another cell count
+        self.most = max(len(header), self.full)
         self.pick = operator.itemgetter(*positions)
         self._methods: dict[str, str] = {}
 
@@ -171,18 +212,24 @@ class OrderBatchReader:
         as one value, and the writer builds the rows while this process parses the next batch.
         """
         n = len(batch)
-        width, pad, pick = self.width, self.pad, self.pick
-        if n and min(map(len, batch)) >= width:
+        width, pad, pick, full = self.width, self.pad, self.pick, self.full
+        errors: dict[int, str] = {}
+        lengths = list(map(len, batch))
+        if n and min(lengths) >= full and max(lengths) <= self.most:
             picked = list(map(pick, batch))
         else:
             picked = [pick(c) if len(c) >= width else pick(c + pad[len(c) :]) for c in batch]
+            for i, c in enumerate(batch):
+                if not full <= len(c) <= self.most and _spans_lines(c):
+                    errors[i] = UNCLOSED
+                elif len(c) < full:
+                    errors[i] = SHORT_ROW.format(got=len(c), want=full)
         columns = dict(zip(self.present, zip(*picked, strict=True), strict=True)) if n else {}
         blank = ("",) * n
 
         def raw(name):
             return columns.get(name, blank)
 
-        errors: dict[int, str] = {}
         number = numbers(raw("number"), errors)
         state = states(raw("state"), errors)
         created_at = times(raw("created_at"), errors, self.time)
@@ -304,6 +351,13 @@ def map_batch(batch: CellBatch, reader: OrderBatchReader, now) -> ParsedBatch:
     if not batch.cells:
         return ParsedBatch(done=batch.done, broken_at=batch.broken_at)
     columns, errors = reader.read(batch.cells, now)
+    if batch.spans:
+        for i, cells in enumerate(batch.cells):
+            if i not in errors and any(SWALLOWED.search(c) for c in cells if "\n" in c or "\r" in c):
+                errors[i] = UNCLOSED
+    for i, reason in errors.items():
+        if reason == UNCLOSED:
+            batch.lines[i], errors[i] = unclosed_quote(batch.cells[i], batch.lines[i])
     return ParsedBatch(
         columns=columns, lines=batch.lines, errors=errors, done=batch.done, broken_at=batch.broken_at
     )
@@ -340,10 +394,16 @@ class LineReader:
             raise ImportFileError(
                 "宝贝报表缺少必需的列：" + "、".join(fmt.LINE_COLUMNS[n][0] for n in missing)
             )
+        self.full = header_width(header)
+        self.most = max(len(header), self.full)
 
     def read(self, cells: list[str]) -> tuple[str, list]:
         """Raises ``CellError`` with the reason a row is refused."""
         cols = self.cols
+        if not self.full <= len(cells) <= self.most and _spans_lines(cells):
+            raise fmt.CellError(UNCLOSED)
+        if len(cells) < self.full:
+            raise fmt.CellError(SHORT_ROW.format(got=len(cells), want=self.full))
 
         def cell(name: str) -> str:
             i = cols.get(name)

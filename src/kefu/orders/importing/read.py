@@ -10,13 +10,15 @@ on which line reading stopped.
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import load_workbook
+from kefu.core import spreadsheets
 
 BATCH = 2000
 BROKEN = "从此行起文件无法按 CSV 读取（引号不成对或单元格过长），后面的行未导入"
@@ -50,15 +52,7 @@ def is_xlsx(path: Path) -> bool:
 def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
     """(line number, cells, bytes read so far) for a CSV or an .xlsx export; cells None: unreadable from here."""
     if is_xlsx(path):
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            size = path.stat().st_size
-            sheet = book.worksheets[0]
-            total = max(sheet.max_row or 1, 1)
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, ["" if v is None else str(v) for v in values], size * number // total
-        finally:
-            book.close()
+        yield from _xlsx_rows(path)
         return
     with path.open("rb") as binary:
         reader = csv.reader(open_text(binary))
@@ -67,6 +61,40 @@ def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
             yield reader.line_num, cells, binary.tell()
         if state.broken_at:
             yield state.broken_at, None, binary.tell()
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
+    """An .xlsx through the desk's safe reader: a zip bomb or a sheet of too many rows is refused
+    before a cell is read, and the sheet is streamed."""
+    data = path.read_bytes()
+    size = len(data)
+    try:
+        limits = {"max_unpacked": spreadsheets.MAX_XLSX_UNPACKED_BYTES}
+        spreadsheets.xlsx_check(data, **limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # the sheet's declared size gives the progress; a missing one only makes it coarser
+            total = max(_declared_rows(archive), 1)
+        width = 0
+        for number, values in spreadsheets.xlsx_rows(data, max_rows=spreadsheets.MAX_XLSX_ROWS, **limits):
+            cells = ["" if v is None else str(v) for v in values]
+            # a sheet leaves out a row's empty cells at its end; only a CSV row can be cut short
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            elif not width and not is_blank(cells):
+                width = len(cells)
+            yield number, cells, min(size, size * number // total)
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def _declared_rows(archive: zipfile.ZipFile) -> int:
+    try:
+        with archive.open("xl/worksheets/sheet1.xml") as sheet:
+            head = sheet.read(4096).decode("utf-8", "replace")
+    except KeyError:
+        return 0
+    found = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"', head)
+    return int(found.group(1)) if found else 0
 
 
 def is_blank(cells: list[str]) -> bool:
@@ -91,6 +119,7 @@ class CellBatch:
     lines: list[int] = field(default_factory=list)
     done: int = 0  # bytes of the file read so far
     broken_at: int | None = None  # the CSV cannot be read from this line on: the last batch
+    spans: bool = False  # some row was read over several lines (a cell with a line break)
 
 
 def batches(path: Path, size: int = BATCH) -> tuple[list[str], Iterator[CellBatch]]:
@@ -128,7 +157,8 @@ def _csv_batches(
                 kept = [i for i, c in enumerate(chunk) if not is_blank(c)]
                 if len(kept) < len(chunk):
                     chunk, lines = [chunk[i] for i in kept], [lines[i] for i in kept]
-                yield CellBatch(chunk, lines, binary.tell(), state.broken_at)
+                spans = lines[-1] - lines[0] + 1 > len(lines) if lines else False
+                yield CellBatch(chunk, lines, binary.tell(), state.broken_at, spans)
             else:
                 yield CellBatch(done=binary.tell(), broken_at=state.broken_at)
             if not chunk or state.broken_at:

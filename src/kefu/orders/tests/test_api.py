@@ -12,7 +12,7 @@ from huey.contrib.djhuey import HUEY
 from rest_framework.test import APIClient
 
 from kefu.orders import services
-from kefu.orders.models import Order, OrderState
+from kefu.orders.models import Order, OrderImport, OrderState
 from kefu.orders.tests.test_import import LINES, ORDERS
 
 API = "/api/v1/orders/"
@@ -228,3 +228,14 @@ def test_terms_change_through_the_api_only_for_unpaid_orders(api, order_factory)
     unpaid.refresh_from_db()
     assert unpaid.terms_changed_at is not None
     assert api.post(f"{API}{paid.number}/terms-changed/").status_code == 400
+
+
+def test_cli_import_of_a_renamed_csv_as_xlsx_exits_2_and_fails_the_job(db, tmp_path):
+    path = tmp_path / "ExportOrderList.xlsx"
+    path.write_bytes("订单编号,订单状态\r\n".encode("gbk"))
+    with pytest.raises(CommandError) as err:
+        call_command("orders", "import", str(path))
+    assert err.value.returncode == 2
+    assert "不是有效的 Excel" in str(err.value) and "\n" not in str(err.value)
+    job = OrderImport.objects.get()
+    assert job.status == OrderImport.Status.FAILED and "不是有效的 Excel" in job.message

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
+from kefu.core import spreadsheets
 from kefu.orders.importing import cells as fmt
 from kefu.orders.importing.importer import ImportFileError, import_file
 from kefu.orders.lifecycle import orders_sweep
@@ -283,3 +284,115 @@ def test_a_line_repeated_in_one_export_is_kept_once(db, tmp_path):
 
     assert report.error_count == 0
     assert OrderLine.objects.count() == 5
+
+
+def test_a_row_cut_short_by_a_truncated_file_is_refused_and_the_stored_order_kept(db, tmp_path):
+    shipped = row(number="1930000000000002", state="卖家已发货，等待买家确认", 物流单号="773100000001")
+    import_file(export(tmp_path, [row(), shipped], name="full.csv"))
+    whole = export(tmp_path, [row(), shipped], name="cut.csv").read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole[: whole.index(b"773100000001") + len("77310")])  # the download stopped here
+
+    report = import_file(cut)
+
+    assert Order.objects.get(number="1930000000000002").waybill == "773100000001"
+    assert [line for line, _reason in report.errors] == [3]
+    assert report.errors[0][1].startswith("这一行的列数比表头少")
+
+
+def test_a_sheet_row_without_its_empty_last_cells_is_no_short_row(db, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "备用"])
+    values = row()
+    sheet.append([values.get(h.strip(), "") for h in HEADER])  # the sheet has no cell for 备用
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+
+    report = import_file(path)
+
+    assert (report.created, report.errors) == (1, [])
+
+
+def test_a_line_row_cut_short_is_refused_by_line(db, tmp_path):
+    import_file(ORDERS)
+    text = LINES.read_bytes().decode("gbk").rstrip("\r\n")
+    path = tmp_path / "ExportOrderDetailList.csv"
+    path.write_bytes(text[: text.rindex(",")].encode("gbk"))  # the last cell lost
+
+    report = import_file(path)
+
+    assert [line for line, _reason in report.errors] == [len(text.splitlines())]
+    assert report.errors[0][1].startswith("这一行的列数比表头少")
+
+
+def _quote_left_open_on_line_22(tmp_path, after: int) -> Path:
+    numbers = [f"19300000000000{i:02d}" for i in range(2, 23 + after)]  # line n holds order n
+    messages = {"1930000000000022": "请发顺丰", "1930000000000023": "周末不在家，放门卫" if after > 1 else ""}
+    rows = [row(number=n, 买家留言=messages.get(n, "")) for n in numbers]
+    path = export(tmp_path, rows)
+    text = (
+        path.read_bytes().decode().replace("请发顺丰", '"请发顺丰').replace("周末不在家，", '"周末不在家"，')
+    )
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("after", [1, 3], ids=["at the end of the file", "closed by a later quote"])
+def test_a_quote_left_open_reports_the_lines_it_swallowed_and_keeps_the_rows_before(db, tmp_path, after):
+    report = import_file(_quote_left_open_on_line_22(tmp_path, after))
+
+    assert len(report.errors) == 1
+    line, reason = report.errors[0]
+    assert line == 22
+    assert "22–23" in reason and "引号未闭合" in reason
+    stored = set(Order.objects.values_list("number", flat=True))
+    assert stored == {f"19300000000000{i:02d}" for i in range(2, 23 + after)} - {
+        "1930000000000022",
+        "1930000000000023",
+    }
+
+
+def test_a_quote_left_open_in_a_line_export_reports_the_lines_it_swallowed(db, tmp_path):
+    import_file(ORDERS)
+    text = LINES.read_bytes().decode("gbk").replace("规格：50g", '"规格：50g', 1)
+    path = tmp_path / "ExportOrderDetailList.csv"
+    path.write_bytes(text.encode("gbk"))
+
+    report = import_file(path)
+
+    assert report.errors[0][0] == 2
+    assert "引号未闭合" in report.errors[0][1]
+
+
+def test_a_sheet_that_unpacks_too_big_is_refused_before_a_cell_is_read(db, tmp_path, monkeypatch):
+    book = Workbook()
+    book.active.append(HEADER)
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_UNPACKED_BYTES", 1000)
+
+    with pytest.raises(ImportFileError, match="解压后超过"):
+        import_file(path)
+
+
+def test_a_sheet_of_too_many_rows_is_refused(db, tmp_path, monkeypatch):
+    book = Workbook()
+    book.active.append(HEADER)
+    for i in range(3):
+        values = row(number=f"193000000000000{i}")
+        book.active.append([values.get(h.strip(), "") for h in HEADER])
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+    monkeypatch.setattr(spreadsheets, "MAX_XLSX_ROWS", 2)
+
+    with pytest.raises(ImportFileError, match="超过 2 行"):
+        import_file(path)
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_whole(db, tmp_path):
+    path = tmp_path / "ExportOrderList.xlsx"
+    path.write_bytes(b"\xb6\xa9\xb5\xa5\xb1\xe0\xba\xc5,x\r\n")  # a CSV renamed
+
+    with pytest.raises(ImportFileError, match="不是有效的 Excel"):
+        import_file(path)

@@ -109,7 +109,7 @@ def test_an_order_line_is_read_and_keyed_by_its_sub_order_number():
 )
 def test_a_bad_order_line_says_why(cells_, reason):
     with pytest.raises(cells.CellError, match=reason):
-        mapping.LineReader(LINE_HEADER).read(cells_)
+        mapping.LineReader(LINE_HEADER).read([*cells_, "", ""])  # 商品属性 and 子订单编号 empty
 
 
 def test_a_line_export_without_its_required_columns_is_refused():

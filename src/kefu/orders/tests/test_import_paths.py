@@ -7,6 +7,9 @@ upkeep gives (and its indexes back).
 
 import csv
 import io
+import socket
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from kefu.orders.models import Order
 
 DATA = Path(__file__).parent / "data"
 ORDERS = DATA / "ExportOrderList201605241230.csv"
+LINES = DATA / "ExportOrderDetailList201605241230.csv"
 
 # cells as real exports write them, and the odd ones a per-cell cleaner must word the error for
 CELLS = [
@@ -151,6 +155,27 @@ def test_indexes_a_bulk_load_left_out_are_built_by_the_sweep(sqlite_only):
     assert bulkload._present() >= FULL
 
 
+def _a_bulk_load_killed_midway() -> None:
+    with connection.cursor() as cursor:
+        for name in sorted(FULL)[:2]:
+            cursor.execute(f'DROP INDEX "{name}"')
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - a process that has ended
+    dead.wait()
+    cache.set(
+        bulkload.HEARTBEAT_KEY, f"{socket.gethostname()}:{dead.pid}", timeout=bulkload.HEARTBEAT_SECONDS
+    )
+
+
+@pytest.mark.parametrize("export", [ORDERS, LINES], ids=["订单报表", "宝贝报表"])
+def test_indexes_a_killed_bulk_load_left_out_are_back_by_the_end_of_the_next_import(sqlite_only, export):
+    importer.import_file(ORDERS)
+    _a_bulk_load_killed_midway()
+
+    importer.import_file(export)
+
+    assert bulkload._present() >= FULL | PARTIAL
+
+
 @pytest.mark.parametrize("beside", [False, True])
 def test_a_bad_row_after_a_message_on_two_lines_is_reported_on_its_own_line(
     db, tmp_path, monkeypatch, beside
@@ -163,8 +188,9 @@ def test_a_bad_row_after_a_message_on_two_lines_is_reported_on_its_own_line(
     two_lines = io.StringIO()
     csv.writer(two_lines).writerow(cells)
     path = tmp_path / "ExportOrderList.csv"
+    bad = "abc" + "," * (len(cells) - 1)  # a whole row whose order number is wrong
     path.write_bytes(
-        (head + "\r\n" + two_lines.getvalue() + "abc,x\r\n\r\n" + rows[1] + "\r\n").encode("gb18030")
+        (head + "\r\n" + two_lines.getvalue() + bad + "\r\n\r\n" + rows[1] + "\r\n").encode("gb18030")
     )
 
     report = importer.import_file(path)

@@ -177,6 +177,14 @@ def test_upload_of_a_wrong_file_type_is_refused_in_chinese(agent_client):
     assert not OrderImport.objects.exists()
 
 
+def test_an_upload_over_the_size_limit_is_refused_before_any_job(agent_client, settings):
+    settings.KEFU_MAX_UPLOAD_MB = {**settings.KEFU_MAX_UPLOAD_MB, "orders": 1}
+    upload = SimpleUploadedFile("ExportOrderList.csv", b"x" * (1024 * 1024 + 1), content_type="text/csv")
+    response = agent_client.post(reverse("orders:import"), {"file": upload})
+    assert "文件太大" in response.content.decode()
+    assert not OrderImport.objects.exists()
+
+
 def test_only_supervisors_edit_reminder_scripts(agent_client, client, supervisor):
     assert (
         agent_client.post(
