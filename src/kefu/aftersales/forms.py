@@ -19,6 +19,7 @@ from kefu.aftersales.models import (
     Satisfaction,
 )
 from kefu.core import shopsettings
+from kefu.core.uploads import MaxUploadSize
 from kefu.core.worklist import Priority
 from kefu.orders.models import Order, ShippingMethod
 
@@ -165,7 +166,7 @@ class ReturnShippedForm(forms.Form):
 class InspectForm(forms.Form):
     condition = forms.CharField(label=_("退货商品完整程度"), max_length=255)
     result = forms.ChoiceField(label=_("验货结果"), choices=[c for c in InspectionResult.choices if c[0]])
-    photo = forms.FileField(label=_("验货照片"), required=False)
+    photo = forms.FileField(label=_("验货照片"), required=False, validators=[MaxUploadSize("image")])
 
 
 class RefundForm(forms.Form):
@@ -194,7 +195,7 @@ class MisdescriptionForm(forms.Form):
 
 class PhotoForm(forms.Form):
     purpose = forms.ChoiceField(label=_("用途"), choices=CasePhoto.Purpose.choices)
-    image = forms.FileField(label=_("照片"))
+    image = forms.FileField(label=_("照片"), validators=[MaxUploadSize("image")])
 
 
 class ComplaintProgressForm(forms.Form):

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from kefu.aftersales.models import AfterSalesCase, BadReview
 from kefu.core import worklist
+from kefu.core.spreadsheets import xlsx_append
 
 CASE_COLUMNS = [
     "登记时间",
@@ -65,8 +66,10 @@ def _workbook(title: str, columns: list[str], rows) -> bytes:
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    # A buyer's nick or a note the shop typed stays text in Excel, and a stray control character
+    # pasted from a chat cannot break the whole register.
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     sheet.freeze_panes = "A2"
     out = BytesIO()
     book.save(out)

@@ -46,6 +46,34 @@ from rest_framework.request import Request
 
 from kefu.core import roles
 from kefu.core.forms import apply_service_errors
+from kefu.core.spreadsheets import text_clean
+
+# --- both doors ---------------------------------------------------------------------------------
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return text_clean(value)
+    if isinstance(value, list | tuple):
+        return [_clean_value(v) for v in value]
+    return value
+
+
+def clean_input(data: Any) -> Any:
+    """The input without control characters (tab and line breaks kept), before any form sees it.
+
+    Text pasted from a chat window or a buyer's message can carry invisible control characters;
+    stored, they break every export of the register and the Excel files the shop opens later.
+    """
+    if hasattr(data, "lists"):  # a QueryDict: immutable, several values per key
+        cleaned = data.copy()
+        for key, values in data.lists():
+            cleaned.setlist(key, [_clean_value(v) for v in values])
+        return cleaned
+    if isinstance(data, Mapping):
+        return {key: _clean_value(value) for key, value in data.items()}
+    return data
+
 
 # --- the API door ------------------------------------------------------------------------------
 
@@ -53,7 +81,7 @@ from kefu.core.forms import apply_service_errors
 def _form_data(data: Any) -> Any:
     """JSON bodies carry numbers, booleans and lists; a form reads them like posted strings."""
     if hasattr(data, "getlist"):  # a QueryDict from a form post or multipart upload
-        return data
+        return clean_input(data)
     if not isinstance(data, Mapping):
         raise exceptions.ValidationError({"detail": [_("请求体应为 JSON 对象。")]})
     out: dict[str, Any] = {}
@@ -64,7 +92,7 @@ def _form_data(data: Any) -> Any:
             # CheckboxInput reads "false"/"true"; a NullBooleanSelect reads the same words.
             out[key] = "true" if value else "false"
         else:
-            out[key] = value
+            out[key] = _clean_value(value)
     return out
 
 
@@ -235,7 +263,9 @@ class OperationPage(View):
         obj = self.get_object()
         form = None
         if self.form_class is not None:
-            form = self.form_class(request.POST, request.FILES or None, **self.get_form_kwargs(obj))
+            form = self.form_class(
+                clean_input(request.POST), request.FILES or None, **self.get_form_kwargs(obj)
+            )
             if not form.is_valid():
                 return self.invalid(obj, form)
         data = form.cleaned_data if form is not None else {}

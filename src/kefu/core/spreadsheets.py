@@ -54,6 +54,13 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def csv_uncell(value: str) -> str:
+    """What ``csv_cell`` wrote, read back: our own export re-imported does not grow a ``'``."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def csv_bytes(header: list[str], rows: Iterable[Iterable[Any]], *, encoding: str = "utf-8-sig") -> bytes:
     """A CSV export: safe cells, UTF-8 with BOM by default so Excel opens Chinese text right."""
     out = io.StringIO()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import roles
+from kefu.core.spreadsheets import csv_cell, csv_uncell, excerpt
 from kefu.helpcenter.models import Article, Category
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.helpcenter.services import article_document
@@ -70,7 +71,7 @@ def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]
         report.fatal = _("文件是空的。")
         return
     except csv.Error as exc:
-        report.fatal = _("无法读取表头：%(error)s") % {"error": exc}
+        report.fatal = _("无法读取表头：%(error)s") % {"error": excerpt(exc)}
         return
     missing = [h for h in HEADER if h not in header]
     if missing:
@@ -87,13 +88,16 @@ def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]
         except csv.Error as exc:
             # The reader cannot find its footing again after a malformed record: stop here,
             # keeping the rows already read.
-            report.errors.append((start, _("无法解析，此行及之后的内容未导入：%(error)s") % {"error": exc}))
+            report.errors.append(
+                (start, _("无法解析，此行及之后的内容未导入：%(error)s") % {"error": excerpt(exc)})
+            )
             return
         end = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         line = start
-        values = {name: (row[i].strip() if i < len(row) else "") for name, i in at.items()}
+        # Our own export quotes a cell that looks like a formula; the quote is not the shop's text.
+        values = {name: (csv_uncell(row[i].strip()) if i < len(row) else "") for name, i in at.items()}
         category = " ".join(values["category"].split())
         title, body = " ".join(values["title"].split()), values["body"]
         if not category:
@@ -195,7 +199,8 @@ def _import_batch(batch: list[tuple[int, str, str, str]], report: ImportReport, 
 
 
 def kb_export(*, stream: io.TextIOBase, include_drafts: bool = True) -> int:
-    """Write every article as ``category,title,body`` (UTF-8); returns the number written."""
+    """Write every article as ``category,title,body`` (UTF-8); returns the number written. A body
+    that starts like a formula (a Markdown list's ``-``) is quoted so Excel shows it as text."""
     writer = csv.writer(stream)
     writer.writerow(HEADER)
     count = 0
@@ -203,6 +208,6 @@ def kb_export(*, stream: io.TextIOBase, include_drafts: bool = True) -> int:
     if not include_drafts:
         qs = qs.filter(status=Article.Status.PUBLISHED)
     for article in qs.iterator(chunk_size=2000):
-        writer.writerow([article.category.name, article.title, article.body])
+        writer.writerow([csv_cell(article.category.name), csv_cell(article.title), csv_cell(article.body)])
         count += 1
     return count

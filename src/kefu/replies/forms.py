@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.uploads import MaxUploadSize
 from kefu.replies import services
 from kefu.replies.models import ForbiddenPhrase, QuickPhrase
 from kefu.replies.placeholders import PLACEHOLDERS
@@ -74,6 +75,7 @@ class ImportForm(forms.Form):
         label=_("文件"),
         help_text=_("CSV（UTF-8 或 GBK）或 Excel .xlsx；第一行为表头：分组、快捷键、内容"),
         error_messages={"required": _("请选择要导入的文件。")},
+        validators=[MaxUploadSize("spreadsheet")],
     )
     scope = forms.ChoiceField(
         label=_("导入为"), choices=SCOPES, initial="personal", required=False, widget=forms.RadioSelect

@@ -12,12 +12,14 @@ GB18030 — the superset of GBK that also holds emoji, which plain GBK cannot.
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
+from kefu.core.spreadsheets import SpreadsheetError, csv_bytes, csv_uncell, excerpt, xlsx_append, xlsx_rows
 from kefu.replies.services import ImportReport, ImportRow, phrases_import
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -46,7 +48,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a shortcut typed as 123 comes back from Excel as 123.0
-    return str(value).strip()
+    return csv_uncell(str(value).strip())
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -59,7 +61,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     if "text" not in found:
         raise UnreadableFile(
             _("第 1 行应为表头，至少要有“内容”一列（可选“分组”“快捷键”）；读到的是：%(h)s")
-            % {"h": "、".join(h for h in header if h) or _("空行")}
+            % {"h": excerpt("、".join(h for h in header if h)) or _("空行")}
         )
     return found
 
@@ -118,22 +120,17 @@ def _csv_lines(text: str) -> Iterable[tuple[int, list]]:
             yield last + 1, values
             last = reader.line_num
     except csv.Error as exc:
-        raise UnreadableFile(_("第 %(n)d 行附近的 CSV 格式有误：%(e)s") % {"n": last + 1, "e": exc}) from None
+        raise UnreadableFile(
+            _("第 %(n)d 行附近的 CSV 格式有误：%(e)s") % {"n": last + 1, "e": excerpt(exc)}
+        ) from None
 
 
 def _xlsx_lines(data: bytes) -> Iterable[tuple[int, list]]:
-    from openpyxl import load_workbook
-
+    # Streamed, and a file whose cells unpack to gigabytes is refused before a cell is read.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(_("无法打开这个 Excel 文件：%(e)s") % {"e": exc}) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
+        yield from xlsx_rows(data)
+    except SpreadsheetError as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 def read_file(*, data: bytes, filename: str = "") -> ParsedFile:
@@ -169,17 +166,10 @@ def export_rows(phrases) -> list[list]:
 
 
 def export_csv(phrases, *, encoding: str = "utf-8") -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(export_rows(phrases))
-    return out.getvalue().encode(ENCODINGS.get(encoding, "utf-8-sig"))
+    return csv_bytes(EXPORT_HEADER, export_rows(phrases), encoding=ENCODINGS.get(encoding, "utf-8-sig"))
 
 
 def export_xlsx(phrases) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "快捷短语"
@@ -187,7 +177,7 @@ def export_xlsx(phrases) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in export_rows(phrases):
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for column, width in zip("ABCD", (14, 12, 80, 10), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):

@@ -179,3 +179,16 @@ def test_the_complaint_form_saves_each_line_filled_and_keeps_the_rest(login, aft
         "品质部",
         "外箱受压",
     )
+
+
+def test_a_case_photo_over_the_image_ceiling_is_refused(login, aftersales_agent, make_case, settings):
+    settings.KEFU_MAX_UPLOAD_MB = {**settings.KEFU_MAX_UPLOAD_MB, "image": 1}
+    case = make_case(kind=CaseKind.RESHIPMENT, damage="signed_photos")
+    big = SimpleUploadedFile(
+        "broken.jpg", b"\xff\xd8" + b"\0" * (1024 * 1024 + 10), content_type="image/jpeg"
+    )
+    response = login(aftersales_agent).post(
+        f"/desk/aftersales/cases/{case.pk}/photos/", {"purpose": "damage", "image": big}
+    )
+    assert response.status_code in (302, 400)
+    assert case.photos.count() == 0

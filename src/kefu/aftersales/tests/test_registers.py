@@ -62,3 +62,40 @@ def test_the_bad_review_count_exports_from_the_cli(tmp_path, agent, supervisor):
     assert outcomes == {"未解决", "处理中"}
     with pytest.raises(CommandError):
         call_command("aftersales_export", "cases", "-o", str(out), "--since", "2026/11/01")
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://x","退款")', "+86 138", "-1", "@sum(A1)", "\t=1", "\r=1"]
+)
+def test_a_case_whose_details_look_like_a_formula_stays_text_in_the_register(
+    login, aftersales_agent, make_case, typed
+):
+    make_case(kind=CaseKind.PROBLEM_PARCEL, details=typed, buyer_nick=typed)
+    response = login(aftersales_agent).get("/desk/aftersales/cases/export/")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    details = sheet.cell(row=2, column=header.index("详情") + 1)
+    assert details.data_type == "s" and details.value.strip() == typed.strip()
+
+
+def test_a_control_character_pasted_into_a_case_does_not_break_the_register(
+    login, aftersales_agent, make_case
+):
+    make_case(kind=CaseKind.PROBLEM_PARCEL, details="快递\x1f说\x0b丢了\x07", buyer_nick="tb_\x07wang")
+    response = login(aftersales_agent).get("/desk/aftersales/cases/export/")
+    assert response.status_code == 200
+    rows = _rows(response.content)
+    assert rows[1][rows[0].index("详情")] == "快递说丢了"
+
+
+def test_a_control_character_in_a_review_does_not_break_the_bad_review_count(login, agent, supervisor):
+    services.review_record(
+        by=agent, buyer_nick="tb_x", rating="bad", text="=差\x1f评\x0b", reviewed_at=timezone.now()
+    )
+    response = login(supervisor).get("/desk/aftersales/reviews/export/")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    text = sheet.cell(row=2, column=header.index("评价内容") + 1)
+    assert text.data_type == "s" and text.value == "=差评"

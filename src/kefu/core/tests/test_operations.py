@@ -141,3 +141,24 @@ def test_the_page_is_for_the_team_only(client, make_user):
 def test_a_get_changes_nothing(staff_client):
     assert staff_client.get("/remark/", {"text": "你好"}).status_code == 405
     assert DONE == []
+
+
+PASTED = "亲\x07在\x1f的\x0b\x00\t哦\r\n"  # control characters pasted from a chat window
+
+
+def test_the_api_drops_control_characters_but_keeps_tabs_and_line_breaks():
+    data = form_input(RemarkForm, _api_request({"text": PASTED, "colours": ["r\x1fed"]}))
+    assert data["text"] == "亲在的\t哦" and data["colours"] == ["red"]
+
+
+def test_the_api_drops_control_characters_from_a_form_post():
+    request = APIRequestFactory().post("/x/", {"text": PASTED, "colours": ["bl\x07ue", "red"]})
+    data = form_input(RemarkForm, APIView().initialize_request(request))
+    assert data["text"] == "亲在的\t哦" and data["colours"] == ["blue", "red"]
+
+
+@pytest.mark.urls(__name__)
+def test_the_page_drops_control_characters_before_the_form_sees_them(staff_client):
+    response = staff_client.post("/remark/", {"text": "你\x1f好\x07\t啊\r\n吗"})
+    assert response.status_code == 302
+    assert DONE == ["你好\t啊\r\n吗"]

@@ -1,5 +1,6 @@
 """``kefu kb import|export|search``: encodings, idempotent re-import, bad rows by line number."""
 
+import csv
 import io
 import json
 import os
@@ -312,3 +313,28 @@ def test_reindex_rebuilds_a_lost_index_from_the_published_articles(categories):
     assert code == 0
     assert "1 篇" in out
     assert [r["id"] for r in json.loads(kb("search", "开机", "--json")[1])] == [shown.pk]
+
+
+@pytest.mark.parametrize(
+    "body", ['=HYPERLINK("http://x","点我")', "+86 400 800", "- 先充电\n- 再开机", "@客服", "\t=1"]
+)
+def test_a_body_that_looks_like_a_formula_exports_as_text_and_round_trips(tmp_path, categories, body):
+    ArticleFactory(category=categories[0], title="无法开机", body=body)
+    out_file = tmp_path / "export.csv"
+
+    assert kb("export", str(out_file))[0] == 0
+
+    rows = list(csv.reader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    assert rows[1][2] == "'" + body
+    Article.objects.all().delete()
+    assert kb("import", str(out_file))[0] == 0
+    assert Article.objects.get(title="无法开机").body == body
+
+
+def test_a_control_character_in_an_article_does_not_break_the_export(categories):
+    ArticleFactory(category=categories[0], title="怎么\x1f下单", body="点\x0b立即购买\x07。")
+
+    code, out, _ = kb("export", "-")
+
+    assert code == 0
+    assert out.splitlines()[1] == "产品订购,怎么下单,点立即购买。"

@@ -1,5 +1,6 @@
 """Sharing one set of phrases: CSV and Excel in and out, bad rows reported by line, no duplicates."""
 
+import csv
 import io
 
 import pytest
@@ -192,3 +193,83 @@ def test_a_personal_export_holds_only_ones_own(agent, make_user):
     QuickPhraseFactory(owner=agent, text="我的")
     QuickPhraseFactory(owner=make_user("xiaoli", "客服"), text="别人的")
     assert [p.text for p in selectors.phrase_export_list(user=agent, scope="mine")] == ["我的"]
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://x","领券")', "+86 138", "-满100减10", "@所有人", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_a_phrase_that_looks_like_a_formula_exports_as_text(supervisor, text):
+    from .factories import QuickPhraseFactory
+
+    QuickPhraseFactory(text=text, shortcut="fx")
+    phrases = [p for p in selectors.phrase_export_list(scope="team") if p.shortcut == "fx"]
+    csv_text = phrase_io.export_file(phrases, fmt="csv")[0].decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(csv_text)))[1][2] == "'" + text
+    sheet = load_workbook(io.BytesIO(phrase_io.export_file(phrases, fmt="xlsx")[0])).active
+    assert sheet["C2"].data_type == "s" and sheet["C2"].value.strip() == text.strip()
+    if text == text.strip():
+        # Our own CSV export re-imports to the same text, without the protective quote.
+        report = phrase_io.import_file(data=csv_text.encode(), filename="x.csv", by=supervisor, team=True)
+        assert (report.unchanged, report.errors) == (1, [])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_control_character_in_a_phrase_does_not_break_the_download(login, supervisor, fmt):
+    from .factories import QuickPhraseFactory
+
+    QuickPhraseFactory(text="亲\x1f，在\x0b的\x07哦", shortcut="zd")
+    response = login(supervisor).get(f"/desk/replies/phrases/export/?format={fmt}&scope=team")
+    assert response.status_code == 200
+    if fmt == "csv":
+        assert "亲，在的哦" in response.content.decode("utf-8-sig")
+    else:
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert [r[2] for r in rows if r[1] == "zd"] == ["亲，在的哦"]
+
+
+def _xlsx_bomb(unpacked_mb: int) -> bytes:
+    """A real workbook whose one cell unpacks to ``unpacked_mb`` MB: small on the wire."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_xlsx([["分组", "快捷键", "内容"], ["新品", "xp", "X"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"<v>X</v>") if b"<v>X</v>" in data else data.split(b"<t>X</t>")
+                with bomb.open(info.filename, "w", force_zip64=True) as member:
+                    member.write(head + b"<t>")
+                    chunk = b"A" * (1024 * 1024)
+                    for _ in range(unpacked_mb):
+                        member.write(chunk)
+                    member.write(b"</t>" + tail)
+            else:
+                bomb.writestr(info, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unpacks_to_hundreds_of_megabytes_is_refused_before_reading(supervisor):
+    data = _xlsx_bomb(210)
+    assert len(data) < 2 * 1024 * 1024
+    report = phrase_io.import_file(data=data, filename="p.xlsx", by=supervisor, team=True)
+    assert "解压后" in report.fatal
+    assert not _team(shortcut="xp").exists()
+
+
+def test_a_bad_header_is_quoted_in_a_short_excerpt(supervisor):
+    data = ("名字," * 200_000 + "电话\n张三,123\n").encode()
+    report = phrase_io.import_file(data=data, filename="p.csv", by=supervisor, team=True)
+    assert "表头" in report.fatal and len(report.fatal) < 300
+
+
+def test_an_import_over_the_spreadsheet_ceiling_is_refused(login, supervisor, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.KEFU_MAX_UPLOAD_MB = {**settings.KEFU_MAX_UPLOAD_MB, "spreadsheet": 1}
+    body = GOOD_CSV + "新品,pad,亲" + "哦" * (1024 * 1024) + "\n"
+    upload = SimpleUploadedFile("p.csv", body.encode(), content_type="text/csv")
+    response = login(supervisor).post("/desk/replies/phrases/import/", {"file": upload, "scope": "team"})
+    assert "最大 1 MB" in response.content.decode()
+    assert not _team(shortcut="xp1").exists()
