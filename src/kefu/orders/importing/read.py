@@ -31,11 +31,14 @@ class ImportFileError(ValueError):
 
 
 def open_text(binary: BinaryIO) -> io.TextIOWrapper:
-    """The export as text: UTF-8 (with or without BOM) when it decodes as such, else GB18030 ⊇ GBK."""
+    """The export as text: UTF-8 (with or without BOM) when it decodes as such, UTF-16 by its BOM
+    (Excel's "Unicode text"), else GB18030 ⊇ GBK."""
     head = binary.read(65536)
     binary.seek(0)
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # the BOM says which byte order, and is dropped
     else:
         try:
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
@@ -43,6 +46,15 @@ def open_text(binary: BinaryIO) -> io.TextIOWrapper:
         except UnicodeDecodeError:
             encoding = "gb18030"
     return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+
+def csv_reader(binary: BinaryIO):
+    """The CSV reader for the export: commas, or tabs in a file saved by Excel as "Unicode text"."""
+    text = open_text(binary)
+    first = text.readline()
+    text.seek(0)
+    tabbed = first.count("\t") > first.count(",")
+    return csv.reader(text, delimiter="\t") if tabbed else csv.reader(text)
 
 
 def is_xlsx(path: Path) -> bool:
@@ -55,7 +67,7 @@ def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
         yield from _xlsx_rows(path)
         return
     with path.open("rb") as binary:
-        reader = csv.reader(open_text(binary))
+        reader = csv_reader(binary)
         state = _Reading()
         for cells in _until_broken(reader, state):
             yield reader.line_num, cells, binary.tell()
@@ -131,7 +143,7 @@ def batches(path: Path, size: int = BATCH) -> tuple[list[str], Iterator[CellBatc
         lines = rows(path)
         return header(lines), _row_batches(lines, size)
     binary = path.open("rb")
-    reader = csv.reader(open_text(binary))
+    reader = csv_reader(binary)
     state = _Reading()
     cells = _until_broken(reader, state)
     try:

@@ -396,3 +396,27 @@ def test_a_file_named_xlsx_that_is_no_workbook_is_refused_whole(db, tmp_path):
 
     with pytest.raises(ImportFileError, match="不是有效的 Excel"):
         import_file(path)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-be"], ids=["UTF-16 (little-endian)", "UTF-16 big-endian"]
+)
+def test_an_export_saved_as_utf16_imports_like_any_other(db, tmp_path, encoding):
+    path = export(tmp_path, [row(), row(number="1930000000000002")])
+    text = path.read_text()
+    path.write_bytes(("\ufeff" + text).encode(encoding) if encoding.endswith("be") else text.encode(encoding))
+
+    report = import_file(path)
+
+    assert (report.created, report.errors) == (2, [])
+    assert Order.objects.get(number="1930000000000002").buyer_nick == "小桃子"
+
+
+def test_excels_unicode_text_with_tabs_imports(db, tmp_path):
+    path = export(tmp_path, [row()])
+    text = path.read_text().replace(",", "\t")  # no cell of this row holds a comma
+    path.write_bytes(text.encode("utf-16"))
+
+    report = import_file(path)
+
+    assert (report.created, report.errors) == (1, [])
