@@ -34,10 +34,10 @@ STAFF_TAG = "帮助中心（后台）"
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
+    """The page the address asks for, read as the directory page reads it: out of range is page 1."""
+    form = forms.SearchForm(request.query_params)
+    form.is_valid()
+    return form.cleaned_data.get("page") or 1
 
 
 def _page_response(request, *, items: list, total: int, page: int, page_size: int) -> Response:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import ratelimit
 from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.selectors import MAX_PAGE
 from kefu.helpcenter.services import QUESTION_LIMITS
 
 #: Said the same way by the ask page and the API when one address asks too often.
@@ -73,8 +74,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("关键词"), required=False, max_length=100, strip=True)
-    category = forms.IntegerField(required=False, min_value=1)
-    page = forms.IntegerField(required=False, min_value=1)
+    category = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
 
 class QuestionForm(forms.Form):

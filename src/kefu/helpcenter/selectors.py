@@ -17,6 +17,9 @@ from kefu.search import selectors as search_selectors
 SEARCH_KIND = "article"
 #: How much of an article's text a result list shows, on the public page and in the API alike.
 SNIPPET_LENGTH = 110
+# Far beyond any shop's help center; a larger page number in an address is a typo or a probe, and
+# its offset would not fit the database's integers.
+MAX_PAGE = 10_000
 
 
 def category_list() -> QuerySet[Category]:
@@ -61,7 +64,7 @@ def article_search(
     *, q: str = "", category_id: int | None = None, page: int = 1, page_size: int = 10
 ) -> ArticleResults:
     """Published articles by keyword (best first) and/or category (newest first), one page."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     offset = (page - 1) * page_size
     if q.strip():
         hits, total = search_selectors.search(
