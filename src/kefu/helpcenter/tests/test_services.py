@@ -465,12 +465,12 @@ def test_publishing_a_stale_copy_is_refused(admin_user, supervisor, categories):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_agents_publishing_at_once_make_at_most_one_article(make_user, categories):
+def test_two_supervisors_publishing_at_once_make_at_most_one_article(make_user, categories):
     if connection.vendor != "postgresql":
         pytest.skip(
             "row locks need PostgreSQL; SQLite serialises the writers anyway (IMMEDIATE transactions)"
         )
-    first, second = make_user("a1", "客服"), make_user("a2", "客服")
+    first, second = make_user("s1", "主管"), make_user("s2", "主管")
     question = QuestionFactory(category=categories[0])
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
