@@ -157,7 +157,17 @@ def category_delete(*, category: Category, by: User, move_to: Category | None = 
     return moved
 
 
-# --- articles (any staff member) ----------------------------------------------------------
+# --- articles (any staff member proposes; supervisors and admins decide what the public sees) ---
+
+
+def require_article_publisher(by: User) -> None:
+    """What customers read in the help center is the shop speaking: a supervisor or an admin
+    puts it up, takes it down or deletes it; an agent proposes drafts."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+
+
+def can_publish_articles(user: User | None) -> bool:
+    return roles.has_role(user, roles.SUPERVISOR, roles.ADMIN)
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
@@ -203,8 +213,11 @@ def article_create(
     tags: Iterable[str] = (),
     publish: bool = True,
 ) -> Article:
-    """A new article; ``category`` may come in empty from a form, and is refused then."""
+    """A new article; ``category`` may come in empty from a form, and is refused then.
+    Any staff member may save a draft; publishing it at once takes a supervisor or an admin."""
     roles.require_staff(by)
+    if publish:
+        require_article_publisher(by)
     title = _validate_article(category=category, title=title, body=body)
     assert category is not None  # _validate_article refused a missing one
     now = timezone.now()
@@ -256,7 +269,7 @@ def article_update(
 @transaction.atomic
 def article_set_published(*, article: Article, by: User, published: bool) -> Article:
     """Publish or unpublish: an unpublished article leaves the public site and its search."""
-    roles.require_staff(by)
+    require_article_publisher(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
     article.status = Article.Status.PUBLISHED if published else Article.Status.DRAFT
     if published and article.published_at is None:
@@ -270,7 +283,11 @@ def article_set_published(*, article: Article, by: User, published: bool) -> Art
 
 @transaction.atomic
 def article_delete(*, article: Article, by: User) -> None:
+    """An agent may throw away a draft; a public article is deleted by a supervisor or an admin."""
     roles.require_staff(by)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.is_published:
+        require_article_publisher(by)
     search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
     activity_record(target=article, actor=by, verb="article_delete", message=article.title)
     article.delete()
@@ -391,8 +408,9 @@ def question_publish(
 
     The customer's own text is never published: the article is made only of what staff wrote
     here. The question links to the article and the customer sees the answer on their page.
+    Publishing takes a supervisor or an admin, as for any article.
     """
-    roles.require_staff(by)
+    require_article_publisher(by)
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status == Question.Status.PUBLISHED:
         raise ValidationError(_("该问题已经发布过了。"))

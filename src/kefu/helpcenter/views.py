@@ -402,6 +402,7 @@ def _question_page(request, question: Question, *, bound: dict | None = None) ->
             "question": question,
             "answer_form": answer_form,
             "publish_form": publish_form,
+            "can_publish": services.can_publish_articles(request.user),
             "similar": selectors.article_suggest(title=question.title, limit=5),
             "history": _history(question),
             "private_url": request.build_absolute_uri(
@@ -500,7 +501,7 @@ def staff_articles(request):
 
 
 def _article_form_page(request, form: forms.ArticleForm, article: Article | None) -> HttpResponse:
-    context = {"form": form, "article": article}
+    context = {"form": form, "article": article, "can_publish": services.can_publish_articles(request.user)}
     if article is not None:
         context["questions"] = article.questions.order_by("-created_at")[:10]
         context["history"] = _history(article)

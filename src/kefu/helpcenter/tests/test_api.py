@@ -41,6 +41,11 @@ def agent_api(as_user, agent):
 
 
 @pytest.fixture
+def supervisor_api(as_user, supervisor):
+    return as_user(supervisor)
+
+
+@pytest.fixture
 def admin_api(as_user, admin_user):
     return as_user(admin_user)
 
@@ -339,7 +344,7 @@ def test_the_honeypot_is_accepted_but_not_stored(api, frozen_ratelimit_clock):
 
 
 def test_customer_text_is_stored_verbatim_and_escaped_where_rendered(
-    api, agent_api, categories, frozen_ratelimit_clock
+    api, supervisor_api, categories, frozen_ratelimit_clock
 ):
     evil_title = "<script>alert(1)</script>能退吗"
     evil_details = '<img src=x onerror="alert(2)">详情'
@@ -352,11 +357,11 @@ def test_customer_text_is_stored_verbatim_and_escaped_where_rendered(
     assert question.title == evil_title and question.details == evil_details
     status_json = api.get(url("question_status", token)).json()
     assert (status_json["title"], status_json["details"]) == (evil_title, evil_details)
-    staff_json = agent_api.get(url("staff_question", question.pk)).json()
+    staff_json = supervisor_api.get(url("staff_question", question.pk)).json()
     assert staff_json["title"] == evil_title
 
     # Staff paste the customer's words into the answer: the rendered HTML never runs them.
-    agent_api.post(
+    supervisor_api.post(
         url("staff_question_answer", question.pk),
         {"answer": f"{evil_title}\n\n{evil_details}"},
         format="json",
@@ -364,7 +369,7 @@ def test_customer_text_is_stored_verbatim_and_escaped_where_rendered(
     answer_html = api.get(url("question_status", token)).json()["answer_html"]
     assert "<script" not in answer_html and "onerror" not in answer_html
 
-    article = agent_api.post(
+    article = supervisor_api.post(
         url("staff_question_publish", question.pk),
         {
             "title": "可以退吗",
@@ -455,10 +460,10 @@ def test_staff_answer_individually(agent_api, agent):
     )
 
 
-def test_staff_publish_a_question_as_an_article(api, agent_api, categories):
+def test_staff_publish_a_question_as_an_article(api, supervisor_api, categories):
     question = QuestionFactory(category=categories[0], title="什么时候发货啊？？")
 
-    response = agent_api.post(
+    response = supervisor_api.post(
         url("staff_question_publish", question.pk),
         {"title": "下单后多久发货", "answer": "16:30 前付款当天发货。", "tags": ["发货"]},
         format="json",
@@ -479,7 +484,7 @@ def test_staff_publish_a_question_as_an_article(api, agent_api, categories):
     )
     assert [r["id"] for r in api.get(url("articles"), {"q": "发货"}).json()["results"]] == [article["id"]]
 
-    again = agent_api.post(
+    again = supervisor_api.post(
         url("staff_question_publish", question.pk), {"title": "再发一次", "answer": "答复"}, format="json"
     )
     assert again.status_code == 400
@@ -511,8 +516,8 @@ def test_staff_close_a_question(agent_api):
 # --- staff: articles ------------------------------------------------------------------------------
 
 
-def test_staff_article_lifecycle(api, agent_api, agent, categories):
-    created = agent_api.post(
+def test_staff_article_lifecycle(api, supervisor_api, supervisor, categories):
+    created = supervisor_api.post(
         url("staff_articles"),
         {"category": categories[1].pk, "title": "保修期多久", "body": "保修**一年**。", "tags": ["保修"]},
         format="json",
@@ -522,7 +527,7 @@ def test_staff_article_lifecycle(api, agent_api, agent, categories):
     assert "<strong>一年</strong>" in created.json()["body_html"]
     assert created.json()["url"].endswith(reverse("helpcenter:article", args=[article_id]))
 
-    duplicate = agent_api.post(
+    duplicate = supervisor_api.post(
         url("staff_articles"),
         {"category": categories[1].pk, "title": "保修期多久", "body": "另一篇"},
         format="json",
@@ -530,23 +535,23 @@ def test_staff_article_lifecycle(api, agent_api, agent, categories):
     assert duplicate.status_code == 400
     assert "同名" in duplicate.json()["title"][0]
 
-    patched = agent_api.patch(url("staff_article", article_id), {"body": "保修两年。"}, format="json")
+    patched = supervisor_api.patch(url("staff_article", article_id), {"body": "保修两年。"}, format="json")
     assert patched.status_code == 200
     assert patched.json()["body"] == "保修两年。"
     assert patched.json()["title"] == "保修期多久" and patched.json()["tags"] == ["保修"]
-    assert patched.json()["updated_by"] == agent.username
+    assert patched.json()["updated_by"] == supervisor.username
 
-    unpublished = agent_api.post(url("staff_article_unpublish", article_id))
+    unpublished = supervisor_api.post(url("staff_article_unpublish", article_id))
     assert unpublished.json()["status"] == "draft" and unpublished.json()["url"] is None
     assert api.get(url("article", article_id)).status_code == 404
     assert api.get(url("articles"), {"q": "保修"}).json()["count"] == 0
-    assert agent_api.get(url("staff_article", article_id)).json()["status"] == "draft"
+    assert supervisor_api.get(url("staff_article", article_id)).json()["status"] == "draft"
 
-    republished = agent_api.post(url("staff_article_publish", article_id))
+    republished = supervisor_api.post(url("staff_article_publish", article_id))
     assert republished.json()["status"] == "published"
     assert [r["id"] for r in api.get(url("articles"), {"q": "保修"}).json()["results"]] == [article_id]
 
-    assert agent_api.delete(url("staff_article", article_id)).status_code == 204
+    assert supervisor_api.delete(url("staff_article", article_id)).status_code == 204
     assert not Article.objects.filter(pk=article_id).exists()
     assert api.get(url("articles"), {"q": "保修"}).json()["count"] == 0
 

@@ -1,4 +1,4 @@
-"""The help center end to end in Chromium: a customer asks, an agent publishes, the customer finds it."""
+"""The help center end to end in Chromium: a customer asks, a supervisor publishes, the customer finds it."""
 
 import re
 
@@ -16,7 +16,7 @@ pytestmark = BROWSER_TEST
 def stocked(make_user):
     """A shop's help center stocked through the services, and an agent who can log in."""
     admin = make_user("boss", ADMIN)
-    agent = make_user("xiaomei", "客服", password="pw-kefu-123", first_name="小美")
+    agent = make_user("xiaomei", "主管", password="pw-kefu-123", first_name="小美")
     order = services.category_create(name="产品订购", by=admin)
     faq = services.category_create(name="常见问题", by=admin)
     services.article_create(

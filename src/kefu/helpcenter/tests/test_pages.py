@@ -444,9 +444,9 @@ def test_question_list_is_newest_first_and_filters(agent, login, categories, dja
     assert '<span class="badge" id="badge-new_questions">17</span>' in response.content.decode()
 
 
-def test_answer_page_prefills_title_but_never_the_answer(agent, login):
+def test_answer_page_prefills_title_but_never_the_answer(supervisor, login):
     question = QuestionFactory(title="面霜可以带上飞机吗", details="客户原话：我要出差")
-    html = login(agent).get(reverse("helpcenter:staff_question", args=[question.pk])).content.decode()
+    html = login(supervisor).get(reverse("helpcenter:staff_question", args=[question.pk])).content.decode()
     assert "单独答复" in html and "编辑后发布为文章" in html
     assert 'value="面霜可以带上飞机吗"' in html
     publish_form = html[html.index('id="publish-form"') :]
@@ -470,9 +470,9 @@ def test_answering_individually_shows_on_the_private_page(client, agent, login):
     assert results_titles(client.get(HOME, {"q": "订单什么时候到"})) == []
 
 
-def test_empty_answer_is_refused_and_keeps_the_other_form(agent, login):
+def test_empty_answer_is_refused_and_keeps_the_other_form(supervisor, login):
     question = QuestionFactory()
-    response = login(agent).post(
+    response = login(supervisor).post(
         reverse("helpcenter:staff_question_publish", args=[question.pk]),
         {"title": "改好的标题", "answer": "", "category": ""},
     )
@@ -484,11 +484,11 @@ def test_empty_answer_is_refused_and_keeps_the_other_form(agent, login):
     assert question.status == Question.Status.NEW and not Article.objects.exists()
 
 
-def test_publishing_a_question_creates_an_article_found_by_search(client, agent, login, categories):
+def test_publishing_a_question_creates_an_article_found_by_search(client, supervisor, login, categories):
     question = QuestionFactory(
         title="面霜能不能带上飞机啊？？", details="我下周出差，客户原话不应公开", category=None
     )
-    staff = login(agent)
+    staff = login(supervisor)
     response = staff.post(
         reverse("helpcenter:staff_question_publish", args=[question.pk]),
         {
@@ -510,9 +510,9 @@ def test_publishing_a_question_creates_an_article_found_by_search(client, agent,
     assert reverse("helpcenter:article", args=[article.pk]) in private
 
 
-def test_publishing_twice_is_refused(agent, login, categories):
+def test_publishing_twice_is_refused(supervisor, login, categories):
     question = QuestionFactory()
-    staff = login(agent)
+    staff = login(supervisor)
     url = reverse("helpcenter:staff_question_publish", args=[question.pk])
     data = {
         "title": "发货时间说明",
@@ -626,8 +626,8 @@ def test_preview_renders_markdown_safely(agent, login):
     assert "<script>" not in html
 
 
-def test_submit_article_publishes_it(client, agent, login, categories):
-    response = login(agent).post(
+def test_submit_article_publishes_it(client, supervisor, login, categories):
+    response = login(supervisor).post(
         reverse("helpcenter:staff_article_add"),
         {
             "category": categories[3].pk,
@@ -641,7 +641,7 @@ def test_submit_article_publishes_it(client, agent, login, categories):
     assert response.status_code == 302 and response["Location"] == reverse(
         "helpcenter:staff_article_edit", args=[article.pk]
     )
-    assert article.is_published and article.created_by == agent
+    assert article.is_published and article.created_by == supervisor
     assert "美容仪充不进电怎么办" in results_titles(client.get(HOME, {"q": "充电"}))
 
 
@@ -656,8 +656,8 @@ def test_submit_article_as_draft_keeps_it_private(client, agent, login, categori
     assert client.get(reverse("helpcenter:article", args=[article.pk])).status_code == 404
 
 
-def test_submit_article_errors_keep_the_input(agent, login, shop):
-    response = login(agent).post(
+def test_submit_article_errors_keep_the_input(supervisor, login, shop):
+    response = login(supervisor).post(
         reverse("helpcenter:staff_article_add"),
         {"category": shop["order"].pk, "title": "默认发什么快递？", "body": "重复的标题，正文要留着"},
     )
@@ -667,8 +667,8 @@ def test_submit_article_errors_keep_the_input(agent, login, shop):
     assert Article.objects.count() == 3
 
 
-def test_edit_unpublish_publish_and_delete_an_article(client, agent, login, shop):
-    staff = login(agent)
+def test_edit_unpublish_publish_and_delete_an_article(client, supervisor, login, shop):
+    staff = login(supervisor)
     article = shop["courier"]
     url = reverse("helpcenter:staff_article_edit", args=[article.pk])
     staff.post(

@@ -156,12 +156,12 @@ def test_only_admins_manage_categories(request, categories, action, role):
 # --- articles ----------------------------------------------------------------------------------
 
 
-def test_staff_adds_an_article_that_is_published_and_searchable(agent, categories):
+def test_staff_adds_an_article_that_is_published_and_searchable(supervisor, categories):
     article = services.article_create(
         category=categories[1],
         title="  保修期 多久 ",
         body="所有仪器保修一年，人为损坏除外。",
-        by=agent,
+        by=supervisor,
         tags=["保修", "保修", " 售后 "],
     )
 
@@ -170,7 +170,7 @@ def test_staff_adds_an_article_that_is_published_and_searchable(agent, categorie
     assert sorted(t.name for t in article.tags.all()) == ["保修", "售后"]
     assert found_ids("保修") == [article.pk]
     assert found_ids("售后") == [article.pk]  # tags are searchable too
-    assert article.created_by == agent
+    assert article.created_by == supervisor
 
 
 def test_a_draft_article_is_not_searchable(agent, categories):
@@ -185,28 +185,30 @@ def test_a_draft_article_is_not_searchable(agent, categories):
     ("title", "body", "field"),
     [("", "正文", "title"), ("标题", "  ", "body"), ("长" * 201, "正文", "title")],
 )
-def test_an_article_needs_a_title_and_a_body(agent, categories, title, body, field):
+def test_an_article_needs_a_title_and_a_body(supervisor, categories, title, body, field):
     with pytest.raises(ValidationError) as exc:
-        services.article_create(category=categories[0], title=title, body=body, by=agent)
+        services.article_create(category=categories[0], title=title, body=body, by=supervisor)
 
     assert field in exc.value.message_dict
     assert not Article.objects.exists()
 
 
-def test_a_duplicate_title_in_the_same_category_is_refused(agent, categories):
+def test_a_duplicate_title_in_the_same_category_is_refused(supervisor, categories):
     ArticleFactory(category=categories[0], title="怎么下单")
 
     with pytest.raises(ValidationError) as exc:
-        services.article_create(category=categories[0], title="怎么下单", body="另一篇", by=agent)
+        services.article_create(category=categories[0], title="怎么下单", body="另一篇", by=supervisor)
 
     assert "同名" in exc.value.message_dict["title"][0]
     assert Article.objects.count() == 1
 
 
-def test_the_same_title_in_another_category_is_fine(agent, categories):
+def test_the_same_title_in_another_category_is_fine(supervisor, categories):
     ArticleFactory(category=categories[0], title="怎么下单")
 
-    services.article_create(category=categories[1], title="怎么下单", body="另一个类别里的同名文章", by=agent)
+    services.article_create(
+        category=categories[1], title="怎么下单", body="另一个类别里的同名文章", by=supervisor
+    )
 
     assert Article.objects.count() == 2
 
@@ -242,25 +244,25 @@ def test_editing_onto_a_sibling_title_is_refused(agent, categories):
     assert article.title == "乙"
 
 
-def test_unpublishing_removes_from_search_and_republishing_brings_it_back(agent, categories):
+def test_unpublishing_removes_from_search_and_republishing_brings_it_back(supervisor, categories):
     article = ArticleFactory(category=categories[0], title="支付宝付款失败怎么办", body="请更换浏览器重试")
     first_published = article.published_at
 
-    services.article_set_published(article=article, by=agent, published=False)
+    services.article_set_published(article=article, by=supervisor, published=False)
     assert found_ids("支付宝") == []
     with pytest.raises(Http404):
         selectors.article_get_public(article_id=article.pk)
 
-    services.article_set_published(article=article, by=agent, published=True)
+    services.article_set_published(article=article, by=supervisor, published=True)
     assert found_ids("支付宝") == [article.pk]
     article.refresh_from_db()
     assert article.published_at == first_published
 
 
-def test_deleting_an_article_removes_it_from_search(agent, categories):
+def test_deleting_an_article_removes_it_from_search(supervisor, categories):
     article = ArticleFactory(category=categories[0], title="如何修改收货地址")
 
-    services.article_delete(article=article, by=agent)
+    services.article_delete(article=article, by=supervisor)
 
     assert not Article.objects.filter(pk=article.pk).exists()
     assert found_ids("收货地址") == []
@@ -380,14 +382,14 @@ def test_an_empty_answer_is_refused(agent):
     assert question.status == Question.Status.NEW
 
 
-def test_publishing_a_question_creates_a_linked_article_from_the_edited_text(agent, categories):
+def test_publishing_a_question_creates_a_linked_article_from_the_edited_text(supervisor, categories):
     question = submit(
         title="敏感肌能用吗？？急！！", details="我脸上过敏了 <b>很急</b>", category=categories[4]
     )
 
     article = services.question_publish(
         question=question,
-        by=agent,
+        by=supervisor,
         title="敏感肌可以使用吗",
         answer="可以，建议先在耳后试用 24 小时。",
         tags=["敏感肌"],
@@ -404,21 +406,21 @@ def test_publishing_a_question_creates_a_linked_article_from_the_edited_text(age
     assert activity_list(target=question).get(verb="question_publish").data == {"article": article.pk}
 
 
-def test_publishing_into_another_category(agent, categories):
+def test_publishing_into_another_category(supervisor, categories):
     question = submit(category=categories[0])
 
     article = services.question_publish(
-        question=question, by=agent, title="敏感肌可以使用吗", answer="可以。", category=categories[3]
+        question=question, by=supervisor, title="敏感肌可以使用吗", answer="可以。", category=categories[3]
     )
 
     assert article.category == categories[3]
 
 
-def test_publishing_without_any_category_is_refused(agent):
+def test_publishing_without_any_category_is_refused(supervisor):
     question = submit(category=None)
 
     with pytest.raises(ValidationError) as exc:
-        services.question_publish(question=question, by=agent, title="标题", answer="答复")
+        services.question_publish(question=question, by=supervisor, title="标题", answer="答复")
 
     assert "category" in exc.value.message_dict
     question.refresh_from_db()
@@ -426,35 +428,35 @@ def test_publishing_without_any_category_is_refused(agent):
     assert not Article.objects.exists()
 
 
-def test_publishing_onto_an_existing_title_is_refused_and_nothing_changes(agent, categories):
+def test_publishing_onto_an_existing_title_is_refused_and_nothing_changes(supervisor, categories):
     ArticleFactory(category=categories[0], title="敏感肌可以使用吗")
     question = submit(category=categories[0])
 
     with pytest.raises(ValidationError):
-        services.question_publish(question=question, by=agent, title="敏感肌可以使用吗", answer="可以。")
+        services.question_publish(question=question, by=supervisor, title="敏感肌可以使用吗", answer="可以。")
 
     question.refresh_from_db()
     assert question.status == Question.Status.NEW and question.article is None
     assert Article.objects.count() == 1
 
 
-def test_publishing_twice_is_refused(agent, categories):
+def test_publishing_twice_is_refused(supervisor, categories):
     question = submit(category=categories[0])
-    services.question_publish(question=question, by=agent, title="第一次", answer="答复一")
+    services.question_publish(question=question, by=supervisor, title="第一次", answer="答复一")
 
     with pytest.raises(ValidationError):
-        services.question_publish(question=question, by=agent, title="第二次", answer="答复二")
+        services.question_publish(question=question, by=supervisor, title="第二次", answer="答复二")
 
     assert Article.objects.count() == 1
     with pytest.raises(ValidationError):
-        services.question_answer(question=question, by=agent, answer="已发布后又单独答复")
+        services.question_answer(question=question, by=supervisor, answer="已发布后又单独答复")
 
 
-def test_publishing_a_stale_copy_is_refused(agent, supervisor, categories):
+def test_publishing_a_stale_copy_is_refused(admin_user, supervisor, categories):
     """Two agents opened the same question; the second one's copy still says "new"."""
     question = submit(category=categories[0])
     stale = Question.objects.get(pk=question.pk)
-    services.question_publish(question=question, by=agent, title="甲写的标题", answer="甲的答复")
+    services.question_publish(question=question, by=admin_user, title="甲写的标题", answer="甲的答复")
 
     with pytest.raises(ValidationError):
         services.question_publish(question=stale, by=supervisor, title="乙写的标题", answer="乙的答复")
@@ -463,12 +465,12 @@ def test_publishing_a_stale_copy_is_refused(agent, supervisor, categories):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_agents_publishing_at_once_make_at_most_one_article(make_user, categories):
+def test_two_supervisors_publishing_at_once_make_at_most_one_article(make_user, categories):
     if connection.vendor != "postgresql":
         pytest.skip(
             "row locks need PostgreSQL; SQLite serialises the writers anyway (IMMEDIATE transactions)"
         )
-    first, second = make_user("a1", "客服"), make_user("a2", "客服")
+    first, second = make_user("s1", "主管"), make_user("s2", "主管")
     question = QuestionFactory(category=categories[0])
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -508,12 +510,12 @@ def test_closing_a_question(agent):
     assert question.status == Question.Status.CLOSED
 
 
-def test_a_published_question_cannot_be_closed(agent, categories):
+def test_a_published_question_cannot_be_closed(supervisor, categories):
     question = submit(category=categories[0])
-    services.question_publish(question=question, by=agent, title="标题", answer="答复")
+    services.question_publish(question=question, by=supervisor, title="标题", answer="答复")
 
     with pytest.raises(ValidationError):
-        services.question_close(question=question, by=agent)
+        services.question_close(question=question, by=supervisor)
 
     question.refresh_from_db()
     assert question.status == Question.Status.PUBLISHED

@@ -151,12 +151,14 @@ def test_a_question_that_fails_to_store_leaves_no_item():
 
 
 @pytest.mark.parametrize("finish", ["publish", "close"])
-def test_a_published_or_closed_question_leaves_the_open_items(agent, categories_for_inbox, finish):
+def test_a_published_or_closed_question_leaves_the_open_items(
+    agent, supervisor, categories_for_inbox, finish
+):
     question = _ask()
     if finish == "publish":
         help_services.question_publish(
             question=question,
-            by=agent,
+            by=supervisor,
             title="发货时间",
             answer="下单后 48 小时内发出",
             category=categories_for_inbox,
