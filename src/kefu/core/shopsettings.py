@@ -141,7 +141,10 @@ def shop_settings_save(*, values: dict[str, Any], loaded: dict[str, str], by: Us
     they changed that a colleague changed too since the page was opened is refused with who set
     what, so nobody silently undoes another's change."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
-    stored = {row.key: row for row in ShopSetting.objects.select_for_update().select_related("updated_by")}
+    stored = {
+        row.key: row
+        for row in ShopSetting.objects.select_for_update(of=("self",)).select_related("updated_by")
+    }
     errors: dict[str, str] = {}
     to_save: dict[str, Any] = {}
     for key, raw in values.items():
