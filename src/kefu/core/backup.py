@@ -64,6 +64,17 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} 失败：{done.stderr.strip()[:500]}")
 
 
+def _sqlite_copy(source: Path, destination: Path) -> None:
+    """SQLite's online backup API: page by page, consistent, while others read and write."""
+    src = sqlite3.connect(str(source))
+    dst = sqlite3.connect(str(destination))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 def backup_make(target: Path) -> BackupSummary:
     """Write the archive to ``target`` (via a temporary file, so a half-written backup never
     replaces a good one)."""
@@ -75,14 +86,8 @@ def backup_make(target: Path) -> BackupSummary:
         work_dir = Path(work)
         if engine == "sqlite":
             copy = work_dir / "kefu.sqlite3"
-            source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
-            destination = sqlite3.connect(str(copy))
-            try:
-                # SQLite's online backup: a consistent copy while other connections keep writing.
-                source.backup(destination)
-            finally:
-                destination.close()
-                source.close()
+            # a consistent copy while other connections keep writing
+            _sqlite_copy(Path(settings.DATABASES["default"]["NAME"]), copy)
             database_member = ("kefu.sqlite3", copy)
         else:
             dump = work_dir / "database.dump"
@@ -154,16 +159,9 @@ def backup_restore(source: Path) -> dict:
                     shutil.copyfileobj(packed, out)
             connections.close_all()
             if engine == "sqlite":
-                live = Path(settings.DATABASES["default"]["NAME"])
-                restored = sqlite3.connect(str(database_file))
-                into = sqlite3.connect(str(live))
-                try:
-                    # the backup API again, into the live file: other connections see the whole
-                    # restored database at once, and the WAL stays consistent
-                    restored.backup(into)
-                finally:
-                    into.close()
-                    restored.close()
+                # the backup API again, into the live file: other connections see the whole
+                # restored database at once, and the WAL stays consistent
+                _sqlite_copy(database_file, Path(settings.DATABASES["default"]["NAME"]))
             else:
                 env, args = _pg_env_and_target()
                 name = str(settings.DATABASES["default"]["NAME"])
