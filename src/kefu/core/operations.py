@@ -37,7 +37,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -59,23 +59,27 @@ def _clean_value(value: Any) -> Any:
     return value
 
 
-def clean_input(data: Any) -> Any:
+def clean_input(data: QueryDict) -> QueryDict:
     """The input without control characters (tab and line breaks kept), before any form sees it.
 
     Text pasted from a chat window or a buyer's message can carry invisible control characters;
     stored, they break every export of the register and the Excel files the shop opens later.
     """
-    if hasattr(data, "lists"):  # a QueryDict: immutable, several values per key
-        cleaned = data.copy()
-        for key, values in data.lists():
-            cleaned.setlist(key, [_clean_value(v) for v in values])
-        return cleaned
-    if isinstance(data, Mapping):
-        return {key: _clean_value(value) for key, value in data.items()}
-    return data
+    cleaned = data.copy()  # a QueryDict is immutable, and holds several values per key
+    for key, values in data.lists():
+        cleaned.setlist(key, [_clean_value(v) for v in values])
+    return cleaned
 
 
 # --- the API door ------------------------------------------------------------------------------
+
+
+class _JSONData(dict):
+    """A dict that answers ``getlist`` the way a posted QueryDict does, for multiple-choice fields."""
+
+    def getlist(self, key: str, default: Any = None) -> list:
+        value = self.get(key, default if default is not None else [])
+        return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _form_data(data: Any) -> Any:
@@ -84,7 +88,7 @@ def _form_data(data: Any) -> Any:
         return clean_input(data)
     if not isinstance(data, Mapping):
         raise exceptions.ValidationError({"detail": [_("请求体应为 JSON 对象。")]})
-    out: dict[str, Any] = {}
+    out = _JSONData()
     for key, value in data.items():
         if value is None:
             out[key] = ""
@@ -96,20 +100,10 @@ def _form_data(data: Any) -> Any:
     return out
 
 
-class _JSONData(dict):
-    """A dict that answers ``getlist`` the way a posted QueryDict does, for multiple-choice fields."""
-
-    def getlist(self, key: str, default: Any = None) -> list:
-        value = self.get(key, default if default is not None else [])
-        return list(value) if isinstance(value, list | tuple) else [value]
-
-
 def form_input(form_class: type[forms.Form], request: Request, **form_kwargs: Any) -> dict[str, Any]:
     """Validate an API request with the operation's form: its ``cleaned_data``, or a 400 that names
     each bad field exactly as the page would."""
     data = _form_data(request.data)
-    if not hasattr(data, "getlist"):
-        data = _JSONData(data)
     form = form_class(data=data, files=getattr(request, "FILES", None) or None, **form_kwargs)
     if not form.is_valid():
         raise exceptions.ValidationError(form_errors(form))
