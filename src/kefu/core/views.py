@@ -41,12 +41,10 @@ def shop_settings(request):
     shown = shopsettings.shop_settings_loaded()
     rows = []
     for rule in shopsettings.rules():
-        value = shopsettings.get(rule.key)
-        if rule.kind is list:
-            value = ", ".join(str(v) for v in value)
+        value = shown[rule.key]
         raw = request.POST.get(f"rule-{rule.key}", value) if errors else value
         # what this page showed: kept across a refused save, so the next save still compares with it
-        was = request.POST.get(f"was-{rule.key}", shown[rule.key]) if errors else shown[rule.key]
+        was = request.POST.get(f"was-{rule.key}", value) if errors else value
         rows.append(
             {
                 "rule": rule,
