@@ -159,7 +159,7 @@ def _changed_since(row, saves: int) -> str:
     entries = list(activity_list(target=row).order_by("-created_at", "-id")[: max(saves, 1)])
     parts = []
     for entry in entries:
-        who = entry.actor.get_full_name() or entry.actor.username if entry.actor else _("系统")
+        who = _name(entry.actor)
         changed = (entry.data or {}).get("changed") or []
         labels = "、".join(str(_field_label(row, name)) for name in changed)
         parts.append(

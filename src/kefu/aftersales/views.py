@@ -60,17 +60,9 @@ VERB_LABELS = {
 }
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _due(at) -> dict:
     """A deadline as the due-time fragment shows it."""
     return {"due_at": at, "is_overdue": at is not None and at < timezone.now()}
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.username) if user else _("系统")
 
 
 # --- after-sales cases ----------------------------------------------------------------------
