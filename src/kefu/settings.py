@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "kefu.chat",
     "kefu.replies",
     "kefu.inbox",
+    "kefu.team",
+    "kefu.reports",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("desk/customers/", include("kefu.customers.urls")),
     path("desk/chat/", include("kefu.chat.urls")),
     path("desk/replies/", include("kefu.replies.urls")),
+    path("desk/team/", include("kefu.team.urls")),
+    path("desk/reports/", include("kefu.reports.urls")),
     path("desk/", include("kefu.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -24,6 +26,9 @@ urlpatterns = [
     path("api/v1/customers/", include("kefu.customers.api_urls")),
     path("api/v1/chat/", include("kefu.chat.api_urls")),
     path("api/v1/replies/", include("kefu.replies.api_urls")),
+    # the shop's own scripts call these addresses: keep them as they are
+    path("api/team/", include("kefu.team.api_urls")),
+    path("api/reports/", include("kefu.reports.api_urls")),
     # the API's description is for the shop's team, not for the public
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),
     path(
