@@ -29,3 +29,11 @@ def client_ip(request) -> str:
         if forwarded:
             return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def visitor_key(request) -> str:
+    """Who is asking, for "one per visitor" rules: the browser's session when it has one, else
+    the address (an API caller without a cookie counts as its address)."""
+    session = getattr(request, "session", None)
+    key = session.session_key if session is not None else None
+    return f"s:{key}" if key else f"ip:{client_ip(request)}"

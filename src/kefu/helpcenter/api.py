@@ -112,6 +112,7 @@ class ArticleStaffOutputSerializer(serializers.Serializer):
     views = serializers.IntegerField()
     helpful_yes = serializers.IntegerField()
     helpful_no = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="修改时带上它：期间有人保存过则拒绝并说明改了什么")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField(allow_null=True)
@@ -339,7 +340,8 @@ class ArticleDetailApi(APIView):
 
 
 class ArticleFeedbackApi(APIView):
-    """ "Was this helpful?" — counts a yes or a no."""
+    """ "Was this helpful?" — counts a yes or a no, once per visitor and article (the counts come
+    back either way)."""
 
     permission_classes = [AllowAny]
 
@@ -360,7 +362,12 @@ class ArticleFeedbackApi(APIView):
     def post(self, request, pk: int):
         article = selectors.article_get_public(article_id=pk)
         data = form_input(forms.ArticleFeedbackForm, request)
-        services.article_feedback(article=article, **data)
+        services.article_feedback(
+            article=article,
+            visitor=ratelimit.visitor_key(request),
+            ip_address=ratelimit.client_ip(request),
+            **data,
+        )
         article.refresh_from_db(fields=["helpful_yes", "helpful_no"])
         return Response(self.OutputSerializer(article).data)
 
@@ -466,6 +473,7 @@ class QuestionStaffOutputSerializer(serializers.Serializer):
     answered_by = serializers.CharField(source="answered_by.username", default=None, allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     article_id = serializers.IntegerField(allow_null=True)
+    from_blacklisted = serializers.BooleanField(help_text="提问人在店铺黑名单上（客户不知情）")
     created_at = serializers.DateTimeField()
 
     class Meta:
@@ -612,6 +620,7 @@ class StaffArticleListApi(APIView):
     )
     def post(self, request):
         data = form_input(forms.ArticleForm, request)
+        data.pop("version", None)  # a new article has no earlier version to protect
         article = services.article_create(by=request.user, **data)
         return Response(
             ArticleStaffOutputSerializer(article, context={"request": request}).data,

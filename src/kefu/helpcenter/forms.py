@@ -205,6 +205,8 @@ class ArticleForm(forms.Form):
         widget=_PublishCheckbox,
         help_text=_("不填即立即发布"),
     )
+    # The version the editor loaded: a save over a colleague's newer one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None, *args: Any, article: Article | None = None, **kwargs: Any):
         if article is not None:

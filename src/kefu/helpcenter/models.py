@@ -48,6 +48,8 @@ class Article(models.Model):
     views = models.PositiveIntegerField(_("浏览次数"), default=0)
     helpful_yes = models.PositiveIntegerField(_("有帮助"), default=0)
     helpful_no = models.PositiveIntegerField(_("没帮助"), default=0)
+    # Moves on with every save by staff: an editor whose form is older is told what changed.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -120,6 +122,9 @@ class Question(models.Model):
         related_name="questions",
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Sent by a customer on the shop's blacklist: kept for the team like any other question (the
+    # customer is not told), shown with a warning so a supervisor decides whether to answer.
+    from_blacklisted = models.BooleanField(_("黑名单客户"), default=False)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -6,14 +6,17 @@ the same transaction.
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from kefu.core import roles, worklist
-from kefu.core.activity import activity_record
+from kefu.core import ratelimit, roles, worklist
+from kefu.core.activity import activity_list, activity_record, verb_label
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter import rules
@@ -170,6 +173,30 @@ def can_publish_articles(user: User | None) -> bool:
     return roles.has_role(user, roles.SUPERVISOR, roles.ADMIN)
 
 
+ARTICLE_FIELD_LABELS = {"category": _lazy("类别"), "title": _lazy("标题"), "body": _lazy("正文")}
+
+
+def _article_changed_since(article: Article, saves: int) -> str:
+    """ "Changed meanwhile": who saved the article since the editor opened it, when, and what."""
+    entries = list(activity_list(target=article).order_by("-created_at", "-id")[: max(saves, 1)])
+    parts = []
+    for entry in entries:
+        changed = (entry.data or {}).get("changed") or []
+        labels = "、".join(str(ARTICLE_FIELD_LABELS.get(name, name)) for name in changed)
+        who = (entry.actor.get_full_name() or entry.actor.username) if entry.actor else _("系统")
+        parts.append(
+            _("%(who)s %(when)s %(what)s")
+            % {
+                "who": who,
+                "when": timezone.localtime(entry.created_at).strftime("%m-%d %H:%M"),
+                "what": (_("修改了%(fields)s") % {"fields": labels}) if labels else verb_label(entry.verb),
+            }
+        )
+    return _(
+        "您打开后，这篇文章已被修改（%(changes)s）。请查看最新内容后再保存，您填写的内容仍在表单里。"
+    ) % {"changes": "；".join(parts) or _("有人保存过")}
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
     cleaned = []
     for name in names:
@@ -245,9 +272,17 @@ def article_update(
     title: str,
     body: str,
     tags: Iterable[str] | None = None,
+    version: int | None = None,
 ) -> Article:
+    """Save an article's text. ``version`` is the one the editor's form was loaded at: a form
+    older than a colleague's save is refused and the editor told what changed. A published
+    article is what customers read: only those who may publish change its text."""
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.is_published and not can_publish_articles(by):
+        raise PermissionDenied(_("这篇文章已发布，只有主管可以修改；请把修改意见告诉主管，或请主管先下线。"))
+    if version is not None and article.version != version:
+        raise ValidationError(_article_changed_since(article, article.version - version))
     title = _validate_article(category=category, title=title, body=body, exclude_pk=article.pk)
     changed = [
         f
@@ -258,7 +293,8 @@ def article_update(
     article.title = title
     article.body = body.strip()
     article.updated_by = by
-    article.save(update_fields=["category", "title", "body", "updated_by", "updated_at"])
+    article.version += 1
+    article.save(update_fields=["category", "title", "body", "updated_by", "updated_at", "version"])
     if tags is not None:
         article.tags.set(_tags(tags))
     _index(article)
@@ -275,7 +311,8 @@ def article_set_published(*, article: Article, by: User, published: bool) -> Art
     if published and article.published_at is None:
         article.published_at = timezone.now()
     article.updated_by = by
-    article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    article.version += 1
+    article.save(update_fields=["status", "published_at", "updated_by", "updated_at", "version"])
     _index(article)
     activity_record(target=article, actor=by, verb="article_publish" if published else "article_unpublish")
     return article
@@ -298,9 +335,22 @@ def article_view_count(*, article: Article) -> None:
     Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
 
 
-def article_feedback(*, article: Article, helpful: bool) -> None:
+VOTE_MEMORY_SECONDS = 30 * 24 * 3600
+
+
+def article_feedback(*, article: Article, helpful: bool, visitor: str, ip_address: str) -> bool:
+    """ "这篇文章有帮助吗？": one vote per visitor and article, and no more than the shop's limit of
+    votes from one address an hour, so neither a reload nor a script can stuff the count. The
+    help-center page and the API both count here. True when the vote counted."""
+    if not cache.add(f"voted:{article.pk}:{visitor}", 1, timeout=VOTE_MEMORY_SECONDS):
+        return False
+    if not ratelimit.allow(
+        key=f"vote:{ip_address or 'unknown'}", limit=settings.KEFU_FEEDBACK_RATE_LIMIT, window_seconds=3600
+    ):
+        return False
     field = "helpful_yes" if helpful else "helpful_no"
     Article.objects.filter(pk=article.pk).update(**{field: F(field) + 1})
+    return True
 
 
 # --- customer questions -------------------------------------------------------------------
@@ -356,18 +406,23 @@ def question_submit(
             errors[field] = _("不能超过 %(n)d 个字。") % {"n": limit}
     if errors:
         raise ValidationError(errors)
-    if _blacklisted(phone=values["phone"], im_id=values["im_id"]):
-        # Polite and vague on purpose: the shop turns blacklisted customers away, it does not accuse them.
-        raise ValidationError(_("抱歉，暂时无法受理您的提问，请通过店铺客服旺旺与我们联系。"))
-    question = Question(category=category, ip_address=ip_address or None, **values)
+    # A blacklisted customer is answered like everybody else (the page does not tell who is on
+    # the blacklist); the question is marked and waits on a supervisor, who decides.
+    blacklisted = _blacklisted(phone=values["phone"], im_id=values["im_id"])
+    question = Question(
+        category=category, ip_address=ip_address or None, from_blacklisted=blacklisted, **values
+    )
     question.full_clean(exclude=["token"])
     question.save()
     worklist.work_put(
         source="question",
         source_id=question.pk,
         title=question.title[:200],
-        customer_label=question.name[:120],
+        customer_label=(_("%(name)s（黑名单）") % {"name": question.name} if blacklisted else question.name)[
+            :120
+        ],
         due_at=rules.question_due(question.created_at),
+        required_role=roles.SUPERVISOR if blacklisted else None,
         created_at=question.created_at,
     )
     activity_record(target=question, actor=None, verb="question_submit", message=question.title)

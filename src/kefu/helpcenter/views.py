@@ -157,7 +157,7 @@ def _related(article: Article, limit: int = 5) -> list[Article]:
 
 @require_POST
 def article_feedback(request, pk: int):
-    """The "这篇文章有帮助吗？" buttons: one vote per visitor's session, so a reload cannot stuff the count."""
+    """The "这篇文章有帮助吗？" buttons; the session remembers the vote so the page shows the thanks."""
     article = selectors.article_get_public(article_id=pk)
     form = forms.ArticleFeedbackForm(request.POST)
     if not form.is_valid():
@@ -165,7 +165,14 @@ def article_feedback(request, pk: int):
     helpful = form.cleaned_data["helpful"]
     voted = request.session.get(VOTED_SESSION_KEY, [])
     if pk not in voted:
-        services.article_feedback(article=article, helpful=helpful)
+        if not request.session.session_key:
+            request.session.save()  # the visitor is known by the session from the first vote on
+        services.article_feedback(
+            article=article,
+            helpful=helpful,
+            visitor=ratelimit.visitor_key(request),
+            ip_address=ratelimit.client_ip(request),
+        )
         request.session[VOTED_SESSION_KEY] = [*voted, pk][-200:]
     if is_htmx(request):
         return render(
@@ -515,7 +522,8 @@ def staff_article_add(request):
     form = forms.ArticleForm(request.POST or None, initial={"category": request.GET.get("category")})
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_create(by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            article = services.article_create(by=request.user, **data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -538,6 +546,10 @@ def staff_article_edit(request, pk: int):
                 services.article_update(article=article, by=request.user, **data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+                # Told what changed, the editor may save again on purpose: the form now carries
+                # the version they were shown.
+                form.data = form.data.copy()
+                form.data["version"] = str(Article.objects.values_list("version", flat=True).get(pk=pk))
             else:
                 messages.success(request, _("修改已保存。"))
                 return redirect("helpcenter:staff_article_edit", pk=pk)
@@ -549,6 +561,7 @@ def staff_article_edit(request, pk: int):
                 "body": article.body,
                 "tags": " ".join(t.name for t in article.tags.all()),
                 "publish": article.is_published,
+                "version": article.version,
             }
         )
     return _article_form_page(request, form, article)

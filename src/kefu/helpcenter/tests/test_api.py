@@ -274,15 +274,41 @@ def test_a_draft_article_is_not_public(api, categories):
     assert api.post(url("article_feedback", draft.pk), {"helpful": True}, format="json").status_code == 404
 
 
-def test_customers_say_whether_an_article_helped(api, categories):
+def test_customers_say_whether_an_article_helped_once_each(api, categories):
     article = ArticleFactory(category=categories[0])
 
-    api.post(url("article_feedback", article.pk), {"helpful": True}, format="json")
-    response = api.post(url("article_feedback", article.pk), {"helpful": False}, format="json")
+    api.post(url("article_feedback", article.pk), {"helpful": True}, format="json", REMOTE_ADDR="10.0.0.1")
+    again = api.post(
+        url("article_feedback", article.pk), {"helpful": True}, format="json", REMOTE_ADDR="10.0.0.1"
+    )
+    other = api.post(
+        url("article_feedback", article.pk), {"helpful": False}, format="json", REMOTE_ADDR="10.0.0.2"
+    )
 
-    assert response.status_code == 200
-    assert response.json() == {"helpful_yes": 1, "helpful_no": 1}
+    assert again.json() == {"helpful_yes": 1, "helpful_no": 0}
+    assert other.status_code == 200
+    assert other.json() == {"helpful_yes": 1, "helpful_no": 1}
     assert api.post(url("article_feedback", article.pk), {}, format="json").status_code == 400
+
+
+def test_a_script_cannot_stuff_the_helpful_count_from_one_address(api, categories, settings):
+    settings.KEFU_FEEDBACK_RATE_LIMIT = 3
+    article = ArticleFactory(category=categories[0])
+
+    for _ in range(10):
+        api.post(
+            url("article_feedback", article.pk), {"helpful": True}, format="json", REMOTE_ADDR="10.0.0.9"
+        )
+    # a fresh cookie each time (other visitors behind the same address) is still held by the address
+    for _ in range(10):
+        api.cookies.clear()
+        api.get(url("article", article.pk), REMOTE_ADDR="10.0.0.9")
+        api.post(
+            url("article_feedback", article.pk), {"helpful": True}, format="json", REMOTE_ADDR="10.0.0.9"
+        )
+
+    article.refresh_from_db()
+    assert 1 <= article.helpful_yes <= 3
 
 
 # --- customer questions ---------------------------------------------------------------------------

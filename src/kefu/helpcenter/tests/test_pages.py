@@ -738,3 +738,16 @@ def test_supervisor_saves_synonyms_and_search_uses_them(client, supervisor, logi
     assert "乳霜怎么保存" in results_titles(client.get(HOME, {"q": "面油"}))
     html = login(supervisor).get(reverse("helpcenter:staff_synonyms")).content.decode()
     assert "面油 乳霜" in html and "单个词" not in html
+
+
+def test_a_vote_on_the_page_and_one_through_the_api_from_the_same_browser_count_once(shop):
+    article = shop["ship"]
+    visitor = Client()
+    visitor.post(reverse("helpcenter:article_feedback", args=[article.pk]), {"helpful": "true"})
+    visitor.post(
+        reverse("helpcenter_api:article_feedback", args=[article.pk]),
+        {"helpful": True},
+        content_type="application/json",
+    )
+    article.refresh_from_db()
+    assert article.helpful_yes == 1

@@ -213,12 +213,12 @@ def test_the_same_title_in_another_category_is_fine(supervisor, categories):
     assert Article.objects.count() == 2
 
 
-def test_editing_an_article_reindexes_it(agent, categories):
+def test_editing_an_article_reindexes_it(supervisor, categories):
     article = ArticleFactory(category=categories[0], title="发货时间", body="当天发货")
 
     services.article_update(
         article=article,
-        by=agent,
+        by=supervisor,
         category=categories[2],
         title="保养周期",
         body="建议每半年保养一次",
@@ -226,19 +226,21 @@ def test_editing_an_article_reindexes_it(agent, categories):
     )
 
     article.refresh_from_db()
-    assert (article.category, article.title, article.updated_by) == (categories[2], "保养周期", agent)
+    assert (article.category, article.title, article.updated_by) == (categories[2], "保养周期", supervisor)
     assert found_ids("发货") == []
     assert found_ids("保养", category_id=categories[2].pk) == [article.pk]
     entry = activity_list(target=article).get(verb="article_update")
     assert set(entry.data["changed"]) == {"category", "title", "body"}
 
 
-def test_editing_onto_a_sibling_title_is_refused(agent, categories):
+def test_editing_onto_a_sibling_title_is_refused(supervisor, categories):
     ArticleFactory(category=categories[0], title="甲")
     article = ArticleFactory(category=categories[0], title="乙")
 
     with pytest.raises(ValidationError):
-        services.article_update(article=article, by=agent, category=categories[0], title="甲", body="正文")
+        services.article_update(
+            article=article, by=supervisor, category=categories[0], title="甲", body="正文"
+        )
 
     article.refresh_from_db()
     assert article.title == "乙"
@@ -283,9 +285,9 @@ def test_views_and_feedback_are_counted_with_f_expressions(categories):
 
     services.article_view_count(article=article)
     services.article_view_count(article=stale)
-    services.article_feedback(article=article, helpful=True)
-    services.article_feedback(article=stale, helpful=True)
-    services.article_feedback(article=stale, helpful=False)
+    services.article_feedback(article=article, helpful=True, visitor="s:a", ip_address="10.0.0.1")
+    services.article_feedback(article=stale, helpful=True, visitor="s:b", ip_address="10.0.0.2")
+    services.article_feedback(article=stale, helpful=False, visitor="s:c", ip_address="10.0.0.3")
 
     article.refresh_from_db()
     assert (article.views, article.helpful_yes, article.helpful_no) == (2, 2, 1)
