@@ -25,6 +25,7 @@ from kefu.chat.models import Conversation, ConversationStatus, PresenceStatus, S
 from kefu.core import ratelimit, shopsettings
 from kefu.helpcenter.models import Question
 from kefu.helpcenter.selectors import article_search
+from kefu.helpcenter.services import TOO_FREQUENT_CODE
 from kefu.replies import selectors as replies_selectors
 
 TAG = "在线咨询（客户）"
@@ -340,11 +341,17 @@ class LeaveMessageApi(CustomerApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ip = ratelimit.client_ip(request)
-        question = services.conversation_leave_message(
-            conversation=self.conversation(token),
-            ip_address=ip if ip != "unknown" else None,
-            **data.validated_data,
-        )
+        try:
+            question = services.conversation_leave_message(
+                conversation=self.conversation(token),
+                ip_address=ip if ip != "unknown" else None,
+                **data.validated_data,
+            )
+        except ValidationError as exc:
+            # too many questions from this address (the help center's own allowance): a 429
+            if getattr(exc, "code", None) == TOO_FREQUENT_CODE:
+                raise exceptions.Throttled(detail=str(exc.messages[0])) from exc
+            raise
         url = request.build_absolute_uri(reverse("helpcenter:question_status", args=[question.token]))
         return Response({"question": question.pk, "url": url}, status=status.HTTP_201_CREATED)
 
@@ -539,7 +546,7 @@ class TakeApi(APIView):
         operation_id="chat_staff_take",
     )
     def post(self, request, pk: int):
-        conversation = _staff_conversation(request, pk)
+        conversation = selectors.access_conversation(pk=pk, user=request.user, check_reader=False)
         try:
             conversation = services.conversation_take(conversation=conversation, by=request.user)
         except services.ConversationTaken as exc:
@@ -642,7 +649,9 @@ class TransferApi(APIView):
         data.is_valid(raise_exception=True)
         to = get_user_model().objects.filter(pk=data.validated_data["agent"], is_active=True).first()
         services.conversation_transfer(conversation=_staff_conversation(request, pk), by=request.user, to=to)
-        return Response(StaffConversationSerializer(_staff_conversation(request, pk)).data)
+        # handed over, it is the colleague's now: shown once more to the one who handed it over
+        moved = selectors.access_conversation(pk=pk, user=request.user, check_reader=False)
+        return Response(StaffConversationSerializer(moved).data)
 
 
 class LinkOrderApi(APIView):

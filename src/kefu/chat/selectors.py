@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.chat.models import (
     AgentPresence,
@@ -127,12 +129,25 @@ def conversation_find_by_token(*, token: str | None) -> Conversation | None:
     return Conversation.objects.select_related("agent").filter(token=token).first()
 
 
-def access_conversation(*, pk: int, user) -> Conversation:
-    """Any team member may read a conversation (to help a colleague); writes check more."""
+def may_read_conversation(conversation: Conversation, user) -> bool:
+    """A waiting conversation and one's own are open to every agent; a colleague's conversation
+    only to supervisors and admins (the transcript page, the console and the API alike)."""
+    if roles.has_role(user, roles.SUPERVISOR, roles.ADMIN):
+        return True
+    return conversation.agent_id in (None, user.pk)
+
+
+def access_conversation(*, pk: int, user, check_reader: bool = True) -> Conversation:
+    """The conversation ``pk`` for a team member allowed to read it; writes check more.
+    ``check_reader=False`` where any team member may act whoever has it now: trying to take it
+    (the take says who won), or seeing the result of one's own transfer."""
     roles.require_staff(user)
-    return get_object_or_404(
+    conversation = get_object_or_404(
         _with_last_message(Conversation.objects.select_related("agent", "order", "question")), pk=pk
     )
+    if check_reader and not may_read_conversation(conversation, user):
+        raise PermissionDenied(_("这个会话由同事接待，只有主管可以查看。"))
+    return conversation
 
 
 def message_list(*, conversation: Conversation, after: int = 0, limit: int = 200) -> list[Message]:

@@ -294,6 +294,9 @@ def conversation_leave_message(
     if errors:
         raise ValidationError(errors)
     conversation = _lock(conversation)
+    if conversation.status == ConversationStatus.CLOSED:
+        raise ValidationError(_("这个会话已经结束了，请重新发起咨询后再留言。"))
+    helpcenter_services.question_allowance_take(ip_address=ip_address)
     question = helpcenter_services.question_submit(
         title=_question_title(text),
         details=text,
@@ -361,6 +364,14 @@ def conversation_take(*, conversation: Conversation, by: User) -> Conversation:
     _system_note(conversation=current, text=_("客服 %(name)s 为您服务。") % {"name": _agent_name(by)})
     activity_record(target=current, actor=by, verb="chat_take")
     return current
+
+
+def _may_change(conversation: Conversation, user) -> None:
+    """Linking an order or a question, or turning the chat into a question: anyone on the team
+    while the conversation waits; once an agent has it, she and the supervisors."""
+    if conversation.agent_id is None:
+        return
+    _may_write(conversation, user)
 
 
 def _may_write(conversation: Conversation, user) -> None:
@@ -489,6 +500,7 @@ def conversation_link_order(
     if len(found) > 1:
         raise ValidationError({"number": _("多个店铺都有订单 %(n)s，请注明店铺。") % {"n": number}})
     conversation = _lock(conversation)
+    _may_change(conversation, by)
     conversation.order = found[0]
     conversation.save(update_fields=["order"])
     activity_record(target=conversation, actor=by, verb="chat_link_order", message=number)
@@ -499,6 +511,7 @@ def conversation_link_order(
 def conversation_link_question(*, conversation: Conversation, by: User, question: Question) -> Conversation:
     roles.require_staff(by)
     conversation = _lock(conversation)
+    _may_change(conversation, by)
     conversation.question = question
     conversation.save(update_fields=["question"])
     activity_record(target=conversation, actor=by, verb="chat_link_question", data={"question": question.pk})
@@ -509,7 +522,9 @@ def _transcript(conversation: Conversation, limit: int) -> str:
     """The conversation as the question's details: newest lines kept when it is too long."""
     lines = []
     for m in Message.objects.filter(conversation=conversation).exclude(is_auto=True).order_by("id"):
-        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[Sender(m.sender)]
+        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[
+            Sender(m.sender)
+        ]
         lines.append(f"[{timezone.localtime(m.created_at):%m-%d %H:%M}] {who}：{m.text}")
     text = "\n".join(lines)
     while len(text) > limit and len(lines) > 1:
@@ -524,6 +539,7 @@ def conversation_to_question(*, conversation: Conversation, by: User, title: str
     (follow-up, or an article). The customer is told where the answer will appear."""
     roles.require_staff(by)
     conversation = _lock(conversation)
+    _may_change(conversation, by)
     if conversation.question_id:
         raise ValidationError(_("这个会话已经关联了客户问题 #%(n)s。") % {"n": conversation.question_id})
     first = (

@@ -401,8 +401,8 @@ class QuestionSubmitApi(APIView):
             data = form_input(forms.QuestionForm, request, client_ip=ip)
         except exceptions.ValidationError as exc:
             # The ask page's form counted this submission too; too many from one address is a 429.
-            if forms.TOO_FREQUENT in exc.detail.get("detail", []):
-                raise exceptions.Throttled(detail=str(forms.TOO_FREQUENT)) from exc
+            if services.TOO_FREQUENT in exc.detail.get("detail", []):
+                raise exceptions.Throttled(detail=str(services.TOO_FREQUENT)) from exc
             raise
         # A filled hidden field comes back as an unsaved question with a fresh token: the bot is
         # answered as if stored and learns nothing.

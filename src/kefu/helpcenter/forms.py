@@ -8,19 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core import ratelimit
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.selectors import MAX_PAGE
-from kefu.helpcenter.services import QUESTION_LIMITS
+from kefu.helpcenter.services import QUESTION_LIMITS, TOO_FREQUENT_CODE, question_allowance_take
 
 #: Said the same way by the ask page and the API when one address asks too often.
-TOO_FREQUENT = _("您提交得太频繁了，请一分钟后再试。")
-TOO_FREQUENT_CODE = "too_frequent"
 
 
 def split_tags(raw: str) -> list[str]:
@@ -133,13 +129,7 @@ class QuestionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         # Every submission counts, good or bad, from the page and the API alike: one counter per
         # address, so switching doors does not buy a second allowance.
-        allowed = ratelimit.allow(
-            key=f"ask:{self.client_ip or 'unknown'}",
-            limit=settings.KEFU_QUESTION_RATE_LIMIT,
-            window_seconds=60,
-        )
-        if not allowed:
-            raise forms.ValidationError(TOO_FREQUENT, code=TOO_FREQUENT_CODE)
+        question_allowance_take(ip_address=self.client_ip)
         data = super().clean()
         if not any(data.get(f) for f in ("phone", "email", "im_id")) and not self.has_error("email"):
             self.add_error("phone", _("请至少留下一种联系方式：手机、邮箱或旺旺/微信。"))

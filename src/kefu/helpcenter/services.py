@@ -361,6 +361,20 @@ def _blacklisted(*, phone: str, im_id: str) -> bool:
     return blacklist_entry_for(buyer_nick=im_id, phone=phone) is not None
 
 
+TOO_FREQUENT = _lazy("您提交得太频繁了，请一分钟后再试。")
+TOO_FREQUENT_CODE = "too_frequent"
+
+
+def question_allowance_take(*, ip_address: str | None) -> None:
+    """Questions from one address a minute, whichever door they come through (the ask form, its
+    API, a message left in the chat): every submission counts, good or bad."""
+    allowed = ratelimit.allow(
+        key=f"ask:{ip_address or 'unknown'}", limit=settings.KEFU_QUESTION_RATE_LIMIT, window_seconds=60
+    )
+    if not allowed:
+        raise ValidationError(TOO_FREQUENT, code=TOO_FREQUENT_CODE)
+
+
 QUESTION_LIMITS = {"title": 120, "details": 2000, "name": 40, "phone": 20, "email": 254, "im_id": 60}
 
 

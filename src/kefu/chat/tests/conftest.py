@@ -42,8 +42,6 @@ def autoreplies(db):
     return texts
 
 
-
-
 @pytest.fixture
 def colleague(make_user):
     return make_user("xiaowang", "客服", first_name="小王")

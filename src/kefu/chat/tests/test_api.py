@@ -185,6 +185,39 @@ def test_a_left_message_without_contact_keeps_nothing(client, off_hours):
     assert Question.objects.count() == 0
 
 
+def test_a_conversation_takes_one_left_message_only(client, off_hours):
+    token = customer_start(client)["conversation"]["token"]
+    leave = {"name": "李女士", "contact": "li@example.com", "text": "想问问敏感肌能不能用"}
+    first = client.post(f"{API}conversations/{token}/leave-message/", leave, content_type="application/json")
+    again = client.post(f"{API}conversations/{token}/leave-message/", leave, content_type="application/json")
+
+    assert first.status_code == 201
+    assert again.status_code == 400 and "已经结束" in again.content.decode()
+    assert Question.objects.count() == 1
+
+
+def test_left_messages_count_against_the_question_allowance_of_the_address(client, off_hours, settings):
+    settings.KEFU_QUESTION_RATE_LIMIT = 2
+    codes = []
+    for n in range(3):
+        visitor = Client(REMOTE_ADDR="10.1.1.1")
+        token = customer_start(visitor)["conversation"]["token"]
+        response = visitor.post(
+            f"{API}conversations/{token}/leave-message/",
+            {"name": "李女士", "contact": f"li{n}@example.com", "text": "想问问"},
+            content_type="application/json",
+        )
+        codes.append(response.status_code)
+    # the ask form from the same address is out of allowance too
+    ask = Client(REMOTE_ADDR="10.1.1.1").post(
+        "/help/ask/submit/", {"title": "还有问题", "name": "李女士", "phone": "13800138000"}
+    )
+
+    assert codes == [201, 201, 429]
+    assert ask.status_code == 429 or "太频繁" in ask.content.decode()
+    assert Question.objects.count() == 2
+
+
 def test_the_customer_updates_name_and_contact(client, open_hours):
     token = customer_start(client)["conversation"]["token"]
     response = client.patch(
@@ -395,15 +428,39 @@ def test_transfer_through_the_api_and_colleagues_in_the_inbox(login, agent, coll
 
     inbox = api.get(f"{API}staff/inbox/").json()
     assert inbox["colleagues"] == [{"id": colleague.pk, "name": "小王"}]
+    nobody = api.post(
+        f"{API}staff/conversations/{waiting.pk}/transfer/", {"agent": 0}, content_type="application/json"
+    )
     moved = api.post(
         f"{API}staff/conversations/{waiting.pk}/transfer/",
         {"agent": colleague.pk},
         content_type="application/json",
     )
-    nobody = api.post(
-        f"{API}staff/conversations/{waiting.pk}/transfer/", {"agent": 0}, content_type="application/json"
-    )
 
     assert moved.status_code == 200 and moved.json()["agent"] == "小王"
     assert nobody.status_code == 400 and "agent" in nobody.json()
     assert [c["id"] for c in other.get(f"{API}staff/inbox/").json()["mine"]] == [waiting.pk]
+
+
+def test_an_agent_cannot_read_or_change_a_colleagues_conversation_through_the_api(
+    login, agent, colleague, supervisor, waiting
+):
+    Order.objects.create(number="66601", created_at=timezone.now())
+    login(colleague).post(f"{API}staff/conversations/{waiting.pk}/take/")
+    api = login(agent)
+    base = f"{API}staff/conversations/{waiting.pk}/"
+
+    codes = {
+        "detail": api.get(base).status_code,
+        "poll": api.get(f"{base}messages/").status_code,
+        "link order": api.post(
+            f"{base}link-order/", {"number": "66601"}, content_type="application/json"
+        ).status_code,
+        "convert": api.post(f"{base}convert/", {}, content_type="application/json").status_code,
+    }
+
+    assert codes == {"detail": 403, "poll": 403, "link order": 403, "convert": 403}
+    waiting.refresh_from_db()
+    assert waiting.order_id is None and waiting.question_id is None
+    assert login(supervisor).get(base).status_code == 200
+    assert api.get(f"/desk/chat/history/{waiting.pk}/").status_code == 403  # the page says the same
