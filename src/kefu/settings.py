@@ -245,6 +245,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Public help-center question form: submissions per IP per minute.
 KEFU_QUESTION_RATE_LIMIT = int(os.environ.get("KEFU_QUESTION_RATE_LIMIT", "5"))
+# An order import that shows no progress for this long lost its worker and is marked interrupted.
+KEFU_IMPORT_STALLED_MINUTES = int(os.environ.get("KEFU_IMPORT_STALLED_MINUTES", "10"))
 # "Was this article helpful?" votes per IP per hour (one per visitor and article in any case).
 KEFU_FEEDBACK_RATE_LIMIT = int(os.environ.get("KEFU_FEEDBACK_RATE_LIMIT", "30"))
 

@@ -457,3 +457,15 @@ class ImportStatusApi(APIView):
     @extend_schema(tags=[TAG], summary="导入进度与结果", responses=ImportOutputSerializer)
     def get(self, request, pk):
         return Response(ImportOutputSerializer(get_object_or_404(OrderImport, pk=pk)).data)
+
+
+class ImportResumeApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        summary="继续已中断的导入（从保存的文件重新导入，已导入的行不重复）",
+        request=None,
+        responses={202: ImportOutputSerializer},
+    )
+    def post(self, request, pk):
+        job = services.order_import_resume(job=get_object_or_404(OrderImport, pk=pk), by=request.user)
+        return Response(ImportOutputSerializer(job).data, status=202)

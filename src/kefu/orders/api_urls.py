@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("imports/", api.ImportStartApi.as_view(), name="imports"),
     path("imports/<int:pk>/", api.ImportStatusApi.as_view(), name="import"),
+    path("imports/<int:pk>/resume/", api.ImportResumeApi.as_view(), name="import_resume"),
     re_path(N + "$", api.OrderDetailApi.as_view(), name="order"),
     re_path(N + "transition/$", api.OrderTransitionApi.as_view(), name="transition"),
     re_path(N + "remarks/$", api.OrderRemarkApi.as_view(), name="remarks"),

@@ -17,6 +17,7 @@ class OrdersConfig(AppConfig):
             lifecycle,
             rules,  # noqa: F401 - declares the orders' shop settings
             selectors,
+            services,
             tasks,
         )
         from kefu.orders import panels as orders_panels
@@ -24,6 +25,7 @@ class OrdersConfig(AppConfig):
 
         queue.runner_register(tasks.order_import_task)
         sweeps.register("orders", lifecycle.orders_sweep)
+        sweeps.register("orders_imports", services.orders_imports_sweep)
         sweeps.register("orders_indexes", functools.partial(bulkload.indexes_restore, unless_loading=True))
         navigation.register_badge("orders_review", lambda request: selectors.review_queue_count())
         navigation.register_badge("orders_reminders", lambda request: selectors.reminder_queue_count())

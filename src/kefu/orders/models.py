@@ -271,11 +271,14 @@ class OrderImport(models.Model):
         RUNNING = "running", _("导入中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        # The worker running it stopped (killed, restarted, the machine went down): what was
+        # imported stays; the job can be resumed from its stored files.
+        INTERRUPTED = "interrupted", _("已中断")
 
     file = models.FileField(upload_to="order-imports/")
     lines_file = models.FileField(upload_to="order-imports/", blank=True)
     original_name = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     total_bytes = models.PositiveBigIntegerField(default=0)
     done_bytes = models.PositiveBigIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
@@ -288,6 +291,11 @@ class OrderImport(models.Model):
     message = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The running import's sign of life, written with its progress: a job silent for longer than
+    # KEFU_IMPORT_STALLED_MINUTES lost its worker.
+    beat_at = models.DateTimeField(null=True, blank=True)
+    # host:pid of the process running it, so a restarted worker knows its predecessor's jobs died.
+    worker = models.CharField(max_length=120, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,16 +7,18 @@ same order never overwrite each other silently.
 
 import contextlib
 import functools
+import os
+import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -301,6 +303,8 @@ def order_import_files(
         original_name=path.name[:200],
         total_bytes=sum(p.stat().st_size for p in sources),
         status=OrderImport.Status.RUNNING,
+        worker=_this_worker(),
+        beat_at=timezone.now(),
         by=by,
     )
     return ImportRun(job=job, reports=_job_run(job, sources, shop=shop))
@@ -313,7 +317,7 @@ def order_import_run(*, job_id: int) -> OrderImport:
     and is raised for the worker to log.
     """
     claimed = OrderImport.objects.filter(pk=job_id, status=OrderImport.Status.QUEUED).update(
-        status=OrderImport.Status.RUNNING
+        status=OrderImport.Status.RUNNING, worker=_this_worker(), beat_at=timezone.now()
     )
     job = OrderImport.objects.get(pk=job_id)
     if not claimed:
@@ -330,7 +334,7 @@ def _job_run(job: OrderImport, sources: list[Path], *, shop: str = "") -> list[I
     offset = 0
 
     def progress(done: int) -> None:
-        OrderImport.objects.filter(pk=job.pk).update(done_bytes=offset + done)
+        OrderImport.objects.filter(pk=job.pk).update(done_bytes=offset + done, beat_at=timezone.now())
 
     totals = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "lines": 0, "error_count": 0}
     errors: list = []
@@ -365,6 +369,81 @@ def _job_run(job: OrderImport, sources: list[Path], *, shop: str = "") -> list[I
             **totals,
         )
     return reports
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_gone(worker: str) -> bool:
+    """True when ``worker`` (host:pid) was a process of this machine that no longer runs."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def order_imports_interrupted_mark(*, now: datetime | None = None) -> int:
+    """Running imports whose process is gone (a worker of this machine that no longer runs, or
+    no progress for ``KEFU_IMPORT_STALLED_MINUTES``) become interrupted, with the reason: checked
+    when a worker starts and every minute. Returns how many."""
+    now = now or timezone.now()
+    stalled = now - timedelta(minutes=settings.KEFU_IMPORT_STALLED_MINUTES)
+    running = OrderImport.objects.filter(status=OrderImport.Status.RUNNING)
+    gone = [pk for pk, worker in running.values_list("pk", "worker") if worker and _worker_gone(worker)]
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "导入在后台中断了（运行它的进程已停止），已导入的行都保留。"
+            "点“继续导入”再跑一遍同一文件即可补完，已导入的行不会重复。"
+        )
+    return running.filter(
+        Q(pk__in=gone) | Q(beat_at__lt=stalled) | Q(beat_at__isnull=True, created_at__lt=stalled)
+    ).update(status=OrderImport.Status.INTERRUPTED, message=message, finished_at=now)
+
+
+def orders_imports_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    return {"imports_interrupted": order_imports_interrupted_mark(now=now)}
+
+
+@transaction.atomic
+def order_import_resume(*, job: OrderImport, by: User) -> OrderImport:
+    """Run an interrupted import again from its stored files: orders already imported come out
+    unchanged, the rest are added. A job run at the command line has no stored file."""
+    roles.require_staff(by)
+    if job.status == OrderImport.Status.INTERRUPTED and not job.file:
+        raise ValidationError(
+            _("这次导入是在命令行运行的，文件不在服务器上：请在命令行重新运行同一条导入命令。")
+        )
+    resumed = OrderImport.objects.filter(pk=job.pk, status=OrderImport.Status.INTERRUPTED).update(
+        status=OrderImport.Status.QUEUED,
+        message="",
+        errors=[],
+        done_bytes=0,
+        rows=0,
+        created=0,
+        updated=0,
+        unchanged=0,
+        lines=0,
+        error_count=0,
+        worker="",
+        beat_at=None,
+        finished_at=None,
+    )
+    if not resumed:
+        raise ValidationError(
+            _("只有已中断的导入可以继续；这次导入现在是“%(status)s”。")
+            % {"status": OrderImport.objects.get(pk=job.pk).get_status_display()}
+        )
+    activity_record(target=job, actor=by, verb="order_import_resume", message=job.original_name)
+    transaction.on_commit(functools.partial(queue.enqueue, job.pk))
+    job.refresh_from_db()
+    return job
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("scripts/<int:pk>/delete/", views.script_delete, name="script_delete"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_status, name="import_status"),
+    path("import/<int:pk>/resume/", views.ImportResume.as_view(), name="import_resume"),
     re_path(N + "$", views.order_detail, name="detail"),
     re_path(N + "review/confirm/$", views.OrderReviewConfirm.as_view(), name="review_confirm"),
     re_path(N + "terms-changed/$", views.OrderTermsChanged.as_view(), name="terms_changed"),

@@ -345,4 +345,28 @@ def import_status(request, pk):
         if request.headers.get("HX-Request")
         else "orders/import_status.html"
     )
-    return render(request, template, {"job": job, "running": job.status in ("queued", "running")})
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "running": job.status in ("queued", "running"),
+            "can_resume": job.status == OrderImport.Status.INTERRUPTED and bool(job.file),
+        },
+    )
+
+
+class ImportResume(OperationPage):
+    """继续导入: run an interrupted import again from its stored files."""
+
+    def get_object(self) -> OrderImport:
+        return get_object_or_404(OrderImport, pk=self.kwargs["pk"])
+
+    def perform(self, job: OrderImport, data: dict) -> OrderImport:
+        return services.order_import_resume(job=job, by=self.request.user)
+
+    def success_message(self, job: OrderImport, result) -> str:
+        return _("已重新排队，已导入的行不会重复。")
+
+    def success_url(self, job: OrderImport, result) -> str:
+        return reverse("orders:import_status", args=[job.pk])
