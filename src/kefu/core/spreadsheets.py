@@ -15,7 +15,8 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -92,10 +93,24 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[Any]]) -> 
     return out.getvalue()
 
 
-def xlsx_check(data: bytes, *, max_unpacked: int = MAX_XLSX_UNPACKED_BYTES) -> None:
+XlsxSource = bytes | Path | BinaryIO
+
+
+def _opened(source: XlsxSource) -> Any:
+    """What zipfile and openpyxl read: a file on disk by its path (never loaded whole), bytes
+    through a buffer, an open binary file from its start."""
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    if isinstance(source, Path):
+        return str(source)
+    source.seek(0)
+    return source
+
+
+def xlsx_check(data: XlsxSource, *, max_unpacked: int = MAX_XLSX_UNPACKED_BYTES) -> None:
     """Refuse, before reading a single cell, an .xlsx that is not a zip or that unpacks too big."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(_opened(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise SpreadsheetError(_("这不是有效的 Excel（.xlsx）文件。")) from exc
@@ -107,12 +122,13 @@ def xlsx_check(data: bytes, *, max_unpacked: int = MAX_XLSX_UNPACKED_BYTES) -> N
 
 
 def xlsx_rows(
-    data: bytes, *, max_rows: int = MAX_XLSX_ROWS, max_unpacked: int = MAX_XLSX_UNPACKED_BYTES
+    data: XlsxSource, *, max_rows: int = MAX_XLSX_ROWS, max_unpacked: int = MAX_XLSX_UNPACKED_BYTES
 ) -> Iterator[tuple[int, list[Any]]]:
-    """``(line number, cells)`` of the first sheet, streamed; refuses an oversized file first."""
+    """``(line number, cells)`` of the first sheet, streamed; refuses an oversized file first.
+    Give a file on disk by its ``Path``: it is read as it streams, never held in memory whole."""
     xlsx_check(data, max_unpacked=max_unpacked)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_opened(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise SpreadsheetError(_("无法读取 Excel 文件：%(error)s") % {"error": excerpt(exc)}) from exc
     try:

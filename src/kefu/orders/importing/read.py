@@ -77,17 +77,16 @@ def rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str] | None, int]]:
     """An .xlsx through the desk's safe reader: a zip bomb or a sheet of too many rows is refused
-    before a cell is read, and the sheet is streamed."""
-    data = path.read_bytes()
-    size = len(data)
+    before a cell is read, and the sheet is streamed from the file (never read into memory whole)."""
+    size = path.stat().st_size
     try:
         limits = {"max_unpacked": spreadsheets.MAX_XLSX_UNPACKED_BYTES}
-        spreadsheets.xlsx_check(data, **limits)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        spreadsheets.xlsx_check(path, **limits)
+        with zipfile.ZipFile(path) as archive:
             # the sheet's declared size gives the progress; a missing one only makes it coarser
             total = max(_declared_rows(archive), 1)
         width = 0
-        for number, values in spreadsheets.xlsx_rows(data, max_rows=spreadsheets.MAX_XLSX_ROWS, **limits):
+        for number, values in spreadsheets.xlsx_rows(path, max_rows=spreadsheets.MAX_XLSX_ROWS, **limits):
             cells = ["" if v is None else str(v) for v in values]
             # a sheet leaves out a row's empty cells at its end; only a CSV row can be cut short
             if len(cells) < width:

@@ -53,6 +53,23 @@ def test_an_xlsx_reads_like_its_csv(tmp_path):
     assert lines == [2, 4]  # the blank row 3 is skipped, the line numbers stay the sheet's
 
 
+def test_an_xlsx_is_streamed_from_the_file_not_read_into_memory_whole(tmp_path, monkeypatch):
+    book = Workbook()
+    for n in range(2000):
+        book.active.append([f"19300000{n:08d}", f"买家{n}", "请发顺丰"] if n else ROWS[0])
+    path = tmp_path / "ExportOrderList.xlsx"
+    book.save(path)
+
+    def whole_file(self):
+        raise AssertionError(f"{self.name} was read into memory whole")
+
+    monkeypatch.setattr(Path, "read_bytes", whole_file)
+    head, cells, lines, _batches = _all(path)
+
+    assert head == ROWS[0]
+    assert len(cells) == 1999 and lines[-1] == 2000
+
+
 def test_a_cell_over_two_lines_moves_the_next_rows_line_number(tmp_path):
     path = tmp_path / "ExportOrderList.csv"
     path.write_bytes('订单编号,买家留言\r\n1,"请发顺丰\r\n周末不在家"\r\n\r\n2,x\r\n'.encode())
