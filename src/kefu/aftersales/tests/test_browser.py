@@ -1,12 +1,15 @@
 """An after-sales case end to end in Chromium: registered from an order, taken from the inbox,
 agreed, returned, inspected and refunded, with the postage rule and the history on the page."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from kefu.aftersales import services
 from kefu.aftersales.models import AfterSalesCase, CaseState
 from kefu.aftersales.tests.factories import OrderFactory
 from kefu.core.tests.browser import BROWSER_TEST
@@ -103,3 +106,42 @@ def _case_from_registration_to_refund(live_server, browser, order):
     case = AfterSalesCase.objects.get()
     assert case.state == CaseState.REFUNDED and case.refund_amount == Decimal("129.00")
     assert case.order_id == order.pk
+
+
+def test_saving_a_case_in_the_chinese_desk_keeps_its_dates(live_server, browser, make_user):
+    """A date input in the Chinese UI is filled with the ISO date the browser understands, so
+    saving another field of the form leaves 购买日期 and 买家签收时间 as they were."""
+    agent = make_user("xiaozhou", "售后", password="pw-kefu-123", first_name="小周")
+    case = services.case_create(
+        by=agent,
+        kind="return_refund",
+        buyer_nick="tb_lin",
+        purchase_date=dt.date(2026, 11, 20),
+        received_by_buyer_at=timezone.make_aware(dt.datetime(2026, 11, 23, 14, 5)),
+        reason="不喜欢香味",
+    )
+    try:
+        page = browser.new_page(locale="zh-CN")
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/desk/login/")
+        page.fill("input[name=username]", "xiaozhou")
+        page.fill("input[name=password]", "pw-kefu-123")
+        page.click("button[type=submit]")
+        page.goto(f"{live_server.url}/desk/aftersales/cases/{case.pk}/")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+        page.click("#action-update summary")
+        form = page.locator("#action-update form")
+        expect(form.locator("input[name=purchase_date]")).to_have_value("2026-11-20")
+        form.locator("textarea[name=details]").fill("瓶盖有裂纹，客户发来了照片")
+        form.locator("button[type=submit]").click()
+        expect(page.locator(".messages")).to_be_visible()
+
+        case.refresh_from_db()
+        assert case.details == "瓶盖有裂纹，客户发来了照片"
+        assert case.purchase_date == dt.date(2026, 11, 20)
+        assert timezone.localtime(case.received_by_buyer_at).replace(tzinfo=None) == dt.datetime(
+            2026, 11, 23, 14, 5
+        )
+    finally:
+        connections.close_all()
