@@ -11,6 +11,7 @@ Shop rules (timeouts, thresholds…) are not here: they are shop settings in the
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,20 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 KEFU_HOME = Path(os.environ.get("KEFU_HOME", "var")).resolve()
-KEFU_HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _only_asking_for_help(argv: list[str]) -> bool:
+    """``kefu --help``, ``kefu help serve``, ``kefu serve -h``, ``kefu version``: reading the help
+    creates nothing on disk."""
+    args = argv[1:]
+    if not args:
+        return os.path.basename(argv[0] if argv else "") in {"kefu", "manage.py", "__main__.py"}
+    return args[0] in {"help", "--help", "-h", "version", "--version"} or "--help" in args or "-h" in args
+
+
+HELP_ONLY = _only_asking_for_help(sys.argv)
+if not HELP_ONLY:
+    KEFU_HOME.mkdir(parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -30,6 +44,8 @@ def _secret_key() -> str:
     if key := os.environ.get("KEFU_SECRET_KEY"):
         return key
     path = KEFU_HOME / "secret_key"
+    if HELP_ONLY and not path.exists():
+        return secrets.token_urlsafe(50)  # never used to sign anything: only the help is printed
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
@@ -184,7 +200,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = KEFU_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+if not HELP_ONLY:
+    STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -226,7 +243,9 @@ HUEY = {
     "immediate": _env_bool("KEFU_HUEY_IMMEDIATE"),
     "consumer": {"workers": 1, "worker_type": "thread"},
 }
-if _redis_url:
+if HELP_ONLY:
+    HUEY.update({"huey_class": "huey.MemoryHuey"})  # the help needs no queue on disk
+elif _redis_url:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(KEFU_HOME / "huey.sqlite3")})

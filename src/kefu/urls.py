@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kefu.core.permissions import IsStaffMember
 from kefu.inbox.api_urls import legacy_urlpatterns as inbox_legacy_api
 
 urlpatterns = [
+    # browsers ask for /favicon.ico whatever the page says
+    path("favicon.ico", RedirectView.as_view(url=static("kefu/favicon.ico"), permanent=True)),
     path("", include("kefu.helpcenter.urls")),
     path("desk/orders/", include("kefu.orders.urls")),
     path("desk/inbox/", include("kefu.inbox.urls")),

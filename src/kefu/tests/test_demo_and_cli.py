@@ -54,6 +54,33 @@ def test_the_kefu_console_script_fronts_management_commands():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        ["help"],
+        ["serve", "--help"],
+        ["help", "serve"],
+        ["kb", "--help"],
+        ["orders", "-h"],
+        ["backup", "--help"],
+    ],
+)
+def test_reading_the_help_of_a_command_creates_no_files(tmp_path, command):
+    env = {k: v for k, v in os.environ.items() if k != "KEFU_HOME"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu", *command],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**env, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "kefu" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

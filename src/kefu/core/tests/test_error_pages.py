@@ -85,3 +85,9 @@ def test_a_number_too_large_for_the_database_is_a_400_not_a_500(client):
     response = client.get("/huge/?page=99999999999999999999999")
     assert response.status_code == 400
     assert "超出范围" in response.content.decode()
+
+
+def test_the_favicon_is_found(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an icon file
