@@ -10,6 +10,7 @@ is sent (``ShopSettingsMiddleware``); a sweep or a command does the same with ``
 Outside a snapshot each ``get`` reads the database, so a test or a shell always sees the last save.
 """
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.core import roles
 from kefu.core.models import ShopSetting
@@ -31,6 +33,10 @@ class Rule:
     default: Any
     label: str
     help_text: str = ""
+    # where the settings page shows it: the app that declared it (orders, chat …)
+    area: str = "core"
+    # the unit the number is in, in the shop's words (天, 分钟, 元 …); "" when the label says it
+    unit: str = ""
 
     @property
     def kind(self) -> type:
@@ -39,15 +45,71 @@ class Rule:
 
 _RULES: dict[str, Rule] = {}
 
+# The settings page's sections, in the order a shop owner thinks of its day. The areas name apps
+# by their label only (a lower layer knows no higher app): an app not listed comes last.
+AREAS: list[tuple[str, Any]] = [
+    ("orders", _lazy("订单与发货")),
+    ("aftersales", _lazy("售后、投诉与中差评")),
+    ("chat", _lazy("在线咨询")),
+    ("replies", _lazy("自动回复与用语检查")),
+    ("helpcenter", _lazy("帮助中心")),
+    ("inbox", _lazy("工作待办")),
+    ("customers", _lazy("客户")),
+    ("team", _lazy("团队、排班与大促")),
+    ("reports", _lazy("报表与考核")),
+    ("core", _lazy("通用")),
+]
 
-def define(key: str, default: Any, *, label: str, help_text: str = "") -> Rule:
-    rule = Rule(key=key, default=default, label=label, help_text=help_text)
+_UNITS = (
+    ("_days", _lazy("天")),
+    ("_hours", _lazy("小时")),
+    ("_minutes", _lazy("分钟")),
+    ("_seconds", _lazy("秒")),
+    ("_percent", "%"),
+    ("_yuan", _lazy("元")),
+)
+
+
+def _unit_of(key: str, label: str) -> str:
+    """The unit the key names (``…_days`` → 天), unless the label already says it."""
+    for suffix, unit in _UNITS:
+        if key.endswith(suffix):
+            return "" if str(unit) in label else str(unit)
+    return ""
+
+
+def define(key: str, default: Any, *, label: str, help_text: str = "", unit: str | None = None) -> Rule:
+    """Declare one rule of the shop, from the app's ``rules.py``; its section is that app's."""
+    module = sys._getframe(1).f_globals.get("__name__", "")
+    parts = module.split(".")
+    area = parts[1] if len(parts) > 2 and parts[0] == "kefu" else "core"
+    rule = Rule(
+        key=key,
+        default=default,
+        label=label,
+        help_text=help_text,
+        area=area,
+        unit=_unit_of(key, label) if unit is None else unit,
+    )
     _RULES[key] = rule
     return rule
 
 
 def rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: r.key)
+
+
+def rules_by_area() -> list[tuple[str, str, list[Rule]]]:
+    """``(area, its name, its rules)`` in the settings page's order, each area's rules by label."""
+    names = dict(AREAS)
+    order = {area: n for n, (area, _name) in enumerate(AREAS)}
+    grouped: dict[str, list[Rule]] = {}
+    for rule in _RULES.values():
+        grouped.setdefault(rule.area, []).append(rule)
+    return [
+        (area, str(names.get(area, area)), sorted(found, key=lambda r: r.key))
+        for area, found in sorted(grouped.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    ]
 
 
 class _Snapshot:
@@ -130,6 +192,21 @@ def _display(rule: Rule, value: Any) -> str:
     if rule.kind is bool:
         return "1" if value else ""
     return str(value)
+
+
+def last_changes() -> dict[str, ShopSetting]:
+    """Who last changed each rule the shop changed, and when: one query, which also serves the
+    request's snapshot of the values when nothing has read it yet."""
+    rows = list(ShopSetting.objects.select_related("updated_by"))
+    current = _snapshot.get()
+    if current is not None and current.values is None:
+        current.values = {row.key: row.value for row in rows}
+    return {row.key: row for row in rows}
+
+
+def display_default(rule: Rule) -> str:
+    """The rule's default as the settings page shows values."""
+    return _display(rule, rule.default)
 
 
 @transaction.atomic

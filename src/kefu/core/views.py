@@ -38,22 +38,34 @@ def shop_settings(request):
         else:
             messages.success(request, _("已保存 %(n)d 项设置。") % {"n": changed})
             return redirect("core:settings")
+    changes = shopsettings.last_changes()
     shown = shopsettings.shop_settings_loaded()
-    rows = []
-    for rule in shopsettings.rules():
-        value = shown[rule.key]
-        raw = request.POST.get(f"rule-{rule.key}", value) if errors else value
-        # what this page showed: kept across a refused save, so the next save still compares with it
-        was = request.POST.get(f"was-{rule.key}", value) if errors else value
-        rows.append(
-            {
-                "rule": rule,
-                "value": raw,
-                "was": was,
-                "error": " ".join(errors.get(rule.key, [])),
-                "is_bool": rule.kind is bool,
-            }
-        )
+    sections = []
+    for area, name, area_rules in shopsettings.rules_by_area():
+        rows = []
+        for rule in area_rules:
+            value = shown[rule.key]
+            raw = request.POST.get(f"rule-{rule.key}", value) if errors else value
+            # what this page showed: kept across a refused save, so the next save still compares with it
+            was = request.POST.get(f"was-{rule.key}", value) if errors else value
+            change = changes.get(rule.key)
+            rows.append(
+                {
+                    "rule": rule,
+                    "value": raw,
+                    "was": was,
+                    "default": shopsettings.display_default(rule),
+                    "changed": value != shopsettings.display_default(rule),
+                    "changed_by": change.updated_by if change else None,
+                    "changed_at": change.updated_at if change else None,
+                    "error": " ".join(errors.get(rule.key, [])),
+                    "is_bool": rule.kind is bool,
+                }
+            )
+        sections.append({"area": area, "name": name, "rows": rows})
     return render(
-        request, "core/settings.html", {"rows": rows, "can_edit": can_edit}, status=400 if errors else 200
+        request,
+        "core/settings.html",
+        {"sections": sections, "can_edit": can_edit},
+        status=400 if errors else 200,
     )

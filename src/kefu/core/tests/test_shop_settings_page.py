@@ -98,3 +98,38 @@ def test_a_save_with_one_bad_value_saves_nothing(client, supervisor):
     )
     assert response.status_code == 400
     assert shopsettings.get("shop_name") != "新店名"
+
+
+def test_settings_are_grouped_by_area_with_their_default_and_who_changed_them(client, supervisor, make_user):
+    boss = make_user("boss", "主管", first_name="王店长")
+    shopsettings.shop_setting_set(key="payment_timeout_days", value=5, by=boss)
+    client.force_login(supervisor)
+    page = client.get("/desk/settings/")
+    body = page.content.decode()
+    sections = [s["area"] for s in page.context["sections"]]
+
+    assert sections.index("orders") < sections.index("chat") < sections.index("core")
+    orders = next(s for s in page.context["sections"] if s["area"] == "orders")
+    row = next(r for r in orders["rows"] if r["rule"].key == "payment_timeout_days")
+    assert (row["value"], row["default"], row["changed"], row["changed_by"]) == ("5", "3", True, boss)
+    assert "王店长" in body and "订单与发货" in body
+    assert "payment_timeout_days" not in body.replace('name="rule-payment_timeout_days"', "").replace(
+        'id="rule-payment_timeout_days"', ""
+    ).replace('for="rule-payment_timeout_days"', "").replace('name="was-payment_timeout_days"', "")
+
+
+@pytest.mark.parametrize(
+    ("key", "label", "unit"),
+    [
+        ("x_wait_days", "等待", "天"),
+        ("x_wait_minutes", "等待", "分钟"),
+        ("x_wait_seconds", "等待（秒）", ""),
+        ("x_threshold", "阈值", ""),
+    ],
+)
+def test_a_rules_unit_comes_from_its_name_unless_the_label_says_it(key, label, unit):
+    rule = shopsettings.define(key, 1, label=label)
+    try:
+        assert rule.unit == unit and rule.area == "core"
+    finally:
+        shopsettings._RULES.pop(key)
