@@ -11,9 +11,9 @@ class ChatConfig(AppConfig):
         from kefu.chat import demo as chat_demo
         from kefu.chat import panels as chat_panels
         from kefu.chat import rules  # noqa: F401 - declares the chat's shop settings
-        from kefu.chat.selectors import waiting_count
+        from kefu.chat.selectors import conversation_mine_list, waiting_count
         from kefu.chat.services import chat_no_answer_sweep
-        from kefu.core import demo, navigation, panels, roles, sweeps
+        from kefu.core import demo, home, navigation, panels, roles, sweeps
 
         navigation.register_badge("chat_waiting", waiting_count)
         navigation.register_link(_("在线咨询"), "chat:console", order=1, badge="chat_waiting")
@@ -24,3 +24,13 @@ class ChatConfig(AppConfig):
         sweeps.register("chat_no_answer", chat_no_answer_sweep)
         demo.register("在线咨询", chat_demo.load)
         panels.register("helpcenter.page_end", chat_panels.chat_widget, name="chat.widget")
+        home.register_tile(
+            "chat_waiting", _("等待接入的咨询"), waiting_count, "chat:console", order=1, urgent=True
+        )
+        home.register_tile(
+            "chat_mine",
+            _("我正在接待"),
+            lambda request: conversation_mine_list(user=request.user).count(),
+            "chat:console",
+            order=2,
+        )

@@ -3,14 +3,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kefu.core import home as my_day
 from kefu.core import roles, shopsettings
 from kefu.core.decorators import staff_required
 
 
 @staff_required
 def home(request):
-    """The back office's front page: what waits on the team, from each app's badges."""
-    return render(request, "core/home.html")
+    """The back office's front page: this person's day in a few counts, each linking to its list;
+    below them the desk's pages by section."""
+    return render(request, "core/home.html", {"tiles": my_day.tiles(request)})
 
 
 @staff_required

@@ -93,6 +93,7 @@ def inbox_counts(*, user: User, now: datetime | None = None) -> dict[str, int]:
         mine=Count("id", filter=open_q & Q(owner=user)),
         unassigned=Count("id", filter=open_q & Q(owner__isnull=True)),
         overdue=Count("id", filter=open_q & Q(due_at__lt=now)),
+        mine_overdue=Count("id", filter=open_q & Q(owner=user) & Q(due_at__lt=now)),
         today=Count("id", filter=open_q & Q(due_at__lt=_today_end(now))),
         supervisor=Count("id", filter=open_q & Q(required_role=roles.SUPERVISOR)),
     )

@@ -11,7 +11,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation, panels, sweeps
+        from kefu.core import demo, home, navigation, panels, sweeps
         from kefu.orders import demo as orders_demo
         from kefu.orders import (
             lifecycle,
@@ -32,6 +32,20 @@ class OrdersConfig(AppConfig):
         navigation.register_link(_("订单"), "orders:list", order=20)
         navigation.register_link(_("订单审核"), "orders:review", order=21, badge="orders_review")
         navigation.register_link(_("催付"), "orders:reminders", order=22, badge="orders_reminders")
+        home.register_tile(
+            "orders_review",
+            _("待审核订单"),
+            lambda request: selectors.review_queue_count(),
+            "orders:review",
+            order=20,
+        )
+        home.register_tile(
+            "orders_reminders",
+            _("待催付"),
+            lambda request: selectors.reminder_queue_count(),
+            "orders:reminders",
+            order=21,
+        )
         demo.register("订单", orders_demo.load)
         panels.register(
             "customers.customer", orders_panels.customer_orders, order=10, name="orders.customer_orders"

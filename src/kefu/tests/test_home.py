@@ -1,0 +1,49 @@
+"""The front page is each person's day: counts of her own work, each a link to the list."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kefu.inbox.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+def _item(n: int, **fields) -> WorkItem:
+    return WorkItem.objects.create(source="question", source_id=n, title=f"问题 {n}", **fields)
+
+
+def test_an_agent_sees_her_own_work_counted_and_linked(login, agent, make_user):
+    colleague = make_user("xiaowang", "客服")
+    past = timezone.now() - dt.timedelta(hours=2)
+    _item(1, owner=agent, due_at=past)
+    _item(2, owner=agent)
+    _item(3, owner=colleague, due_at=past)
+    _item(4)
+    _item(5, required_role="主管")
+
+    page = login(agent).get("/desk/")
+    tiles = {t["key"]: t for t in page.context["tiles"]}
+
+    assert (tiles["inbox_mine"]["count"], tiles["inbox_mine_overdue"]["count"]) == (2, 1)
+    assert tiles["inbox_unassigned"]["count"] == 2
+    assert tiles["inbox_mine_overdue"]["url"] == "/desk/inbox/?owner=me&due=overdue"
+    assert tiles["inbox_mine_overdue"]["urgent"] is True
+    assert "inbox_supervisor" not in tiles  # a supervisor's tile
+    assert 'id="tile-inbox_mine_overdue"' in page.content.decode()
+
+
+def test_a_supervisor_also_sees_what_waits_on_a_supervisor(login, supervisor):
+    _item(1, required_role="主管")
+    tiles = {t["key"]: t["count"] for t in login(supervisor).get("/desk/").context["tiles"]}
+    assert tiles["inbox_supervisor"] == 1
+
+
+def test_the_front_page_costs_the_same_with_many_items(login, agent, django_assert_max_num_queries):
+    client = login(agent)
+    client.get("/desk/")
+    for n in range(30):
+        _item(n, owner=agent)
+    with django_assert_max_num_queries(25):
+        client.get("/desk/")
