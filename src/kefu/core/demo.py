@@ -32,7 +32,7 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
     for username, password, name, role_list, superuser in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = name
-        user.is_staff = True
+        user.is_staff = superuser  # Django's admin is the administrator's only
         user.is_superuser = superuser
         user.set_password(password)
         user.save()

@@ -56,6 +56,8 @@ SECTIONS = {
     "helpcenter": _("帮助中心"),
     "core": _("设置"),
 }
+# Links outside the apps' own namespaces, and the section they belong to.
+_SECTION_OF = {"admin": "core"}
 
 
 def sections(nav_links: list[dict]) -> list[dict]:
@@ -82,7 +84,7 @@ def links(request, counts: dict[str, int]) -> list[dict]:
                 "badge": counts.get(link.badge) if link.badge else None,
                 "badge_name": link.badge,
                 "active": request.path.startswith(reverse(link.url_name)),
-                "section": link.url_name.partition(":")[0],
+                "section": _SECTION_OF.get(link.url_name.partition(":")[0], link.url_name.partition(":")[0]),
             }
         )
     return out

@@ -47,3 +47,21 @@ def test_the_front_page_costs_the_same_with_many_items(login, agent, django_asse
         _item(n, owner=agent)
     with django_assert_max_num_queries(25):
         client.get("/desk/")
+
+
+@pytest.mark.parametrize(
+    ("role", "staff_flag", "admin_opens"),
+    [("客服", True, False), ("主管", True, False), ("售后", False, False)],
+)
+def test_djangos_admin_is_the_administrators_only(make_user, login, role, staff_flag, admin_opens):
+    user = make_user("someone", role, is_staff=staff_flag)
+    client = login(user)
+    response = client.get("/admin/")
+    assert (response.status_code == 200) is admin_opens
+    assert "系统管理" not in client.get("/desk/").content.decode()
+
+
+def test_an_administrator_has_the_admin_in_the_navigation(login, admin_user):
+    client = login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    assert "系统管理" in client.get("/desk/").content.decode()
