@@ -12,14 +12,14 @@ from kefu.replies import services
 from kefu.replies.models import QuickPhrase
 
 TEAM = [
-    ("尺码", "cm", "亲，您提供一下身高体重，我帮您推荐合适的尺码哦~"),
-    ("尺码", "cmb", "亲，这款版型偏小，建议您拍大一码哦。"),
+    ("肤质", "fz", "亲，方便说一下您的肤质（干性/油性/混合/敏感）吗？我帮您推荐合适的产品哦~"),
+    ("肤质", "mg", "亲，敏感肌建议先在耳后或手腕内侧试用 24 小时，没有泛红再用在脸上哦。"),
     ("售后", "th", "亲，收到宝贝7天内不影响二次销售都可以申请退换货哦，请在订单页面点击“申请售后”。"),
     ("售后", "yf", "亲，质量问题的退换运费由我们承担，请您先垫付，收到退货后给您补上哦。"),
 ]
 AGENT = [
     ("常用", "wo", "亲，我是{客服}，有什么问题随时找我哦😊"),
-    ("常用", "xx", "感谢{买家}的支持，祝您生活愉快！"),
+    ("常用", "xie", "感谢{买家}的支持，祝您生活愉快！"),
 ]
 # How often the demo team has used the starter phrases, so the usage list shows what matters.
 USES = {

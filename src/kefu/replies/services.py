@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,14 +122,27 @@ def clean_phrase_fields(*, text: str, shortcut: str, group: str) -> tuple[str, s
     return text, shortcut, group_name
 
 
-def _shortcut_taken(shortcut: str, owner, exclude_pk: int | None = None) -> bool:
+def _shortcut_taken(shortcut: str, owner, exclude_pk: int | None = None) -> str | None:
+    """Why ``/shortcut`` cannot be this phrase's, or None. One shortcut inserts one phrase: a
+    personal phrase may not hide a team phrase's shortcut, nor a team phrase take one an agent
+    already uses for her own."""
     if not shortcut:
-        return False
-    qs = QuickPhrase.objects.filter(shortcut=shortcut)
-    qs = qs.filter(owner__isnull=True) if owner is None else qs.filter(owner=owner)
+        return None
+    qs = QuickPhrase.objects.filter(shortcut=shortcut).select_related("owner")
+    qs = qs.filter(Q(owner__isnull=True) | Q(owner=owner)) if owner is not None else qs
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
+    other = qs.order_by("owner_id").first()
+    if other is None:
+        return None
+    if other.owner_id is None:
+        where = _("团队短语“%(text)s”") % {"text": other.text[:20]}
+    elif owner is not None and other.owner_id == getattr(owner, "pk", None):
+        where = _("您的短语“%(text)s”") % {"text": other.text[:20]}
+    else:
+        who = other.owner.get_full_name() or other.owner.username
+        where = _("%(who)s 的个人短语") % {"who": who}
+    return _("快捷键“/%(s)s”已用于%(where)s，请换一个。") % {"s": shortcut, "where": where}
 
 
 def _require_scope(by: User, team: bool) -> None:
@@ -146,8 +159,8 @@ def phrase_create(
     _require_scope(by, team)
     text, shortcut, group_name = clean_phrase_fields(text=text, shortcut=shortcut, group=group)
     owner = None if team else by
-    if _shortcut_taken(shortcut, owner):
-        raise ValidationError({"shortcut": _("快捷键“%(s)s”已被使用。") % {"s": shortcut}})
+    if taken := _shortcut_taken(shortcut, owner):
+        raise ValidationError({"shortcut": taken})
     try:
         with transaction.atomic():
             phrase = QuickPhrase.objects.create(
@@ -174,8 +187,8 @@ def phrase_update(*, phrase: QuickPhrase, by: User, text: str, group: str, short
         )
     text, shortcut, group_name = clean_phrase_fields(text=text, shortcut=shortcut, group=group)
     owner = phrase.owner
-    if _shortcut_taken(shortcut, owner, exclude_pk=phrase.pk):
-        raise ValidationError({"shortcut": _("快捷键“%(s)s”已被使用。") % {"s": shortcut}})
+    if taken := _shortcut_taken(shortcut, owner, exclude_pk=phrase.pk):
+        raise ValidationError({"shortcut": taken})
     changed = [
         name
         for name, old, new in (

@@ -77,18 +77,31 @@ def test_bad_fields_are_refused_in_chinese(agent, text, shortcut, group, field):
     assert not QuickPhrase.objects.filter(owner=agent).exists()
 
 
-def test_a_shortcut_is_unique_per_scope_but_an_agent_may_reuse_a_team_one(agent, supervisor):
-    services.phrase_create(text="团队", shortcut="dup", by=supervisor, team=True)
-    with pytest.raises(ValidationError) as exc:
-        services.phrase_create(text="又一条团队", shortcut="dup", by=supervisor, team=True)
-    assert "已被使用" in exc.value.message_dict["shortcut"][0]
-    services.phrase_create(text="我的", shortcut="dup", by=agent)
-    with pytest.raises(ValidationError):
-        services.phrase_create(text="我的第二条", shortcut="dup", by=agent)
+def test_one_shortcut_inserts_one_phrase_and_a_clash_says_whose_it_is(agent, supervisor, make_user):
+    colleague = make_user("xiaowang", "客服", first_name="小王")
+    services.phrase_create(text="亲，您好，很高兴为您服务", shortcut="hi", by=supervisor, team=True)
+    services.phrase_create(text="我的开场白", shortcut="mine", by=colleague)
+
+    refused = {}
+    for label, kwargs in {
+        "team twice": {"text": "又一条团队", "shortcut": "hi", "by": supervisor, "team": True},
+        "personal over team": {"text": "我的问候", "shortcut": "hi", "by": agent},
+        "team over personal": {"text": "团队开场", "shortcut": "mine", "by": supervisor, "team": True},
+    }.items():
+        with pytest.raises(ValidationError) as exc:
+            services.phrase_create(**kwargs)
+        refused[label] = exc.value.message_dict["shortcut"][0]
+
+    assert "团队短语“亲，您好" in refused["team twice"] and "/hi" in refused["team twice"]
+    assert "团队短语" in refused["personal over team"]
+    assert "小王 的个人短语" in refused["team over personal"]
+    # two agents may each have their own /mine
+    services.phrase_create(text="我自己的", shortcut="mine", by=agent)
+    assert QuickPhrase.objects.filter(shortcut="mine").count() == 2
 
 
 def test_a_leading_slash_and_full_width_letters_are_tidied_from_the_shortcut(agent):
-    assert services.phrase_create(text="好", shortcut="/ｆｈ", by=agent).shortcut == "fh"
+    assert services.phrase_create(text="好", shortcut="/ｆｈ２", by=agent).shortcut == "fh2"
 
 
 def test_an_empty_group_means_the_default_group(agent):
