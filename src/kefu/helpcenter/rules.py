@@ -8,6 +8,12 @@ from kefu.core.shopsettings import define
 page_size = define("helpcenter_page_size", 10, label="帮助中心每页文章数")
 ask_suggestions = define("helpcenter_ask_suggestions", 5, label="提问时推荐的相似文章数")
 question_reply_hours = define("question_reply_hours", 24, label="客户问题答复时限（小时）")
+agents_publish = define(
+    "helpcenter_agents_publish",
+    False,
+    label="客服可直接发布文章",
+    help_text="关闭时客服提交的文章是草稿，由主管审核发布；打开后客服也能发布、修改已发布的文章",
+)
 
 
 def question_due(created_at: datetime) -> datetime:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kefu.core import ratelimit, roles, worklist
+from kefu.core import ratelimit, roles, shopsettings, worklist
 from kefu.core.activity import activity_list, activity_record, verb_label
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
@@ -165,12 +165,16 @@ def category_delete(*, category: Category, by: User, move_to: Category | None = 
 
 def require_article_publisher(by: User) -> None:
     """What customers read in the help center is the shop speaking: a supervisor or an admin
-    puts it up, takes it down or deletes it; an agent proposes drafts."""
-    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    puts it up, takes it down or deletes it; an agent proposes drafts, unless the shop lets
+    agents publish directly."""
+    if not can_publish_articles(by):
+        roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
 
 
 def can_publish_articles(user: User | None) -> bool:
-    return roles.has_role(user, roles.SUPERVISOR, roles.ADMIN)
+    if roles.has_role(user, roles.SUPERVISOR, roles.ADMIN):
+        return True
+    return roles.is_staff_member(user) and bool(shopsettings.get("helpcenter_agents_publish"))
 
 
 ARTICLE_FIELD_LABELS = {"category": _lazy("类别"), "title": _lazy("标题"), "body": _lazy("正文")}

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from kefu.core import shopsettings
 from kefu.helpcenter import services
 from kefu.helpcenter.models import Article
 from kefu.helpcenter.tests.factories import ArticleFactory
@@ -93,3 +94,16 @@ def test_the_api_refuses_a_stale_version_with_the_reason(categories, supervisor,
     assert stale.status_code == 400
     article.refresh_from_db()
     assert article.body == "一"
+
+
+def test_the_shop_may_let_agents_publish_directly(categories, agent, supervisor):
+    article = ArticleFactory(category=categories[0], status=Article.Status.DRAFT, indexed=False)
+    with pytest.raises(PermissionDenied):
+        services.article_set_published(article=article, by=agent, published=True)
+
+    shopsettings.shop_setting_set(key="helpcenter_agents_publish", value=True, by=supervisor)
+    services.article_set_published(article=article, by=agent, published=True)
+    services.article_update(article=article, by=agent, **_fields(article, body="客服改的"))
+
+    article.refresh_from_db()
+    assert article.is_published and article.body == "客服改的"
