@@ -19,6 +19,7 @@ from kefu.aftersales.models import (
     Satisfaction,
 )
 from kefu.core import shopsettings
+from kefu.core.lint import lint_attrs
 from kefu.core.uploads import MaxUploadSize
 from kefu.core.worklist import Priority
 from kefu.orders.models import Order, ShippingMethod
@@ -297,7 +298,7 @@ class ReviewForm(forms.Form):
 class ReviewCloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=[c for c in ReviewOutcome.choices if c[0]])
     public_reply = forms.CharField(
-        label=_("公开解释"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("公开解释"), required=False, widget=forms.Textarea(attrs=lint_attrs(rows=3))
     )
     note = forms.CharField(
         label=_("说明/未解决原因"), required=False, widget=forms.Textarea(attrs={"rows": 2})

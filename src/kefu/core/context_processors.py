@@ -1,4 +1,4 @@
-from kefu.core import navigation, roles
+from kefu.core import lint, navigation, roles
 
 
 def desk(request):
@@ -26,4 +26,5 @@ def _desk(request):
         "nav_badges": counts,
         "nav_links": nav_links,
         "nav_sections": navigation.sections(nav_links),
+        "lint_url": lint.checker_url(),
     }

@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.lint import lint_attrs
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.selectors import MAX_PAGE
 from kefu.helpcenter.services import QUESTION_LIMITS, TOO_FREQUENT_CODE, question_allowance_take
@@ -183,7 +184,7 @@ class ArticleForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200, error_messages={"required": _("请填写标题。")})
     body = forms.CharField(
         label=_("正文"),
-        widget=forms.Textarea(attrs={"rows": 16}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=16)),
         help_text=_("支持 Markdown：**加粗**、- 列表、[链接](https://…)、| 表格 |"),
         error_messages={"required": _("请填写正文。")},
     )
@@ -225,7 +226,7 @@ class ArticleFeedbackForm(forms.Form):
 class QuestionAnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("答复内容"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=8)),
         max_length=5000,
         error_messages={"required": _("请填写答复内容。")},
         help_text=_("只有提问的客户能在其专属链接里看到这条答复。"),
@@ -240,7 +241,7 @@ class QuestionPublishForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("答复（文章正文）"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=10)),
         error_messages={"required": _("请填写答复内容。")},
         help_text=_("支持 Markdown。客户的原话不会被发布，请用您自己的话写答复。"),
     )

@@ -9,7 +9,7 @@ class RepliesConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation
+        from kefu.core import demo, lint, navigation
         from kefu.replies import demo as replies_demo
         from kefu.replies import rules  # noqa: F401 - declares the replies' shop settings
 
@@ -18,3 +18,4 @@ class RepliesConfig(AppConfig):
         navigation.register_link(_("禁用说法"), "replies:forbidden", order=7)
         navigation.register_link(_("回复检查"), "replies:lint", order=8)
         demo.register("快捷短语", replies_demo.load)
+        lint.register_checker("replies:lint")

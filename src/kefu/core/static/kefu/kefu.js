@@ -38,3 +38,36 @@ document.addEventListener("click", function (event) {
     if (button.dataset.copied) { button.textContent = button.dataset.copied; }
   });
 });
+
+// Text customers will read (answers, articles, public replies): checked as it is typed, the
+// shop's reply check's warnings shown under the field. <textarea data-lint>; the page's
+// <body data-lint-url> says where to check.
+(function () {
+  var timers = new WeakMap();
+  function check(field) {
+    var url = document.body.dataset.lintUrl;
+    if (!url) { return; }
+    var box = field.nextElementSibling && field.nextElementSibling.classList.contains("lint-hints")
+      ? field.nextElementSibling : null;
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "lint-hints";
+      box.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", box);
+    }
+    var body = new FormData();
+    body.append("text", field.value);
+    body.append("inline", "1");
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: {"HX-Request": "true", "X-CSRFToken": token ? token.value : ""}
+    }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) { box.innerHTML = html; });
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("textarea[data-lint]")) { return; }
+    clearTimeout(timers.get(field));
+    timers.set(field, setTimeout(function () { check(field); }, 600));
+  });
+})();
