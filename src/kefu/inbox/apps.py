@@ -9,10 +9,11 @@ class InboxConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import activity, demo, navigation, panels, sweeps, worklist
+        from kefu.core import activity, demo, handover, navigation, panels, sweeps, worklist
         from kefu.inbox import demo as inbox_demo
         from kefu.inbox import views
         from kefu.inbox.backend import WorklistBackend
+        from kefu.inbox.handover import handover_matters
         from kefu.inbox.selectors import inbox_counts
         from kefu.inbox.sweep import inbox_sweep
 
@@ -31,6 +32,7 @@ class InboxConfig(AppConfig):
             "customers.customer", views.customer_items_panel, order=50, name="inbox.customer_items"
         )
         demo.register("工作待办", inbox_demo.load)
+        handover.register("inbox", handover_matters)
 
 
 def _inbox_badge(inbox_counts):

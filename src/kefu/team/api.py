@@ -1,6 +1,5 @@
 """The team's REST API (/api/team/): the Erlang C calculator, who is on duty, the handover book."""
 
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -93,6 +92,3 @@ class HandoverItemAcknowledgeApi(APIView):
         item = get_object_or_404(HandoverItem, pk=pk)
         item = services.handover_item_acknowledge(item=item, by=request.user)
         return Response({"id": item.pk, "acknowledged_at": item.acknowledged_at})
-
-
-

@@ -7,5 +7,7 @@ app_name = "team_api"
 urlpatterns = [
     path("staffing/erlang/", api.StaffingErlangApi.as_view(), name="staffing_erlang"),
     path("on-duty/", api.OnDutyApi.as_view(), name="on_duty"),
-    path("handovers/items/<int:pk>/acknowledge/", api.HandoverItemAcknowledgeApi.as_view(), name="handover_ack"),
+    path(
+        "handovers/items/<int:pk>/acknowledge/", api.HandoverItemAcknowledgeApi.as_view(), name="handover_ack"
+    ),
 ]

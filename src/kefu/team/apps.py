@@ -12,14 +12,20 @@ class TeamConfig(AppConfig):
         from kefu.core import activity, demo, navigation, promotion, routing, sweeps
         from kefu.core.roles import SUPERVISOR, has_role
         from kefu.team import demo as team_demo
-        from kefu.team import rules  # noqa: F401 — declares the team's shop settings
-        from kefu.team import selectors, services, views
+        from kefu.team import (
+            rules,  # noqa: F401 — declares the team's shop settings
+            selectors,
+            services,
+            views,
+        )
 
         routing.register_chooser(selectors.choose_agent)
         promotion.register(selectors.PromotionProvider())
         sweeps.register("team", _handover_sweep(services.handover_sweep))
         activity.register_verbs(views.VERB_LABELS)
-        navigation.register_badge("team_handovers_open", _unacknowledged_badge(selectors, has_role, SUPERVISOR))
+        navigation.register_badge(
+            "team_handovers_open", _unacknowledged_badge(selectors, has_role, SUPERVISOR)
+        )
         navigation.register_link(_("团队"), "team:home", order=60, badge="team_handovers_open")
         navigation.register_link(_("排班"), "team:rota", order=61)
         navigation.register_link(_("交接本"), "team:handovers", order=62)

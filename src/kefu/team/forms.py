@@ -12,7 +12,9 @@ class ErlangForm(forms.Form):
     minutes = forms.FloatField(label=_("时段长度（分钟）"), initial=30, required=False)
     aht = forms.FloatField(label=_("平均处理时长（秒）"))
     answer_within = forms.FloatField(label=_("应答时限（秒）"), initial=20, required=False)
-    service_level = forms.FloatField(label=_("服务水平目标"), initial=0.8, required=False, help_text=_("0–1，例如 0.8"))
+    service_level = forms.FloatField(
+        label=_("服务水平目标"), initial=0.8, required=False, help_text=_("0–1，例如 0.8")
+    )
     shrinkage = forms.FloatField(label=_("缺勤率"), required=False, help_text=_("0–1，可不填"))
 
     def clean(self):
@@ -62,10 +64,16 @@ class HandoverSubmitForm(forms.Form):
 
 class PromotionForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     first_response_seconds = forms.IntegerField(label=_("首次响应目标（秒）"), required=False, min_value=1)
-    auto_reply = forms.CharField(label=_("大促自动回复"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    auto_reply = forms.CharField(
+        label=_("大促自动回复"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     expected_chats = forms.IntegerField(label=_("预计每日咨询量"), required=False, min_value=1)
 
 

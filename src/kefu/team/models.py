@@ -22,7 +22,9 @@ class TeamMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_member", verbose_name=_("客服")
     )
-    group = models.CharField(_("分组"), max_length=12, choices=AgentGroup.choices, default=AgentGroup.PRESALES)
+    group = models.CharField(
+        _("分组"), max_length=12, choices=AgentGroup.choices, default=AgentGroup.PRESALES
+    )
     max_chats = models.PositiveSmallIntegerField(
         _("同时接待上限"), null=True, blank=True, help_text=_("留空则按店铺设置")
     )
@@ -62,6 +64,9 @@ class RotaEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="team_rota_one_per_day")]
         indexes = [models.Index(fields=["day", "duty"], name="team_rota_day_duty")]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.day} {self.get_duty_display()}"
+
 
 class LeaveState(models.TextChoices):
     PENDING = "pending", _("待审批")
@@ -70,7 +75,9 @@ class LeaveState(models.TextChoices):
 
 
 class LeaveRequest(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leave_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leave_requests"
+    )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     reason = models.CharField(_("事由"), max_length=200)
@@ -85,7 +92,12 @@ class LeaveRequest(models.Model):
         verbose_name = _("请假申请")
         verbose_name_plural = _("请假申请")
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="team_leave_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="team_leave_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.start}–{self.end}"
 
 
 class Handover(models.Model):
@@ -93,7 +105,9 @@ class Handover(models.Model):
     whoever writes first and the sweep that closes a forgotten shift all land on the same page."""
 
     day = models.DateField(_("日期"))
-    shift = models.CharField(_("班次"), max_length=8, choices=[(Duty.DAY, _("白班")), (Duty.NIGHT, _("晚班"))])
+    shift = models.CharField(
+        _("班次"), max_length=8, choices=[(Duty.DAY, _("白班")), (Duty.NIGHT, _("晚班"))]
+    )
     notes = models.TextField(_("交接说明"), blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,6 +149,9 @@ class HandoverItem(models.Model):
         ordering = ["due_at", "id"]
         constraints = [models.UniqueConstraint(fields=["handover", "ref"], name="team_handover_item_once")]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Promotion(models.Model):
     """A big promotion (大促): from its start to its end the first-response target, the auto-reply
@@ -146,16 +163,24 @@ class Promotion(models.Model):
     first_response_seconds = models.PositiveIntegerField(
         _("首次响应目标（秒）"), null=True, blank=True, help_text=_("留空则按店铺设置的大促目标")
     )
-    auto_reply = models.TextField(_("大促自动回复"), blank=True, help_text=_("客户第一条消息时发送，写上活动内容"))
+    auto_reply = models.TextField(
+        _("大促自动回复"), blank=True, help_text=_("客户第一条消息时发送，写上活动内容")
+    )
     expected_chats = models.PositiveIntegerField(_("预计每日咨询量"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("大促")
         verbose_name_plural = _("大促")
         ordering = ["-starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="team_promotion_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="team_promotion_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -186,7 +211,9 @@ class EmergencyRun(models.Model):
 
     plan = models.ForeignKey(EmergencyPlan, on_delete=models.PROTECT, related_name="runs")
     note = models.CharField(_("情况说明"), max_length=200, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
@@ -195,14 +222,22 @@ class EmergencyRun(models.Model):
         verbose_name_plural = _("应急处置")
         ordering = ["-started_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.plan} {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class EmergencyStep(models.Model):
     run = models.ForeignKey(EmergencyRun, on_delete=models.CASCADE, related_name="step_rows")
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=200)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["run", "position"], name="team_emergency_step_once")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -24,8 +24,9 @@ define(
 )
 define("team_days_on", 6, label="排班：连续上班天数", help_text="上六休一：每上 6 天休 1 天")
 define("team_max_concurrent_chats", 5, label="每名客服同时接待的会话上限", help_text="可在团队成员上单独设置")
-define("team_handover_due_soon_hours", 4, label="交接：多少小时内到期的待办列入交接本")
-define("staffing_service_level", 0.8, label="人力测算：服务水平目标（0–1）", help_text="例如 0.8 表示 80% 的咨询")
+define(
+    "staffing_service_level", 0.8, label="人力测算：服务水平目标（0–1）", help_text="例如 0.8 表示 80% 的咨询"
+)
 define("staffing_answer_within_seconds", 20, label="人力测算：应答时限（秒）")
 define("staffing_shrinkage", 0.3, label="人力测算：缺勤率（0–1）", help_text="休息、用餐、请假、培训所占比例")
 define("staffing_default_aht_seconds", 180, label="人力测算：无历史时的平均处理时长（秒）")
@@ -66,7 +67,7 @@ class ShiftHours:
 
 
 def parse_hours(text: str) -> ShiftHours:
-    """"08:30-16:30" → the shift's hours; "24:00" is midnight at the end of the day."""
+    """ "08:30-16:30" → the shift's hours; "24:00" is midnight at the end of the day."""
     try:
         left, right = str(text).replace("：", ":").replace("–", "-").split("-", 1)
         sh, sm = (int(x) for x in left.strip().split(":", 1))

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, PresenceStatus
-from kefu.core import shopsettings, worklist
+from kefu.core import handover as handover_registry
+from kefu.core import shopsettings
+from kefu.core.handover import Matter
 from kefu.core.types import User
-from kefu.inbox.models import OPEN_STATES, WorkItem
 from kefu.orders import selectors as order_selectors
 from kefu.orders.models import Order
 from kefu.team import erlang, rules
@@ -103,7 +104,9 @@ def rota_month(*, days: list[date], user: User | None = None) -> RotaMonth:
         members = [m for m in members if m.user_id == user.pk]
     entries: dict[tuple[int, date], RotaEntry] = {
         (e.user_id, e.day): e
-        for e in RotaEntry.objects.filter(user_id__in=[m.user_id for m in members], day__range=(days[0], days[-1]))
+        for e in RotaEntry.objects.filter(
+            user_id__in=[m.user_id for m in members], day__range=(days[0], days[-1])
+        )
     }
     rows = []
     for m in members:
@@ -128,7 +131,9 @@ def on_duty_user_ids(*, at: datetime | None = None) -> set[int]:
     if not shifts:
         return set()
     return set(
-        RotaEntry.objects.filter(day=timezone.localdate(at), duty__in=shifts).values_list("user_id", flat=True)
+        RotaEntry.objects.filter(day=timezone.localdate(at), duty__in=shifts).values_list(
+            "user_id", flat=True
+        )
     )
 
 
@@ -169,7 +174,11 @@ def presence_board(*, now: datetime | None = None) -> list[PresenceRow]:
             status, label = "online", _("在线")
         else:
             status, label = str(p.status), p.get_status_display()
-        rows.append(PresenceRow(m.user, m.get_group_display(), m.user_id in duty, status, label, chats.get(m.user_id, 0)))
+        rows.append(
+            PresenceRow(
+                m.user, m.get_group_display(), m.user_id in duty, status, label, chats.get(m.user_id, 0)
+            )
+        )
     return rows
 
 
@@ -206,9 +215,7 @@ def choose_agent(*, group: str, open_chats: dict[int, int], at: datetime | None 
         members = {u: m for u, m in members.items() if u in duty}
     default_limit = int(shopsettings.get("team_max_concurrent_chats"))
     free = {
-        u: n
-        for u, n in open_chats.items()
-        if u in members and n < (members[u]["max_chats"] or default_limit)
+        u: n for u, n in open_chats.items() if u in members and n < (members[u]["max_chats"] or default_limit)
     }
     for tier in ROUTE_GROUPS.get(group, (None,)):
         tier_users = [u for u in free if tier is None or members[u]["group"] == tier]
@@ -220,50 +227,22 @@ def choose_agent(*, group: str, open_chats: dict[int, int], at: datetime | None 
 # --- the handover book -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Matter:
-    kind: str
-    ref: str
-    title: str
-    url: str
-    due_at: datetime | None
-
-
 def open_matters(*, now: datetime) -> list[Matter]:
-    """What a shift leaves open: chats waiting for an answer, inbox items overdue or due soon
-    (questions, after-sales cases, complaints, bad reviews), and 催付 reminders not sent."""
-    due_soon = now + timedelta(hours=int(shopsettings.get("team_handover_due_soon_hours")))
+    """What a shift leaves open: chats waiting for an answer and 催付 reminders not sent (read
+    here), plus what other apps report through ``kefu.core.handover`` (the inbox: questions,
+    after-sales cases, complaints and bad reviews overdue or due soon)."""
     out: list[Matter] = []
     for c in Conversation.objects.filter(
         status__in=(ConversationStatus.WAITING, ConversationStatus.ACTIVE), awaiting_since__isnull=False
     ).order_by("awaiting_since")[:100]:
-        out.append(
-            Matter("chat", f"chat:{c.pk}", _("会话等待回复：%(who)s") % {"who": c.buyer_label}, "", c.awaiting_since)
-        )
-    for item in (
-        WorkItem.objects.filter(state__in=OPEN_STATES, due_at__lt=due_soon).order_by("due_at")[:200]
-    ):
-        source = worklist.source(item.source)
-        label = _("已超时") if item.due_at and item.due_at < now else _("即将到期")
-        out.append(
-            Matter(
-                item.source,
-                f"work:{item.pk}",
-                f"[{source.label if source else item.source}·{label}] {item.title}",
-                source.url(item.source_id) if source else reverse("inbox:inbox"),
-                item.due_at,
-            )
-        )
+        title = _("会话等待回复：%(who)s") % {"who": c.buyer_label}
+        out.append(Matter(kind="chat", ref=f"chat:{c.pk}", title=title, due_at=c.awaiting_since))
     for order in order_selectors.reminder_queue(now=now)[:100]:
+        title = _("未催付订单 %(number)s") % {"number": order.number}
         out.append(
-            Matter(
-                "reminder",
-                f"reminder:{order.pk}",
-                _("未催付订单 %(number)s") % {"number": order.number},
-                reverse("orders:reminders"),
-                None,
-            )
+            Matter(kind="reminder", ref=f"reminder:{order.pk}", title=title, url=reverse("orders:reminders"))
         )
+    out.extend(handover_registry.open_matters(now=now))
     return out
 
 
@@ -496,22 +475,35 @@ def staffing_plan(
     measured = measured_aht() if aht is None else None
     aht_value = float(aht or measured or shopsettings.get("staffing_default_aht_seconds"))
     sl = float(service_level if service_level is not None else shopsettings.get("staffing_service_level"))
-    within = float(answer_within if answer_within is not None else shopsettings.get("staffing_answer_within_seconds"))
+    within = float(
+        answer_within if answer_within is not None else shopsettings.get("staffing_answer_within_seconds")
+    )
     shrink = float(shrinkage if shrinkage is not None else shopsettings.get("staffing_shrinkage"))
     erlang.with_shrinkage(1, shrink)  # validates the shrinkage
     pattern = half_hour_pattern()
     coverage = {duty: n for (d, duty), n in rota_coverage(start=day, end=day).items()}
     hours = {duty: rules.shift_hours(duty) for duty in WORKING_DUTIES}
-    plan = StaffingPlan(day, daily_volume, aht_value, aht is None and measured is not None, sl, within, shrink)
+    plan = StaffingPlan(
+        day, daily_volume, aht_value, aht is None and measured is not None, sl, within, shrink
+    )
     for slot, share in enumerate(pattern):
         calls = daily_volume * share
         on_rota = sum(n for duty, n in coverage.items() if hours[duty].covers_half_hour(slot))
         if calls <= 0:
             plan.rows.append(HalfHour(slot, 0.0, 0, 0, on_rota, 1.0))
             continue
-        result = erlang.agents_needed(calls=calls, minutes=30, aht=aht_value, answer_within=within, service_level=sl)
+        result = erlang.agents_needed(
+            calls=calls, minutes=30, aht=aht_value, answer_within=within, service_level=sl
+        )
         plan.rows.append(
-            HalfHour(slot, calls, result.agents, erlang.with_shrinkage(result.agents, shrink), on_rota, result.service_level)
+            HalfHour(
+                slot,
+                calls,
+                result.agents,
+                erlang.with_shrinkage(result.agents, shrink),
+                on_rota,
+                result.service_level,
+            )
         )
     return plan
 

@@ -43,7 +43,9 @@ def _supervisor(by: User) -> None:
 # --- members --------------------------------------------------------------------------------
 
 
-def member_save(*, user: User, by: User, group: str, max_chats: int | None = None, active: bool = True) -> TeamMember:
+def member_save(
+    *, user: User, by: User, group: str, max_chats: int | None = None, active: bool = True
+) -> TeamMember:
     """Put an agent in a group (and set their own chat limit); creates the row the first time."""
     _supervisor(by)
     if group not in AgentGroup.values:
@@ -68,7 +70,10 @@ class RotaGap:
 
     @property
     def message(self) -> str:
-        return _("%(day)s %(shift)s无人值班") % {"day": self.day.strftime("%m-%d"), "shift": Duty(self.duty).label}
+        return _("%(day)s %(shift)s无人值班") % {
+            "day": self.day.strftime("%m-%d"),
+            "shift": Duty(self.duty).label,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,9 +111,9 @@ def rota_generate(*, year: int, month: int, by: User) -> RotaResult:
         .values_list("user_id", "last")
     )
     kept = set(
-        RotaEntry.objects.filter(user_id__in=user_ids, day__range=(days[0], days[-1]), edited=True).values_list(
-            "user_id", "day"
-        )
+        RotaEntry.objects.filter(
+            user_id__in=user_ids, day__range=(days[0], days[-1]), edited=True
+        ).values_list("user_id", "day")
     )
     leave_days = selectors.approved_leave_days(user_ids=user_ids, start=days[0], end=days[-1])
     rows: list[RotaEntry] = []
@@ -138,7 +143,11 @@ def rota_generate(*, year: int, month: int, by: User) -> RotaResult:
         RotaEntry.objects.filter(user_id__in=user_ids, day__range=(days[0], days[-1]), edited=False).delete()
         RotaEntry.objects.bulk_create(rows, batch_size=500)
         activity_record(
-            target=by, actor=by, verb="team_rota_generate", message=f"{year}-{month:02d}", data={"entries": len(rows)}
+            target=by,
+            actor=by,
+            verb="team_rota_generate",
+            message=f"{year}-{month:02d}",
+            data={"entries": len(rows)},
         )
     return RotaResult(entries=len(rows), gaps=rota_gaps(days=days))
 
@@ -157,7 +166,9 @@ def rota_set(*, user: User, day: date, duty: str, by: User) -> RotaEntry:
         entry, _created = RotaEntry.objects.update_or_create(
             user=user, day=day, defaults={"duty": duty, "edited": True}
         )
-        activity_record(target=entry, actor=by, verb="team_rota_set", message=f"{user} {day} {entry.get_duty_display()}")
+        activity_record(
+            target=entry, actor=by, verb="team_rota_set", message=f"{user} {day} {entry.get_duty_display()}"
+        )
     return entry
 
 
@@ -226,7 +237,12 @@ def handover_open(*, day: date, shift: str, by: User | None) -> Handover:
             HandoverItem.objects.bulk_create(
                 [
                     HandoverItem(
-                        handover=handover, kind=m.kind, ref=m.ref, title=m.title[:200], url=m.url, due_at=m.due_at
+                        handover=handover,
+                        kind=m.kind,
+                        ref=m.ref,
+                        title=m.title[:200],
+                        url=m.url,
+                        due_at=m.due_at,
                     )
                     for m in matters
                 ],
@@ -235,7 +251,9 @@ def handover_open(*, day: date, shift: str, by: User | None) -> Handover:
     return handover
 
 
-def handover_submit(*, handover: Handover, by: User | None, notes: str, item_notes: dict[int, str] | None = None) -> Handover:
+def handover_submit(
+    *, handover: Handover, by: User | None, notes: str, item_notes: dict[int, str] | None = None
+) -> Handover:
     """Hand the shift over: the notes are saved and the page waits for the next shift's
     acknowledgement. ``by`` None: the sweep closing a shift nobody handed over."""
     if by is not None:
@@ -247,7 +265,9 @@ def handover_submit(*, handover: Handover, by: User | None, notes: str, item_not
             raise ValidationError(_("这个班次已经交班了。"))
         for item_id, note in (item_notes or {}).items():
             HandoverItem.objects.filter(handover=locked, pk=item_id).update(note=note.strip())
-        locked.notes = notes.strip() or (locked.notes if by is not None else _("（系统自动交班：本班未填写交接说明）"))
+        locked.notes = notes.strip() or (
+            locked.notes if by is not None else _("（系统自动交班：本班未填写交接说明）")
+        )
         locked.written_by = by
         locked.submitted_at = now
         locked.version += 1
@@ -324,7 +344,9 @@ def promotion_save(
     if promotion is not None:
         overlapping = overlapping.exclude(pk=promotion.pk)
     if overlapping.exists():
-        raise ValidationError({"starts_at": _("与已有的大促“%(name)s”时间重叠。") % {"name": overlapping.first()}})
+        raise ValidationError(
+            {"starts_at": _("与已有的大促“%(name)s”时间重叠。") % {"name": overlapping.first()}}
+        )
     with transaction.atomic():
         promotion = promotion or Promotion(created_by=by)
         promotion.name = name.strip()
@@ -370,7 +392,9 @@ def emergency_tick(*, step: EmergencyStep, by: User) -> EmergencyStep:
         run = EmergencyRun.objects.select_for_update().get(pk=step.run_id)
         if run.finished_at is not None:
             raise ValidationError(_("这次应急处置已经结束。"))
-        if not EmergencyStep.objects.filter(pk=step.pk, done_at__isnull=True).update(done_by=by, done_at=timezone.now()):
+        if not EmergencyStep.objects.filter(pk=step.pk, done_at__isnull=True).update(
+            done_by=by, done_at=timezone.now()
+        ):
             raise ValidationError(_("这一步已经有人完成了。"))
         activity_record(target=run, actor=by, verb="team_emergency_tick", message=step.text)
     step.refresh_from_db()
@@ -380,7 +404,9 @@ def emergency_tick(*, step: EmergencyStep, by: User) -> EmergencyStep:
 def emergency_finish(*, run: EmergencyRun, by: User) -> EmergencyRun:
     _supervisor(by)
     with transaction.atomic():
-        if not EmergencyRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now()):
+        if not EmergencyRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        ):
             raise ValidationError(_("这次应急处置已经结束。"))
         activity_record(target=run, actor=by, verb="team_emergency_finish", message=run.plan.title)
     run.refresh_from_db()

@@ -5,8 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,15 @@ from kefu.core.decorators import staff_required
 from kefu.core.operations import OperationPage
 from kefu.core.spreadsheets import xlsx_bytes
 from kefu.team import erlang, forms, selectors, services
-from kefu.team.models import Duty, EmergencyPlan, EmergencyStep, Handover, HandoverItem, LeaveRequest, Promotion
+from kefu.team.models import (
+    Duty,
+    EmergencyPlan,
+    EmergencyStep,
+    Handover,
+    HandoverItem,
+    LeaveRequest,
+    Promotion,
+)
 
 VERB_LABELS = {
     "team_member_save": gettext_lazy("调整团队成员"),
@@ -173,7 +180,11 @@ class MemberSave(OperationPage):
 
     def perform(self, obj, data):
         return services.member_save(
-            user=data["user"], by=self.request.user, group=data["group"], max_chats=data["max_chats"], active=data["active"]
+            user=data["user"],
+            by=self.request.user,
+            group=data["group"],
+            max_chats=data["max_chats"],
+            active=data["active"],
         )
 
     def success_url(self, obj, result):
@@ -191,7 +202,9 @@ def leave(request: HttpRequest) -> HttpResponse:
     if not supervisor:
         qs = qs.filter(user=request.user)
     return render(
-        request, "team/leave.html", {"leaves": qs[:100], "form": forms.LeaveForm(), "is_supervisor": supervisor}
+        request,
+        "team/leave.html",
+        {"leaves": qs[:100], "form": forms.LeaveForm(), "is_supervisor": supervisor},
     )
 
 
@@ -282,7 +295,9 @@ class HandoverSubmit(OperationPage):
             for key, value in self.request.POST.items()
             if key.startswith("item_note_") and key.removeprefix("item_note_").isdigit()
         }
-        return services.handover_submit(handover=obj, by=self.request.user, notes=data["notes"], item_notes=item_notes)
+        return services.handover_submit(
+            handover=obj, by=self.request.user, notes=data["notes"], item_notes=item_notes
+        )
 
     def success_message(self, obj, result):
         return _("已交班，等待下一班确认。")
@@ -334,7 +349,9 @@ def staffing(request: HttpRequest) -> HttpResponse:
     plan = estimate = history = plan_error = None
     if plan_form.is_bound and plan_form.is_valid():
         data = plan_form.cleaned_data
-        entered = selectors.VolumeHistory(data["october_avg"], data["last_october_avg"], data["last_double11"])
+        entered = selectors.VolumeHistory(
+            data["october_avg"], data["last_october_avg"], data["last_double11"]
+        )
         estimate, history = selectors.double11_volume(year=data["year"], entered=entered)
         volume = data["daily_volume"] or estimate
         if volume:
@@ -345,13 +362,19 @@ def staffing(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 plan_error = " ".join(exc.messages)
         else:
-            plan_error = _("没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量，或直接指定当日咨询量。")
+            plan_error = _(
+                "没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量，或直接指定当日咨询量。"
+            )
     peak = max((r.rostered_needed for r in plan.rows), default=0) if plan else 0
     bars = []
     if plan:
         scale = max([peak] + [r.on_rota for r in plan.rows]) or 1
         bars = [
-            {"row": r, "need_pct": round(100 * r.rostered_needed / scale), "rota_pct": round(100 * r.on_rota / scale)}
+            {
+                "row": r,
+                "need_pct": round(100 * r.rostered_needed / scale),
+                "rota_pct": round(100 * r.on_rota / scale),
+            }
             for r in plan.rows
         ]
     return render(
@@ -444,7 +467,11 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "team/run.html",
-        {"run": found, "steps": found.step_rows.select_related("done_by"), "is_supervisor": _is_supervisor(request)},
+        {
+            "run": found,
+            "steps": found.step_rows.select_related("done_by"),
+            "is_supervisor": _is_supervisor(request),
+        },
     )
 
 

@@ -2,7 +2,9 @@
 
 import json
 import time
+from fractions import Fraction
 from io import StringIO
+from math import factorial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -50,9 +52,6 @@ def test_fewest_agents_for_the_target(calls, aht, target, agents):
 
 def test_the_recurrence_agrees_with_exact_fractions():
     """Erlang B by the recurrence against the textbook formula computed in exact rationals."""
-    from fractions import Fraction
-    from math import factorial
-
     a, n = Fraction(10), 14
     exact = (a**n / factorial(n)) / sum(a**k / factorial(k) for k in range(n + 1))
     assert erlang.erlang_b(14, 10.0) == pytest.approx(float(exact), rel=1e-12)
