@@ -481,14 +481,14 @@ def staffing_plan(
     shrink = float(shrinkage if shrinkage is not None else shopsettings.get("staffing_shrinkage"))
     erlang.with_shrinkage(1, shrink)  # validates the shrinkage
     pattern = half_hour_pattern()
-    coverage = {duty: n for (d, duty), n in rota_coverage(start=day, end=day).items()}
-    hours = {duty: rules.shift_hours(duty) for duty in WORKING_DUTIES}
+    coverage: dict[str, int] = {duty: n for (_d, duty), n in rota_coverage(start=day, end=day).items()}
+    hours: dict[str, rules.ShiftHours] = {str(duty): rules.shift_hours(duty) for duty in WORKING_DUTIES}
     plan = StaffingPlan(
         day, daily_volume, aht_value, aht is None and measured is not None, sl, within, shrink
     )
     for slot, share in enumerate(pattern):
         calls = daily_volume * share
-        on_rota = sum(n for duty, n in coverage.items() if hours[duty].covers_half_hour(slot))
+        on_rota: int = sum(n for duty, n in coverage.items() if hours[duty].covers_half_hour(slot))
         if calls <= 0:
             plan.rows.append(HalfHour(slot, 0.0, 0, 0, on_rota, 1.0))
             continue

@@ -248,6 +248,7 @@ def handovers(request: HttpRequest) -> HttpResponse:
         {
             "handovers": selectors.handover_list(limit=60),
             "form": forms.HandoverOpenForm(initial={"day": day, "shift": shift}),
+            "is_supervisor": _is_supervisor(request),
         },
     )
 
@@ -279,6 +280,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
             "handover": page,
             "items": selectors.handover_items(handover=page),
             "form": forms.HandoverSubmitForm(initial={"notes": page.notes}),
+            "is_supervisor": _is_supervisor(request),
         },
     )
 
@@ -390,6 +392,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
             "estimate": estimate,
             "history": history,
             "plan_error": plan_error,
+            "is_supervisor": _is_supervisor(request),
         },
     )
 
