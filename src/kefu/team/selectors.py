@@ -315,6 +315,13 @@ class PromotionProvider:
         return promotion.auto_reply if promotion else ""
 
 
+def promotion_expected_chats(day: date) -> int | None:
+    """The chats a promotion running on ``day`` expects per day (its staffing plan), if set."""
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    promotion = promotion_at(noon)
+    return promotion.expected_chats if promotion else None
+
+
 def promotion_list() -> QuerySet[Promotion]:
     return Promotion.objects.select_related("created_by").order_by("-starts_at")
 

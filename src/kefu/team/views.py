@@ -355,12 +355,11 @@ def staffing(request: HttpRequest) -> HttpResponse:
             data["october_avg"], data["last_october_avg"], data["last_double11"]
         )
         estimate, history = selectors.double11_volume(year=data["year"], entered=entered)
-        volume = data["daily_volume"] or estimate
+        day = data["day"] or date(data["year"], 11, 11)
+        volume = data["daily_volume"] or estimate or selectors.promotion_expected_chats(day)
         if volume:
             try:
-                plan = selectors.staffing_plan(
-                    day=data["day"] or date(data["year"], 11, 11), daily_volume=volume, aht=data["aht"]
-                )
+                plan = selectors.staffing_plan(day=day, daily_volume=volume, aht=data["aht"])
             except ValidationError as exc:
                 plan_error = " ".join(exc.messages)
         else:
