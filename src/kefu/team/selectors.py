@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, PresenceStatus
+from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, Message, PresenceStatus, Sender
 from kefu.core import handover as handover_registry
 from kefu.core import shopsettings
 from kefu.core.handover import Matter
@@ -227,8 +227,31 @@ def choose_agent(*, group: str, open_chats: dict[int, int], at: datetime | None 
 # --- the handover book -----------------------------------------------------------------------
 
 
+# An agent's promise with a time: "明天给您发货", "2小时内回复您", "今晚8点前帮您处理".
+PROMISE_TIME = (
+    r"([0-9一二三四五六七八九十两半]+个?(分钟|小时|天)[之以]?内|今天|今晚|明天|明早|稍后|[0-9]{1,2}点[前之]?)"
+)
+PROMISE_ACT = r"(给您|为您|帮您|回复|答复|联系|发货|退款|处理|补发|寄出)"
+
+
+def promises_in_chats(*, now: datetime, hours: int = 9, limit: int = 50) -> QuerySet[Message]:
+    """Agents' messages of the last ``hours`` (a shift) that promise something with a time."""
+    return (
+        Message.objects.filter(
+            sender=Sender.AGENT,
+            is_auto=False,
+            created_at__gte=now - timedelta(hours=hours),
+            text__regex=PROMISE_TIME,
+        )
+        .filter(text__regex=PROMISE_ACT)
+        .select_related("conversation")
+        .order_by("created_at")[:limit]
+    )
+
+
 def open_matters(*, now: datetime) -> list[Matter]:
-    """What a shift leaves open: chats waiting for an answer and 催付 reminders not sent (read
+    """What a shift leaves open: chats waiting for an answer, promises made in chats with a time,
+    and 催付 reminders not sent (read
     here), plus what other apps report through ``kefu.core.handover`` (the inbox: questions,
     after-sales cases, complaints and bad reviews overdue or due soon)."""
     out: list[Matter] = []
@@ -237,6 +260,12 @@ def open_matters(*, now: datetime) -> list[Matter]:
     ).order_by("awaiting_since")[:100]:
         title = _("会话等待回复：%(who)s") % {"who": c.buyer_label}
         out.append(Matter(kind="chat", ref=f"chat:{c.pk}", title=title, due_at=c.awaiting_since))
+    for m in promises_in_chats(now=now):
+        title = _("会话中的承诺（%(who)s）：%(text)s") % {
+            "who": m.conversation.buyer_label,
+            "text": m.text[:80],
+        }
+        out.append(Matter(kind="promise", ref=f"promise:{m.pk}", title=title[:200], due_at=None))
     for order in order_selectors.reminder_queue(now=now)[:100]:
         title = _("未催付订单 %(number)s") % {"number": order.number}
         out.append(

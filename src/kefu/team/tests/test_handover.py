@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kefu.chat.models import Conversation, ConversationStatus
+from kefu.chat.models import Conversation, ConversationStatus, Message, Sender
 from kefu.core import handover as handover_registry
 from kefu.core.handover import Matter
 from kefu.team import selectors, services
@@ -40,6 +40,29 @@ def test_the_book_lists_what_the_shift_leaves_open(team, open_work):
     assert any("退货待收" in t and "即将到期" in t for t in titles)
     assert any("小红" in t for t in titles)
     assert not any("已结束" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("明天给您发货", True),
+        ("2小时内回复您", True),
+        ("今晚8点前帮您处理退款", True),
+        ("亲，您好", False),
+        ("明天见", False),  # a time, but nothing promised
+        ("我们会尽快处理", False),  # a promise, but no time
+    ],
+)
+def test_promises_with_a_time_made_in_chats(team, text, listed):
+    conversation = Conversation.objects.create(
+        buyer_name="小蓝", status=ConversationStatus.ACTIVE, agent=team["li"]
+    )
+    Message.objects.create(conversation=conversation, sender=Sender.AGENT, author=team["li"], text=text)
+    Message.objects.create(
+        conversation=conversation, sender=Sender.CUSTOMER, text="明天给您发货"
+    )  # not the agent's
+    promises = list(selectors.promises_in_chats(now=timezone.now()))
+    assert [m.text for m in promises] == ([text] if listed else [])
 
 
 def test_opening_twice_lands_on_the_same_page(team, open_work):
