@@ -415,9 +415,9 @@ def volume_history(*, year: int, kind: str = "chats") -> VolumeHistory:
     return VolumeHistory(oct_avg(year), oct_avg(year - 1), float(sum(last.values())) if last else None)
 
 
-def half_hour_pattern(*, days: int = 28, now: datetime | None = None) -> list[float]:
+def half_hour_pattern(*, days: int = 28, now: datetime | None = None, min_chats: int = 100) -> list[float]:
     """The share of a day's chats in each half hour (48 numbers, summing to 1), from the last
-    ``days`` days; without history, evenly over the shop's shifts."""
+    ``days`` days; with fewer than ``min_chats`` chats, evenly over the shop's shifts."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
     rows = (
@@ -430,7 +430,7 @@ def half_hour_pattern(*, days: int = 28, now: datetime | None = None) -> list[fl
     for r in rows:
         counts[r["h"] * 2 + (1 if r["m"] >= 30 else 0)] += r["n"]
     total = sum(counts)
-    if total == 0:
+    if total < min_chats:  # too few chats to say anything about the day's shape
         hours = [rules.shift_hours(s) for s in WORKING_DUTIES]
         counts = [1.0 if any(h.covers_half_hour(i) for h in hours) else 0.0 for i in range(48)]
         total = sum(counts) or 1.0

@@ -90,7 +90,7 @@ def month_days(year: int, month: int) -> list[date]:
 
 def rota_generate(*, year: int, month: int, by: User) -> RotaResult:
     """The month's rota for every active member: "six on, one off" with rest days spread over the
-    team, day and night shifts alternating by week within each group, approved leave as leave.
+    team, day and night shifts alternating by week, approved leave as leave.
 
     Entries adjusted by hand are kept; every other entry of the month is written anew. Returns
     the days and shifts nobody covers, so the page can warn before the rota is printed.
@@ -117,28 +117,26 @@ def rota_generate(*, year: int, month: int, by: User) -> RotaResult:
     )
     leave_days = selectors.approved_leave_days(user_ids=user_ids, start=days[0], end=days[-1])
     rows: list[RotaEntry] = []
-    by_group: dict[str, list[TeamMember]] = {}
-    for m in members:
-        by_group.setdefault(m.group, []).append(m)
-    for group_members in by_group.values():
-        for index, member in enumerate(group_members):
-            rest = rules.rest_days(
-                days=days,
-                days_on=days_on,
-                last_rest=last_rest.get(member.user_id),
-                stagger=rules.stagger_of(index, len(group_members), days_on),
-            )
-            for day in days:
-                if (member.user_id, day) in kept:
-                    continue
-                if (member.user_id, day) in leave_days:
-                    duty = Duty.LEAVE
-                elif day in rest:
-                    duty = Duty.REST
-                else:
-                    week = day.isocalendar().week
-                    duty = Duty.DAY if (index + week) % 2 == 0 else Duty.NIGHT
-                rows.append(RotaEntry(user_id=member.user_id, day=day, duty=duty))
+    # Members are ordered by group, so colleagues of one group sit side by side in the cycle:
+    # their rest days differ, and half of each group is on the day shift, half on the night.
+    for index, member in enumerate(members):
+        rest = rules.rest_days(
+            days=days,
+            days_on=days_on,
+            last_rest=last_rest.get(member.user_id),
+            stagger=rules.stagger_of(index, len(members), days_on),
+        )
+        for day in days:
+            if (member.user_id, day) in kept:
+                continue
+            if (member.user_id, day) in leave_days:
+                duty = Duty.LEAVE
+            elif day in rest:
+                duty = Duty.REST
+            else:
+                week = day.isocalendar().week
+                duty = Duty.DAY if (index + week) % 2 == 0 else Duty.NIGHT
+            rows.append(RotaEntry(user_id=member.user_id, day=day, duty=duty))
     with transaction.atomic():
         RotaEntry.objects.filter(user_id__in=user_ids, day__range=(days[0], days[-1]), edited=False).delete()
         RotaEntry.objects.bulk_create(rows, batch_size=500)

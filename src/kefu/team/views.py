@@ -3,7 +3,6 @@ emergency plans; one view per operation."""
 
 from datetime import date
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -133,14 +132,11 @@ class RotaGenerate(OperationPage):
     def perform(self, obj, data):
         return services.rota_generate(year=data["year"], month=data["month"], by=self.request.user)
 
-    def succeeded(self, obj, result):
-        response = super().succeeded(obj, result)
-        for gap in result.gaps[:10]:
-            messages.warning(self.request, gap.message)
-        return response
-
     def success_message(self, obj, result):
-        return _("已生成排班（%(n)s 条）。") % {"n": result.entries}
+        text = _("已生成排班（%(n)s 条）。") % {"n": result.entries}
+        if result.gaps:
+            text += " " + _("有 %(n)s 个班次无人值班，见下方提示。") % {"n": len(result.gaps)}
+        return text
 
     def success_url(self, obj, result):
         return reverse("team:rota")

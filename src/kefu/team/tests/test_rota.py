@@ -60,6 +60,9 @@ def _longest_run_of_work(duties: list[str]) -> int:
 def test_a_month_is_six_on_one_off_with_rest_days_spread(team, supervisor):
     result = services.rota_generate(year=2026, month=12, by=supervisor)
     assert result.entries == 4 * 31
+    assert result.gaps == []  # four people: both shifts covered every day
+    rest_per_day = RotaEntry.objects.filter(duty=Duty.REST).values_list("day", flat=True)
+    assert len(rest_per_day) == len(set(rest_per_day))  # never two of four off on the same day
     for user in team.values():
         duties = list(
             RotaEntry.objects.filter(user=user, day__month=12).order_by("day").values_list("duty", flat=True)
