@@ -60,10 +60,30 @@ class StaffingErlangApi(APIView):
         return Response(out)
 
 
+class AgentOnDutyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    group = serializers.CharField(help_text="分组：售前 / 售后 / 辅助")
+    on_duty = serializers.BooleanField(help_text="按排班此刻当班")
+    status = serializers.ChoiceField(choices=["online", "away", "offline"])
+    open_chats = serializers.IntegerField()
+
+
+class OnDutyOutput(serializers.Serializer):
+    promotion = serializers.CharField(allow_null=True, help_text="进行中的大促名称")
+    first_response_target_seconds = serializers.IntegerField()
+    agents = AgentOnDutyOutput(many=True)
+
+
+class HandoverItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    acknowledged_at = serializers.DateTimeField()
+
+
 class OnDutyApi(APIView):
     """Every team member: group, on duty by the rota now, presence (online / away / offline), open chats."""
 
-    @extend_schema(tags=[TAG], responses=serializers.DictField())
+    @extend_schema(tags=[TAG], responses=OnDutyOutput)
     def get(self, request):
         now = timezone.now()
         promotion = selectors.promotion_at(now)
@@ -87,7 +107,7 @@ class OnDutyApi(APIView):
 
 
 class HandoverItemAcknowledgeApi(APIView):
-    @extend_schema(tags=[TAG], request=None, responses=serializers.DictField())
+    @extend_schema(tags=[TAG], request=None, responses=HandoverItemOutput)
     def post(self, request, pk):
         item = get_object_or_404(HandoverItem, pk=pk)
         item = services.handover_item_acknowledge(item=item, by=request.user)

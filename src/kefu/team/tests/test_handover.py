@@ -144,3 +144,15 @@ def test_handover_list_query_count(team, open_work, django_assert_max_num_querie
 def test_current_shift_is_the_ending_one_in_the_overlap(db):
     at = timezone.make_aware(datetime(2026, 12, 3, 16, 15))
     assert selectors.current_shift(at=at) == (date(2026, 12, 3), Duty.DAY)
+
+
+def test_acknowledge_through_the_api(team, open_work, login):
+    handover = services.handover_open(day=date.today(), shift=Duty.DAY, by=team["li"])
+    item = handover.items.first()
+    client = login(team["wang"])
+    early = client.post(f"/api/team/handovers/items/{item.pk}/acknowledge/")
+    assert early.status_code == 400 and "还没有交班" in str(early.json())
+    services.handover_submit(handover=handover, by=team["li"], notes="")
+    response = client.post(f"/api/team/handovers/items/{item.pk}/acknowledge/")
+    assert response.status_code == 200 and response.json()["acknowledged_at"]
+    assert HandoverItem.objects.get(pk=item.pk).acknowledged_by == team["wang"]

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from kefu.chat.models import Conversation, ConversationStatus
-from kefu.core import promotion
+from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, PresenceStatus
+from kefu.core import promotion, shopsettings
 from kefu.core.demo import demo_load
 from kefu.team import selectors, services
 from kefu.team.models import Duty, EmergencyPlan, EmergencyRun, EmergencyStep
@@ -177,3 +177,23 @@ def test_on_duty_api(team, login, supervisor):
 def test_demo_loader(db):
     lines = demo_load()
     assert any("排班" in str(line) for line in lines)
+
+
+def test_presence_board_reads_chat_presence_in_few_queries(team, django_assert_max_num_queries):
+    now = timezone.now()
+    AgentPresence.objects.create(user=team["li"], status=PresenceStatus.ONLINE, last_seen_at=now)
+    AgentPresence.objects.create(user=team["wang"], status=PresenceStatus.AWAY, last_seen_at=now)
+    AgentPresence.objects.create(
+        user=team["zhao"], status=PresenceStatus.ONLINE, last_seen_at=now - timedelta(hours=1)
+    )
+    Conversation.objects.create(status=ConversationStatus.ACTIVE, agent=team["li"])
+    # as in a request: the shop settings read once (one query), then members, presence, chats, rota
+    with django_assert_max_num_queries(5), shopsettings.snapshot():
+        board = {row.user.username: row for row in selectors.presence_board(now=now)}
+    assert {name: row.status for name, row in board.items()} == {
+        "li": "online",
+        "wang": "away",
+        "zhao": "offline",  # heartbeat too old
+        "qian": "offline",
+    }
+    assert board["li"].open_chats == 1
