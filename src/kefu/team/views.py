@@ -343,6 +343,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
     plan_form = forms.StaffingForm(
         request.GET if "year" in request.GET else None,
         initial={"year": today.year, "day": date(today.year, 11, 11)},
+        auto_id="plan_%s",  # both forms have an "aht" field: keep the ids apart
     )
     plan = estimate = history = plan_error = None
     if plan_form.is_bound and plan_form.is_valid():
