@@ -54,6 +54,7 @@ SECTIONS = {
     "customers": _("客户"),
     "replies": _("话术"),
     "helpcenter": _("帮助中心"),
+    "team": _("团队"),
     "core": _("设置"),
 }
 # Links outside the apps' own namespaces, and the section they belong to.

@@ -9,10 +9,11 @@ class InboxConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import activity, demo, home, navigation, panels, roles, sweeps, worklist
+        from kefu.core import activity, demo, handover, home, navigation, panels, roles, sweeps, worklist
         from kefu.inbox import demo as inbox_demo
         from kefu.inbox import views
         from kefu.inbox.backend import WorklistBackend
+        from kefu.inbox.handover import handover_matters
         from kefu.inbox.selectors import inbox_counts
         from kefu.inbox.sweep import inbox_sweep
 
@@ -66,6 +67,7 @@ class InboxConfig(AppConfig):
             order=13,
             only_roles=(roles.SUPERVISOR,),
         )
+        handover.register("inbox", handover_matters)
 
 
 def _inbox_badge(inbox_counts):

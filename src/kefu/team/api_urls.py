@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.team import api
 
 app_name = "team_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staffing/erlang/", api.StaffingErlangApi.as_view(), name="staffing_erlang"),
+    path("on-duty/", api.OnDutyApi.as_view(), name="on_duty"),
+    path(
+        "handovers/items/<int:pk>/acknowledge/", api.HandoverItemAcknowledgeApi.as_view(), name="handover_ack"
+    ),
+]

@@ -5,3 +5,54 @@ class TeamConfig(AppConfig):
     name = "kefu.team"
     label = "team"
     verbose_name = "团队"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from kefu.core import activity, demo, home, navigation, promotion, routing, sweeps
+        from kefu.core.roles import SUPERVISOR, has_role
+        from kefu.team import demo as team_demo
+        from kefu.team import (
+            rules,  # noqa: F401 — declares the team's shop settings
+            selectors,
+            services,
+            views,
+        )
+
+        routing.register_chooser(selectors.choose_agent)
+        promotion.register(selectors.PromotionProvider())
+        sweeps.register("team", _handover_sweep(services.handover_sweep))
+        activity.register_verbs(views.VERB_LABELS)
+        navigation.register_badge(
+            "team_handovers_open", _unacknowledged_badge(selectors, has_role, SUPERVISOR)
+        )
+        navigation.register_link(_("团队"), "team:home", order=60, badge="team_handovers_open")
+        home.register_tile(
+            "team_handovers",
+            _("待确认的交接"),
+            lambda request: selectors.handovers_unacknowledged().count(),
+            "team:handovers",
+            order=5,
+            urgent=True,
+        )
+        navigation.register_link(_("排班"), "team:rota", order=61)
+        navigation.register_link(_("交接本"), "team:handovers", order=62)
+        navigation.register_link(_("人力测算"), "team:staffing", order=63, only_roles=(SUPERVISOR,))
+        navigation.register_link(_("应急预案"), "team:plans", order=64, only_roles=(SUPERVISOR,))
+        demo.register("团队", team_demo.load)
+
+
+def _handover_sweep(handover_sweep):
+    def sweep(*, now=None) -> dict[str, int]:
+        return {"handovers_closed": handover_sweep(now=now)}
+
+    return sweep
+
+
+def _unacknowledged_badge(selectors, has_role, supervisor_role):
+    def count(request) -> int:
+        if not has_role(request.user, supervisor_role):
+            return 0
+        return selectors.handovers_unacknowledged().count()
+
+    return count
