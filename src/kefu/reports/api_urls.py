@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.reports import api
 
 app_name = "reports_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sales/", api.SalesReportApi.as_view(), name="sales"),
+    path("sales/agents/", api.SalesByAgentApi.as_view(), name="sales_agents"),
+    path("service/", api.ServiceReportApi.as_view(), name="service"),
+    path("live/", api.LiveFiguresApi.as_view(), name="live"),
+]

@@ -1,0 +1,56 @@
+"""The report's input: one form for the page, the API and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.reports.periods import DAY, MONTH, WEEK, Range, range_check
+
+BY_CHOICES = [(DAY, _("按日")), (WEEK, _("按周")), (MONTH, _("按月"))]
+FORMAT_CHOICES = [("json", "JSON"), ("csv", "CSV"), ("xlsx", "Excel (.xlsx)")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RangeForm(forms.Form):
+    """A date range of the shop's days, how to group it, and optionally one shop."""
+
+    start = forms.DateField(label=_("开始日期"), widget=DateInput, required=False)
+    end = forms.DateField(label=_("结束日期"), widget=DateInput, required=False)
+    by = forms.CharField(label=_("汇总"), required=False, widget=forms.Select(choices=BY_CHOICES))
+    shop = forms.CharField(label=_("店铺"), required=False, max_length=60)
+
+    def __init__(self, *args, default_days: int = 30, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_days = default_days
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is None and not self.data.get("start") and not self.data.get("end"):
+            # nothing chosen: the last ``default_days`` days up to today, for the page's first view
+            end = timezone.localdate()
+            start = end - dt.timedelta(days=self.default_days - 1)
+        try:
+            data["range"] = range_check(start=start, end=end, by=data.get("by") or DAY)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+    @property
+    def range(self) -> Range:
+        return self.cleaned_data["range"]

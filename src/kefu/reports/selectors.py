@@ -1,0 +1,409 @@
+"""The figures, each computed by the database in one grouped query per source table.
+
+Every report is a list of rows, one per period of the range (empty periods included), built from
+a handful of ``GROUP BY period`` queries; Python only merges those few dozen aggregate rows. Money
+is summed by the database and quantized to cents here, so SQLite and PostgreSQL print the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from kefu.aftersales.models import AfterSalesCase, BadReview, Complaint
+from kefu.chat.models import Conversation, ConversationStatus, Message
+from kefu.core import shopsettings
+from kefu.core.models import ActivityLog
+from kefu.helpcenter.models import Question
+from kefu.inbox.models import OPEN_STATES, WorkItem
+from kefu.orders.models import Order, PaymentReminder
+from kefu.reports import rules
+from kefu.reports.periods import Range
+from kefu.reports.sql import LocalPeriod
+
+CENT = Decimal("0.01")
+
+
+def money(value: Any) -> Decimal:
+    return (Decimal(value) if value is not None else Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ratio(part: Any, whole: Any, places: str = "0.0001") -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part or 0) / Decimal(whole)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _grouped(qs: QuerySet, field: str, rng: Range, **aggregates: Any) -> dict[dt.date, dict]:
+    """``{period: {name: value}}`` of ``qs`` within the range by ``field``'s local period."""
+    rows = (
+        qs.filter(**{f"{field}__gte": rng.since, f"{field}__lt": rng.until})
+        .annotate(period=LocalPeriod(field, by=rng.by, at=rng.since))
+        .values("period")
+        .order_by("period")
+        # the aliases prefixed: a figure may be named like the column it sums (paid_amount)
+        .annotate(**{f"agg_{name}": aggregate for name, aggregate in aggregates.items()})
+    )
+    out = {}
+    for row in rows:
+        period = row.pop("period")
+        if isinstance(period, str):  # a backend that hands the date back as text
+            period = dt.date.fromisoformat(period)
+        out[period] = {key.removeprefix("agg_"): value for key, value in row.items()}
+    return out
+
+
+def _merge(rng: Range, parts: Iterable[dict[dt.date, dict]], defaults: dict[str, Any]) -> list[dict]:
+    groups = list(parts)
+    rows = []
+    for period in rng.periods():
+        row: dict[str, Any] = {"period": period, **defaults}
+        for group in groups:
+            for key, value in group.get(period, {}).items():
+                if value is not None:
+                    row[key] = value
+        rows.append(row)
+    return rows
+
+
+def _totals(rows: list[dict], keys: Iterable[str]) -> dict[str, Any]:
+    return {key: sum((row[key] for row in rows), start=type(rows[0][key])(0)) for key in keys} if rows else {}
+
+
+# --- 1. sales -----------------------------------------------------------------------------------
+
+SALES_COUNTS = (
+    "paid_orders",
+    "paying_buyers",
+    "unpaid_orders",
+    "refunds",
+    "rights_refunds",
+    "reminders",
+    "recovered_orders",
+    "asking_customers",
+    "converted_customers",
+)
+SALES_AMOUNTS = ("paid_amount", "unpaid_amount", "refund_amount", "rights_refund_amount", "recovered_amount")
+
+
+def _orders(shop: str | None) -> QuerySet[Order]:
+    qs = Order.objects.all()
+    return qs.filter(shop=shop) if shop else qs
+
+
+def sales_report(*, rng: Range, shop: str | None = None) -> list[dict[str, Any]]:
+    """The seller center's (生意参谋) figures per period of the range.
+
+    支付金额 = the buyer's actual payment of orders paid in the period, later refunds not taken off
+    (they are reported beside it, on the day they were refunded); 客单价 = 支付金额 ÷ 支付买家数.
+    """
+    orders = _orders(shop)
+    paid = _grouped(
+        orders.filter(paid_at__isnull=False),
+        "paid_at",
+        rng,
+        paid_orders=Count("id"),
+        paid_amount=Sum("paid_amount"),
+        paying_buyers=Count("buyer_nick", distinct=True),
+    )
+    unpaid = _grouped(
+        orders.filter(paid_at__isnull=True),
+        "created_at",
+        rng,
+        unpaid_orders=Count("id"),
+        unpaid_amount=Sum(F("goods_amount") + F("postage")),
+    )
+    cases = AfterSalesCase.objects.filter(refund_amount__isnull=False)
+    if shop:
+        cases = cases.filter(order__shop=shop)
+    refunds = _grouped(
+        cases,
+        "refunded_at",
+        rng,
+        refunds=Count("id"),
+        refund_amount=Sum("refund_amount"),
+        rights_refunds=Count("id", filter=Q(rights_protection=True)),
+        rights_refund_amount=Sum("refund_amount", filter=Q(rights_protection=True)),
+    )
+    reminder_qs = PaymentReminder.objects.all()
+    if shop:
+        reminder_qs = reminder_qs.filter(order__shop=shop)
+    reminders = _grouped(reminder_qs, "created_at", rng, reminders=Count("id"))
+    # 催付挽回: orders paid in the period after at least one reminder, by the day they were paid
+    reminded = PaymentReminder.objects.filter(order=OuterRef("pk"), created_at__lt=OuterRef("paid_at"))
+    recovered = _grouped(
+        orders.filter(paid_at__isnull=False).filter(Exists(reminded)),
+        "paid_at",
+        rng,
+        recovered_orders=Count("id"),
+        recovered_amount=Sum("paid_amount"),
+    )
+    conversion = _conversion(rng, shop)
+    rows = _merge(
+        rng,
+        [paid, unpaid, refunds, reminders, recovered, conversion],
+        {key: 0 for key in SALES_COUNTS} | {key: Decimal(0) for key in SALES_AMOUNTS},
+    )
+    for row in rows:
+        for key in SALES_AMOUNTS:
+            row[key] = money(row[key])
+        row["avg_order_value"] = (
+            money(row["paid_amount"] / row["paying_buyers"]) if row["paying_buyers"] else money(0)
+        )
+        row["conversion_rate"] = ratio(row["converted_customers"], row["asking_customers"])
+    return rows
+
+
+def _conversion(rng: Range, shop: str | None) -> dict[dt.date, dict]:
+    """Customers who asked (a chat or a help-center question) and ordered within N days after.
+
+    A chat's customer is the name the buyer gave (their member name, 买家会员名); a question's is
+    its 旺旺 id. A buyer who asked both ways counts once per way.
+    """
+    days = dt.timedelta(days=int(shopsettings.get(rules.conversion_days.key)))
+    orders = _orders(shop)
+    chats = Conversation.objects.exclude(buyer_name="").annotate(
+        ordered=Exists(
+            orders.filter(
+                buyer_nick=OuterRef("buyer_name"),
+                created_at__gte=OuterRef("created_at"),
+                created_at__lt=OuterRef("created_at") + days,
+            )
+        )
+    )
+    questions = Question.objects.exclude(im_id="").annotate(
+        ordered=Exists(
+            orders.filter(
+                buyer_nick=OuterRef("im_id"),
+                created_at__gte=OuterRef("created_at"),
+                created_at__lt=OuterRef("created_at") + days,
+            )
+        )
+    )
+    by_chat = _grouped(
+        chats,
+        "created_at",
+        rng,
+        c_asking=Count("buyer_name", distinct=True),
+        c_converted=Count("buyer_name", distinct=True, filter=Q(ordered=True)),
+    )
+    by_question = _grouped(
+        questions,
+        "created_at",
+        rng,
+        q_asking=Count("im_id", distinct=True),
+        q_converted=Count("im_id", distinct=True, filter=Q(ordered=True)),
+    )
+    out: dict[dt.date, dict] = {}
+    for period in set(by_chat) | set(by_question):
+        chat = by_chat.get(period, {})
+        question = by_question.get(period, {})
+        out[period] = {
+            "asking_customers": chat.get("c_asking", 0) + question.get("q_asking", 0),
+            "converted_customers": chat.get("c_converted", 0) + question.get("q_converted", 0),
+        }
+    return out
+
+
+def sales_by_agent(*, rng: Range, agent_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Per agent over the whole range: reminders sent, orders they recovered, chats and conversions."""
+    reminders = PaymentReminder.objects.filter(
+        created_at__gte=rng.since, created_at__lt=rng.until, agent__isnull=False
+    )
+    chats = Conversation.objects.filter(
+        created_at__gte=rng.since, created_at__lt=rng.until, agent__isnull=False
+    )
+    if agent_ids is not None:
+        reminders = reminders.filter(agent_id__in=agent_ids)
+        chats = chats.filter(agent_id__in=agent_ids)
+    # An order chased several times is credited once, to whoever chased it last before payment.
+    later = PaymentReminder.objects.filter(order_id=OuterRef("order_id"), sequence__gt=OuterRef("sequence"))
+    last_before_payment = Q(order__paid_at__gt=F("created_at"), last=True)
+    by_reminder = {
+        row["agent_id"]: row
+        for row in reminders.annotate(last=~Exists(later))
+        .values("agent_id")
+        .order_by("agent_id")
+        .annotate(
+            reminders=Count("id"),
+            recovered_orders=Count("id", filter=last_before_payment),
+            amount=Sum("order__paid_amount", filter=last_before_payment),
+        )
+    }
+    by_chat = {
+        row["agent_id"]: row
+        for row in chats.values("agent_id").annotate(
+            chats=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False))
+        )
+    }
+    ids = sorted(set(by_reminder) | set(by_chat))
+    return [
+        {
+            "agent_id": agent_id,
+            "reminders": by_reminder.get(agent_id, {}).get("reminders", 0),
+            "recovered_orders": by_reminder.get(agent_id, {}).get("recovered_orders", 0),
+            "recovered_amount": money(by_reminder.get(agent_id, {}).get("amount")),
+            "chats": by_chat.get(agent_id, {}).get("chats", 0),
+            "answered_chats": by_chat.get(agent_id, {}).get("answered", 0),
+        }
+        for agent_id in ids
+    ]
+
+
+# --- 2. service ---------------------------------------------------------------------------------
+
+SERVICE_COUNTS = (
+    "chats",
+    "answered_chats",
+    "in_time_chats",
+    "abandoned_chats",
+    "transfers",
+    "closed_chats",
+    "resolved_first_contact",
+    "questions",
+    "questions_answered",
+    "cases",
+    "complaints",
+    "complaints_satisfied",
+    "complaints_unsatisfied",
+    "bad_reviews",
+    "bad_reviews_changed",
+    "bad_reviews_explained",
+    "bad_reviews_unresolved",
+)
+
+
+def service_report(*, rng: Range, agent_ids: list[int] | None = None, target_seconds: float) -> list[dict]:
+    """Chats, questions, after-sales, complaints and bad reviews per period."""
+    chats_qs = Conversation.objects.all()
+    messages = Message.objects.filter(response_seconds__isnull=False)
+    transfers_qs = ActivityLog.objects.filter(verb="chat_transfer")
+    if agent_ids is not None:
+        chats_qs = chats_qs.filter(agent_id__in=agent_ids)
+        messages = messages.filter(author_id__in=agent_ids)
+        transfers_qs = transfers_qs.filter(actor_id__in=agent_ids)
+    transferred = ActivityLog.objects.filter(
+        verb="chat_transfer", content_type__model="conversation", object_id=Cast(OuterRef("pk"), CharField())
+    )
+    chats = _grouped(
+        chats_qs.annotate(transferred=Exists(transferred)),
+        "created_at",
+        rng,
+        chats=Count("id"),
+        answered_chats=Count("id", filter=Q(first_response_at__isnull=False)),
+        in_time_chats=Count("id", filter=Q(first_response_seconds__lte=target_seconds)),
+        first_response_avg=Avg("first_response_seconds"),
+        abandoned_chats=Count(
+            "id", filter=Q(status=ConversationStatus.CLOSED, first_response_at__isnull=True)
+        ),
+        closed_chats=Count("id", filter=Q(status=ConversationStatus.CLOSED, first_response_at__isnull=False)),
+        resolved_first_contact=Count(
+            "id",
+            filter=Q(status=ConversationStatus.CLOSED, first_response_at__isnull=False, transferred=False)
+            & Q(session_started_at=F("created_at")),
+        ),
+    )
+    responses = _grouped(messages, "created_at", rng, response_avg=Avg("response_seconds"))
+    transfers = _grouped(transfers_qs, "created_at", rng, transfers=Count("id"))
+    questions = _grouped(Question.objects.all(), "created_at", rng, questions=Count("id"))
+    answered_qs = Question.objects.filter(answered_at__isnull=False)
+    if agent_ids is not None:
+        answered_qs = answered_qs.filter(answered_by_id__in=agent_ids)
+    answered = _grouped(answered_qs, "answered_at", rng, questions_answered=Count("id"))
+    cases = _grouped(AfterSalesCase.objects.all(), "requested_at", rng, cases=Count("id"))
+    complaints = _grouped(
+        Complaint.objects.all(),
+        "received_at",
+        rng,
+        complaints=Count("id"),
+        complaints_satisfied=Count("id", filter=Q(satisfaction__in=["satisfied", "partly"])),
+        complaints_unsatisfied=Count("id", filter=Q(satisfaction="unsatisfied")),
+    )
+    reviews = _grouped(
+        BadReview.objects.all(),
+        "reviewed_at",
+        rng,
+        bad_reviews=Count("id"),
+        bad_reviews_changed=Count("id", filter=Q(outcome="changed")),
+        bad_reviews_explained=Count("id", filter=Q(outcome="explained")),
+        bad_reviews_unresolved=Count("id", filter=Q(outcome="unresolved")),
+    )
+    rows = _merge(
+        rng,
+        [chats, responses, transfers, questions, answered, cases, complaints, reviews],
+        {key: 0 for key in SERVICE_COUNTS} | {"first_response_avg": None, "response_avg": None},
+    )
+    for row in rows:
+        for key in ("first_response_avg", "response_avg"):
+            row[key] = round(row[key], 1) if row[key] is not None else None
+        row["in_time_rate"] = ratio(row["in_time_chats"], row["answered_chats"])
+        row["abandon_rate"] = ratio(row["abandoned_chats"], row["chats"])
+        row["transfer_rate"] = ratio(row["transfers"], row["chats"])
+        row["first_contact_resolution"] = ratio(row["resolved_first_contact"], row["closed_chats"])
+    return rows
+
+
+def aftersales_breakdown(*, rng: Range) -> list[dict]:
+    """After-sales cases of the range by kind and cause (售后原因)."""
+    return list(
+        AfterSalesCase.objects.filter(requested_at__gte=rng.since, requested_at__lt=rng.until)
+        .values("kind", "reason")
+        .annotate(cases=Count("id"), refund_amount=Sum("refund_amount"))
+        .order_by("kind", "-cases", "reason")
+    )
+
+
+# --- live figures -------------------------------------------------------------------------------
+
+
+def live_figures(*, now: dt.datetime | None = None, target_seconds: float) -> dict[str, Any]:
+    """Today's figures for the top of the dashboard: what is waiting now and how fast we answer."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    since = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    waiting = Conversation.objects.filter(status=ConversationStatus.WAITING).aggregate(
+        n=Count("id"), oldest=Min("created_at")
+    )
+    awaiting = Conversation.objects.filter(
+        status=ConversationStatus.ACTIVE, awaiting_since__isnull=False
+    ).aggregate(n=Count("id"), oldest=Min("awaiting_since"))
+    hour_ago = now - dt.timedelta(hours=1)
+    recent = Message.objects.filter(created_at__gte=hour_ago, response_seconds__isnull=False).aggregate(
+        avg=Avg("response_seconds")
+    )
+    today_chats = Conversation.objects.filter(created_at__gte=since).aggregate(
+        chats=Count("id"),
+        first_response_avg=Avg("first_response_seconds"),
+        in_time=Count("id", filter=Q(first_response_seconds__lte=target_seconds)),
+        answered=Count("id", filter=Q(first_response_at__isnull=False)),
+    )
+    paid_today = Order.objects.filter(paid_at__gte=since, paid_at__lte=now).aggregate(
+        orders=Count("id"), amount=Sum("paid_amount")
+    )
+    overdue = WorkItem.objects.filter(state__in=OPEN_STATES, due_at__lt=now).count()
+
+    def seconds_since(moment: dt.datetime | None) -> int | None:
+        return int((now - moment).total_seconds()) if moment else None
+
+    return {
+        "waiting_chats": waiting["n"],
+        "longest_wait_seconds": seconds_since(waiting["oldest"]),
+        "awaiting_reply": awaiting["n"],
+        "longest_unanswered_seconds": seconds_since(awaiting["oldest"]),
+        "response_avg_last_hour": round(recent["avg"], 1) if recent["avg"] is not None else None,
+        "overdue_items": overdue,
+        "chats_today": today_chats["chats"],
+        "first_response_avg_today": round(today_chats["first_response_avg"], 1)
+        if today_chats["first_response_avg"] is not None
+        else None,
+        "in_time_rate_today": ratio(today_chats["in_time"], today_chats["answered"]),
+        "paid_orders_today": paid_today["orders"],
+        "paid_amount_today": money(paid_today["amount"]),
+        "target_seconds": target_seconds,
+    }
