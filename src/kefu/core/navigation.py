@@ -54,6 +54,7 @@ SECTIONS = {
     "customers": _("客户"),
     "replies": _("话术"),
     "helpcenter": _("帮助中心"),
+    "reports": _("报表"),
     "core": _("设置"),
 }
 

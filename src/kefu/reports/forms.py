@@ -30,21 +30,14 @@ class RangeForm(forms.Form):
     by = forms.CharField(label=_("汇总"), required=False, widget=forms.Select(choices=BY_CHOICES))
     shop = forms.CharField(label=_("店铺"), required=False, max_length=60)
 
-    def __init__(self, *args, default_days: int = 30, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.default_days = default_days
-
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        start, end = data.get("start"), data.get("end")
-        if start is None and end is None and not self.data.get("start") and not self.data.get("end"):
-            # nothing chosen: the last ``default_days`` days up to today, for the page's first view
-            end = timezone.localdate()
-            start = end - dt.timedelta(days=self.default_days - 1)
         try:
-            data["range"] = range_check(start=start, end=end, by=data.get("by") or DAY)
+            data["range"] = range_check(
+                start=data.get("start"), end=data.get("end"), by=data.get("by") or DAY
+            )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 for message in messages:
@@ -54,3 +47,9 @@ class RangeForm(forms.Form):
     @property
     def range(self) -> Range:
         return self.cleaned_data["range"]
+
+
+def default_range_data(days: int = 30) -> dict[str, str]:
+    """The page's first view: the last ``days`` days up to today, by day."""
+    end = timezone.localdate()
+    return {"start": (end - dt.timedelta(days=days - 1)).isoformat(), "end": end.isoformat(), "by": DAY}

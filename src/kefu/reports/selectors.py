@@ -16,7 +16,7 @@ from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q,
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from kefu.aftersales.models import AfterSalesCase, BadReview, Complaint
+from kefu.aftersales.models import AfterSalesCase, BadReview, CaseKind, Complaint
 from kefu.chat.models import Conversation, ConversationStatus, Message
 from kefu.core import shopsettings
 from kefu.core.models import ActivityLog
@@ -351,12 +351,23 @@ def service_report(*, rng: Range, agent_ids: list[int] | None = None, target_sec
 
 def aftersales_breakdown(*, rng: Range) -> list[dict]:
     """After-sales cases of the range by kind and cause (售后原因)."""
-    return list(
+    rows = (
         AfterSalesCase.objects.filter(requested_at__gte=rng.since, requested_at__lt=rng.until)
         .values("kind", "reason")
-        .annotate(cases=Count("id"), refund_amount=Sum("refund_amount"))
+        .annotate(cases=Count("id"), amount=Sum("refund_amount"))
         .order_by("kind", "-cases", "reason")
     )
+    labels = dict(CaseKind.choices)
+    return [
+        {
+            "kind": row["kind"],
+            "kind_label": str(labels.get(row["kind"], row["kind"])),
+            "reason": row["reason"],
+            "cases": row["cases"],
+            "refund_amount": money(row["amount"]) if row["amount"] is not None else None,
+        }
+        for row in rows
+    ]
 
 
 # --- live figures -------------------------------------------------------------------------------
