@@ -21,6 +21,7 @@ from kefu.reports.api import agent_names, sales_agent_rows
 from kefu.reports.forms import RangeForm, default_range_data
 from kefu.reports.periods import Range
 from kefu.reports.rules import first_response_target
+from kefu.reports.templatetags.reports_tags import cell_text
 
 
 def _range_form(request: HttpRequest) -> tuple[RangeForm, Range | None]:
@@ -74,7 +75,15 @@ def _service_chart(rows: list[dict]) -> dict:
 
 
 def _table(rows: list[dict], columns: list[exports.Column]) -> dict:
-    return {"columns": columns, "rows": [[(row.get(c.key), c.kind) for c in columns] for row in rows]}
+    """The table's cells as text, with "num" on the figures (right-aligned); formatted here rather
+    than by a template filter per cell, which costs more than the queries on a month by day."""
+    return {
+        "columns": columns,
+        "rows": [
+            [(cell_text(row.get(c.key), c.kind), "" if c.kind in ("date", "text") else "num") for c in columns]
+            for row in rows
+        ],
+    }
 
 
 def _downloads(request: HttpRequest, report: str) -> list[dict]:

@@ -7,9 +7,7 @@ from django import template
 register = template.Library()
 
 
-@register.filter
-def report_cell(cell) -> str:
-    value, kind = cell
+def cell_text(value, kind: str) -> str:
     if value is None:
         return "—"
     if kind == "money":
