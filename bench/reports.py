@@ -186,7 +186,7 @@ def load(n: int) -> dict:
             "conversation_id": f"((i - 1) % {chats}) + 1",
             "sender": "'agent'",
             "author_id": str(agent.pk),
-            "body": "'好的亲'",
+            "text": "'好的亲'",
             "response_seconds": "3 + (i % 30)",
             "created_at": _moment(f"((((i - 1) % {chats}) + 1) * 104723) % {span} + 7000", vendor),
         },
@@ -212,7 +212,7 @@ def load(n: int) -> dict:
         with connection.cursor() as cursor:
             for model in (Order, PaymentReminder, Conversation, Message, WorkItem):
                 table = model._meta.db_table
-                cursor.execute(f"VACUUM ANALYZE \"{table}\"")
+                cursor.execute(f'VACUUM ANALYZE "{table}"')
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
                 )
@@ -295,7 +295,11 @@ def measure() -> dict:
         .annotate(period=selectors.LocalPeriod("paid_at", by="day", at=last30.since))
         .values("period")
         .order_by("period")
-        .annotate(n=selectors.Count("id"), s=selectors.Sum("paid_amount"), b=selectors.Count("buyer_nick", distinct=True))
+        .annotate(
+            n=selectors.Count("id"),
+            s=selectors.Sum("paid_amount"),
+            b=selectors.Count("buyer_nick", distinct=True),
+        )
     )
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -314,7 +318,12 @@ def child(n: int) -> dict:
 
     call_command("migrate", verbosity=0)
     result = {"orders": n, "db": connection.vendor}
-    result |= load(n)
+    from kefu.orders.models import Order
+
+    if Order.objects.exists():  # --home of an earlier run: measure again without loading
+        result["orders"] = Order.objects.count()
+    else:
+        result |= load(n)
     result |= measure()
     return result
 
@@ -329,17 +338,20 @@ def _pg_recreate(url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", default="1000000", help="orders; comma-separated for several sizes")
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL database to drop, create and use")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite KEFU_HOME (path printed)")
+    parser.add_argument("--home", help="reuse the SQLite KEFU_HOME a --keep run printed (no new load)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child), ensure_ascii=False))
         return
     for n in (int(x) for x in args.orders.split(",")):
-        home = tempfile.mkdtemp(prefix="kefu-bench-reports-")
+        home = args.home or tempfile.mkdtemp(prefix="kefu-bench-reports-")
         env = {**os.environ, "KEFU_HOME": home, "PYTHONPATH": str(ROOT / "src")}
         if args.postgres:
             _pg_recreate(args.postgres)
@@ -348,13 +360,17 @@ def main() -> None:
             env.pop("KEFU_DATABASE_URL", None)
         try:
             done = subprocess.run(
-                [sys.executable, __file__, "--child", str(n)], env=env, capture_output=True, text=True, check=False
+                [sys.executable, __file__, "--child", str(n)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if done.returncode:
                 raise SystemExit(f"size {n} failed:\n{done.stderr[-4000:]}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
         finally:
-            if args.keep:
+            if args.keep or args.home:
                 print(f"KEFU_HOME={home}")
             else:
                 shutil.rmtree(home, ignore_errors=True)

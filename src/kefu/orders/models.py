@@ -133,6 +133,12 @@ class Order(models.Model):
             # The reports' sales figures: orders paid in a range of days, with what they sum and
             # count, read from the index alone (no row visits) on SQLite.
             models.Index(fields=["paid_at", "paid_amount", "buyer_nick"], name="order_paid_report_idx"),
+            # ... and the orders placed and never paid (下单未付款), partial: an entry only while unpaid
+            models.Index(
+                fields=["created_at", "goods_amount", "postage"],
+                condition=models.Q(paid_at__isnull=True),
+                name="order_unpaid_report_idx",
+            ),
             # the few orders whose terms the seller changed: the sweep's second range
             models.Index(
                 fields=["terms_changed_at"],

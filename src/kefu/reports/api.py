@@ -6,18 +6,23 @@ range answers 400 with the reason in the user's language.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.operations import form_errors
-from kefu.reports import access, exports, selectors
-from kefu.reports.forms import RangeForm
+from kefu.chat.models import Conversation
+from kefu.core.api import paginate
+from kefu.core.operations import form_errors, form_input, form_schema
+from kefu.reports import access, exports, forms, selectors, services
+from kefu.reports.models import WorkReport
 from kefu.reports.periods import Range
 from kefu.reports.rules import first_response_target
 
@@ -32,7 +37,7 @@ RANGE_PARAMETERS = [
 
 
 def range_input(request: Request) -> tuple[Range, str]:
-    form = RangeForm(data=request.query_params)
+    form = forms.RangeForm(data=request.query_params)
     if not form.is_valid():
         raise exceptions.ValidationError(form_errors(form))
     return form.range, form.cleaned_data.get("shop") or ""
@@ -105,3 +110,165 @@ class LiveFiguresApi(APIView):
         access.access_shop_figures(user=request.user)
         figures = selectors.live_figures(target_seconds=first_response_target())
         return Response(exports.rows_json([figures], exports.LIVE_COLUMNS)[0])
+
+
+# --- KPI, quality inspection, error log, 奖惩, work reports ---------------------------------------
+
+
+class KpiApi(APIView):
+    @extend_schema(tags=[TAG], parameters=RANGE_PARAMETERS, summary="客服 KPI（客服只看到自己）")
+    def get(self, request):
+        agent_ids = access.access_agents(user=request.user)
+        rng, _shop = range_input(request)
+        rows = selectors.kpi_report(rng=rng, agent_ids=agent_ids)
+        return Response({"start": rng.start.isoformat(), "end": rng.end.isoformat(), "rows": _plain(rows)})
+
+
+def _plain(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            k: (f"{v:.2f}" if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
+
+
+class QualityReviewOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    conversation_id = serializers.IntegerField()
+    agent_id = serializers.IntegerField()
+    reviewer_id = serializers.IntegerField(allow_null=True)
+    in_time = serializers.BooleanField()
+    wording_ok = serializers.BooleanField()
+    attitude_ok = serializers.BooleanField()
+    solved = serializers.BooleanField()
+    lint_hits = serializers.JSONField()
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "QualityReview"
+
+
+class QualityListApi(APIView):
+    @extend_schema(tags=[TAG], responses=QualityReviewOutput(many=True), summary="质检记录")
+    def get(self, request):
+        agent_ids = access.access_agents(user=request.user)
+        return paginate(request, selectors.quality_review_list(agent_ids=agent_ids), QualityReviewOutput)
+
+
+class QualityRecordApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        request=form_schema(forms.QualityReviewForm),
+        responses=QualityReviewOutput,
+        summary="质检一个会话",
+    )
+    def post(self, request, pk):
+        data = form_input(forms.QualityReviewForm, request)
+        conversation = get_object_or_404(Conversation, pk=pk)
+        review = services.quality_review_record(conversation=conversation, by=request.user, **data)
+        return Response(QualityReviewOutput(review).data, status=201)
+
+
+class ErrorOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    agent_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    occurred_on = serializers.DateField()
+    order_number = serializers.CharField()
+    description = serializers.CharField()
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2)
+    recorded_by_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "ErrorEntry"
+
+
+class ErrorListApi(APIView):
+    @extend_schema(tags=[TAG], responses=ErrorOutput(many=True), summary="差错登记")
+    def get(self, request):
+        agent_ids = access.access_agents(user=request.user)
+        return paginate(request, selectors.error_list(agent_ids=agent_ids), ErrorOutput)
+
+    @extend_schema(
+        tags=[TAG], request=form_schema(forms.ErrorForm), responses=ErrorOutput, summary="登记差错"
+    )
+    def post(self, request):
+        data = form_input(forms.ErrorForm, request)
+        entry = services.error_record(by=request.user, **data)
+        return Response(ErrorOutput(entry).data, status=201)
+
+
+class SanctionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    agent_id = serializers.IntegerField()
+    month = serializers.DateField()
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Sanction"
+
+
+class SanctionListApi(APIView):
+    @extend_schema(tags=[TAG], responses=SanctionOutput(many=True), summary="奖惩")
+    def get(self, request):
+        agent_ids = access.access_agents(user=request.user)
+        return paginate(request, selectors.sanction_list(agent_ids=agent_ids), SanctionOutput)
+
+    @extend_schema(
+        tags=[TAG], request=form_schema(forms.SanctionForm), responses=SanctionOutput, summary="登记奖惩"
+    )
+    def post(self, request):
+        data = form_input(forms.SanctionForm, request)
+        sanction = services.sanction_record(by=request.user, **data)
+        return Response(SanctionOutput(sanction).data, status=201)
+
+
+class WorkReportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    author_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    figures = serializers.JSONField()
+    notes = serializers.CharField()
+    plan = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "WorkReport"
+
+
+class WorkReportOpenApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        request=form_schema(forms.WorkReportOpenForm),
+        responses=WorkReportOutput,
+        summary="打开（生成）自己的日报，或主管的周报表/月报表",
+    )
+    def post(self, request):
+        data = form_input(forms.WorkReportOpenForm, request)
+        report = services.work_report_prepare(author=request.user, by=request.user, **data)
+        return Response(WorkReportOutput(report).data)
+
+
+class WorkReportSubmitApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        request=form_schema(forms.WorkReportForm),
+        responses=WorkReportOutput,
+        summary="提交工作报告",
+    )
+    def post(self, request, pk):
+        data = form_input(forms.WorkReportForm, request)
+        report = get_object_or_404(WorkReport, pk=pk, author=request.user)
+        report = services.work_report_submit(report=report, by=request.user, **data)
+        return Response(WorkReportOutput(report).data)

@@ -10,3 +10,13 @@ urlpatterns = [
     path("service/", api.ServiceReportApi.as_view(), name="service"),
     path("live/", api.LiveFiguresApi.as_view(), name="live"),
 ]
+
+urlpatterns += [
+    path("kpi/", api.KpiApi.as_view(), name="kpi"),
+    path("quality/", api.QualityListApi.as_view(), name="quality"),
+    path("quality/<int:pk>/", api.QualityRecordApi.as_view(), name="quality_record"),
+    path("errors/", api.ErrorListApi.as_view(), name="errors"),
+    path("sanctions/", api.SanctionListApi.as_view(), name="sanctions"),
+    path("work/", api.WorkReportOpenApi.as_view(), name="work"),
+    path("work/<int:pk>/submit/", api.WorkReportSubmitApi.as_view(), name="work_submit"),
+]

@@ -12,18 +12,20 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kefu.aftersales.models import AfterSalesCase, BadReview, CaseKind, Complaint
 from kefu.chat.models import Conversation, ConversationStatus, Message
-from kefu.core import shopsettings
+from kefu.core import roles, shopsettings
 from kefu.core.models import ActivityLog
 from kefu.helpcenter.models import Question
 from kefu.inbox.models import OPEN_STATES, WorkItem
 from kefu.orders.models import Order, PaymentReminder
 from kefu.reports import rules
+from kefu.reports.models import ErrorEntry, QualityReview, Sanction, WorkReport, WorkReportKind
 from kefu.reports.periods import Range
 from kefu.reports.sql import LocalPeriod
 
@@ -112,16 +114,13 @@ def sales_report(*, rng: Range, shop: str | None = None) -> list[dict[str, Any]]
         paid_amount=Sum("paid_amount"),
         paying_buyers=Count("buyer_nick", distinct=True),
     )
-    # 下单未付款: placed in the period and not paid. The condition sits in the aggregates, not in
-    # WHERE, so the database walks the period's orders by their creation time instead of every
-    # unpaid order the shop ever had.
-    never_paid = Q(paid_at__isnull=True)
+    # 下单未付款: placed in the period and not paid (read from the partial index of unpaid orders)
     unpaid = _grouped(
-        orders,
+        orders.filter(paid_at__isnull=True),
         "created_at",
         rng,
-        unpaid_orders=Count("id", filter=never_paid),
-        unpaid_amount=Sum(F("goods_amount") + F("postage"), filter=never_paid),
+        unpaid_orders=Count("id"),
+        unpaid_amount=Sum(F("goods_amount") + F("postage")),
     )
     cases = AfterSalesCase.objects.filter(refund_amount__isnull=False)
     if shop:
@@ -313,7 +312,9 @@ def service_report(*, rng: Range, agent_ids: list[int] | None = None, target_sec
             & Q(session_started_at=F("created_at")),
         ),
     )
-    responses = _grouped(messages, "created_at", rng, response_avg=Avg("response_seconds"))
+    # by the day the chat started: the messages are reached through the chats of the range (a
+    # shop has far more messages than chats, and no index on a message's time)
+    responses = _grouped(messages, "conversation__created_at", rng, response_avg=Avg("response_seconds"))
     transfers = _grouped(transfers_qs, "created_at", rng, transfers=Count("id"))
     questions = _grouped(Question.objects.all(), "created_at", rng, questions=Count("id"))
     answered_qs = Question.objects.filter(answered_at__isnull=False)
@@ -389,9 +390,11 @@ def live_figures(*, now: dt.datetime | None = None, target_seconds: float) -> di
         status=ConversationStatus.ACTIVE, awaiting_since__isnull=False
     ).aggregate(n=Count("id"), oldest=Min("awaiting_since"))
     hour_ago = now - dt.timedelta(hours=1)
-    recent = Message.objects.filter(created_at__gte=hour_ago, response_seconds__isnull=False).aggregate(
-        avg=Avg("response_seconds")
-    )
+    recent = Message.objects.filter(
+        conversation__created_at__gte=now - dt.timedelta(hours=6),
+        created_at__gte=hour_ago,
+        response_seconds__isnull=False,
+    ).aggregate(avg=Avg("response_seconds"))
     today_chats = Conversation.objects.filter(created_at__gte=since).aggregate(
         chats=Count("id"),
         first_response_avg=Avg("first_response_seconds"),
@@ -422,3 +425,218 @@ def live_figures(*, now: dt.datetime | None = None, target_seconds: float) -> di
         "paid_amount_today": money(paid_today["amount"]),
         "target_seconds": target_seconds,
     }
+
+
+# --- 3. KPI -------------------------------------------------------------------------------------
+
+KPI_PARTS = ("sales", "order_review", "aftersales", "statistics", "feedback")
+
+
+def _by_agent(
+    qs: QuerySet, agent_field: str, agent_ids: list[int] | None, **aggregates: Any
+) -> dict[int, dict]:
+    if agent_ids is not None:
+        qs = qs.filter(**{f"{agent_field}__in": agent_ids})
+    rows = qs.values(agent_field).order_by(agent_field).annotate(**aggregates)
+    return {row.pop(agent_field): row for row in rows if row.get(agent_field) is not None}
+
+
+def kpi_agents(agent_ids: list[int] | None) -> QuerySet:
+    users = get_user_model().objects.filter(is_active=True)
+    if agent_ids is not None:
+        return users.filter(pk__in=agent_ids)
+    return users.filter(groups__name__in=[roles.AGENT, roles.AFTERSALES]).distinct()
+
+
+def kpi_report(*, rng: Range, agent_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Each agent's score out of 100 by the shop's weights, and what each part was made of.
+
+    业绩: amount she brought in (orders linked to her chats, paid in the range, and orders paid
+    after her reminder) ÷ the monthly target, pro rata for the range. 订单审核: orders she
+    reviewed ÷ target. 售后: inbox items (after-sales, complaints, bad reviews, questions) she
+    finished ÷ target. 统计: daily reports submitted ÷ days she worked. 问题反馈: the average
+    score of her inspected chats (none inspected: full marks). Each error logged takes off points.
+    """
+    weights = {part: float(shopsettings.get(f"kpi_weight_{part}")) for part in KPI_PARTS}
+    share = rng.days / 30
+    targets = {
+        "sales": float(shopsettings.get(rules.kpi_sales_target.key)) * share,
+        "order_review": float(shopsettings.get(rules.kpi_review_target.key)) * share,
+        "aftersales": float(shopsettings.get(rules.kpi_aftersales_target.key)) * share,
+    }
+    penalty = float(shopsettings.get(rules.kpi_error_penalty.key))
+    within = {"gte": rng.since, "lt": rng.until}
+
+    def between(field: str) -> dict[str, Any]:
+        return {f"{field}__{op}": value for op, value in within.items()}
+
+    chat_sales = _by_agent(
+        Conversation.objects.filter(order__isnull=False, **between("order__paid_at")),
+        "agent_id",
+        agent_ids,
+        amount=Sum("order__paid_amount"),
+    )
+    recovered = {
+        row["agent_id"]: row["recovered_amount"] for row in sales_by_agent(rng=rng, agent_ids=agent_ids)
+    }
+    reviewed = _by_agent(
+        Order.objects.filter(**between("reviewed_at")), "reviewed_by_id", agent_ids, n=Count("id")
+    )
+    done = _by_agent(
+        WorkItem.objects.filter(state="done", **between("closed_at")), "owner_id", agent_ids, n=Count("id")
+    )
+    worked = _by_agent(
+        Conversation.objects.filter(**between("created_at")).annotate(
+            day=LocalPeriod("created_at", by="day", at=rng.since)
+        ),
+        "agent_id",
+        agent_ids,
+        n=Count("day", distinct=True),
+    )
+    reported = _by_agent(
+        WorkReport.objects.filter(
+            kind=WorkReportKind.DAY,
+            submitted_at__isnull=False,
+            period_start__gte=rng.start,
+            period_start__lte=rng.end,
+        ),
+        "author_id",
+        agent_ids,
+        n=Count("id"),
+    )
+    quality = _by_agent(
+        QualityReview.objects.filter(**between("created_at")),
+        "agent_id",
+        agent_ids,
+        avg=Avg("score"),
+        n=Count("id"),
+    )
+    errors = _by_agent(
+        ErrorEntry.objects.filter(occurred_on__gte=rng.start, occurred_on__lte=rng.end),
+        "agent_id",
+        agent_ids,
+        n=Count("id"),
+        cost=Sum("cost"),
+    )
+    out = []
+    for user in kpi_agents(agent_ids).order_by("username"):
+        uid = user.pk
+        sales_amount = money(chat_sales.get(uid, {}).get("amount")) + recovered.get(uid, money(0))
+        measured = {
+            "sales": float(sales_amount),
+            "order_review": reviewed.get(uid, {}).get("n", 0),
+            "aftersales": done.get(uid, {}).get("n", 0),
+        }
+        fractions = {
+            part: min(1.0, measured[part] / targets[part]) if targets[part] else 1.0 for part in targets
+        }
+        days_worked = worked.get(uid, {}).get("n", 0)
+        reports = reported.get(uid, {}).get("n", 0)
+        fractions["statistics"] = min(1.0, reports / days_worked) if days_worked else 1.0
+        q = quality.get(uid, {})
+        fractions["feedback"] = (q["avg"] / 100) if q.get("n") else 1.0
+        parts = {part: round(weights[part] * fractions[part], 1) for part in KPI_PARTS}
+        error_count = errors.get(uid, {}).get("n", 0)
+        total = max(0.0, sum(parts.values()) - penalty * error_count)
+        out.append(
+            {
+                "agent_id": uid,
+                "agent": user.get_full_name() or user.username,
+                "sales_amount": sales_amount,
+                "orders_reviewed": measured["order_review"],
+                "items_done": measured["aftersales"],
+                "days_worked": days_worked,
+                "daily_reports": reports,
+                "inspected_chats": q.get("n", 0),
+                "quality_avg": round(q["avg"], 1) if q.get("n") else None,
+                "errors": error_count,
+                "error_cost": money(errors.get(uid, {}).get("cost")),
+                **{f"score_{part}": parts[part] for part in KPI_PARTS},
+                "score": round(total, 1),
+            }
+        )
+    return out
+
+
+# --- 4. quality inspection ----------------------------------------------------------------------
+
+
+def quality_sample(
+    *,
+    rng: Range,
+    agent_id: int | None,
+    size: int,
+    only: str = "",
+    target_seconds: float,
+) -> list[Conversation]:
+    """Chats to inspect, drawn at random among the range's answered chats not inspected yet.
+
+    ``only``: ``slow`` (first answer over the target), ``lint`` (an agent sent a reply past the
+    wording check), ``abandoned`` (closed without an answer) — or any.
+    """
+    qs = Conversation.objects.filter(
+        created_at__gte=rng.since, created_at__lt=rng.until, agent__isnull=False, quality_review__isnull=True
+    )
+    if agent_id:
+        qs = qs.filter(agent_id=agent_id)
+    if only == "slow":
+        qs = qs.filter(first_response_seconds__gt=target_seconds)
+    elif only == "lint":
+        qs = qs.filter(Exists(Message.objects.filter(conversation=OuterRef("pk"), lint_overridden=True)))
+    elif only == "abandoned":
+        qs = qs.filter(status=ConversationStatus.CLOSED, first_response_at__isnull=True)
+    return list(qs.select_related("agent").order_by("?")[:size])
+
+
+def quality_review_list(*, agent_ids: list[int] | None) -> QuerySet[QualityReview]:
+    qs = QualityReview.objects.select_related("agent", "reviewer", "conversation")
+    return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
+
+
+# --- 5. error log, rewards and penalties --------------------------------------------------------
+
+
+def error_list(*, agent_ids: list[int] | None) -> QuerySet[ErrorEntry]:
+    qs = ErrorEntry.objects.select_related("agent", "recorded_by")
+    return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
+
+
+def sanction_list(*, agent_ids: list[int] | None) -> QuerySet[Sanction]:
+    qs = Sanction.objects.select_related("agent", "recorded_by")
+    return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
+
+
+# --- 6. work reports ----------------------------------------------------------------------------
+
+
+def work_report_figures(*, author_id: int, kind: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """What the report's period holds: for a daily report the author's own work, for a weekly or
+    monthly one the shop's sales and service totals (JSON-ready)."""
+    rng = Range(start, end, "day")
+    if kind == WorkReportKind.DAY:
+        between = {"gte": rng.since, "lt": rng.until}
+
+        def b(field: str) -> dict:
+            return {f"{field}__{op}": v for op, v in between.items()}
+
+        chats = Conversation.objects.filter(agent_id=author_id, **b("created_at")).aggregate(
+            chats=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False))
+        )
+        return {
+            "chats": chats["chats"],
+            "answered_chats": chats["answered"],
+            "orders_reviewed": Order.objects.filter(reviewed_by_id=author_id, **b("reviewed_at")).count(),
+            "reminders": PaymentReminder.objects.filter(agent_id=author_id, **b("created_at")).count(),
+            "items_done": WorkItem.objects.filter(owner_id=author_id, state="done", **b("closed_at")).count(),
+            "questions_answered": Question.objects.filter(
+                answered_by_id=author_id, **b("answered_at")
+            ).count(),
+        }
+    # the period is one whole week or month, so each report has one row: distinct buyers of the
+    # period, not a sum of each day's
+    whole = Range(start, end, "week" if kind == WorkReportKind.WEEK else "month")
+    (sales,) = sales_report(rng=whole)
+    service = service_report(rng=whole, agent_ids=None, target_seconds=rules.first_response_target())[0]
+    figures = {**sales, **service}
+    figures.pop("period")
+    return {key: str(value) if isinstance(value, Decimal) else value for key, value in figures.items()}

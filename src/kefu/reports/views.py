@@ -80,7 +80,10 @@ def _table(rows: list[dict], columns: list[exports.Column]) -> dict:
     return {
         "columns": columns,
         "rows": [
-            [(cell_text(row.get(c.key), c.kind), "" if c.kind in ("date", "text") else "num") for c in columns]
+            [
+                (cell_text(row.get(c.key), c.kind), "" if c.kind in ("date", "text") else "num")
+                for c in columns
+            ]
             for row in rows
         ],
     }
