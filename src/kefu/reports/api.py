@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kefu.chat.models import Conversation
+from kefu.core import roles
 from kefu.core.api import paginate
 from kefu.core.operations import form_errors, form_input, form_schema
 from kefu.reports import access, exports, forms, selectors, services
@@ -59,7 +61,12 @@ def agent_names(ids: list[int]) -> dict[int, str]:
 
 
 class SalesReportApi(APIView):
-    @extend_schema(tags=[TAG], parameters=RANGE_PARAMETERS, summary="销售报表（生意参谋口径）")
+    @extend_schema(
+        tags=[TAG],
+        parameters=RANGE_PARAMETERS,
+        responses=OpenApiTypes.OBJECT,
+        summary="销售报表（生意参谋口径）",
+    )
     def get(self, request):
         access.access_shop_figures(user=request.user)
         rng, shop = range_input(request)
@@ -68,7 +75,9 @@ class SalesReportApi(APIView):
 
 
 class SalesByAgentApi(APIView):
-    @extend_schema(tags=[TAG], parameters=RANGE_PARAMETERS, summary="按客服的催付与接待")
+    @extend_schema(
+        tags=[TAG], parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT, summary="按客服的催付与接待"
+    )
     def get(self, request):
         agent_ids = access.access_agents(user=request.user)
         rng, _shop = range_input(request)
@@ -91,6 +100,7 @@ class ServiceReportApi(APIView):
             *RANGE_PARAMETERS,
             OpenApiParameter("agent", int, required=False, description="只看一位客服"),
         ],
+        responses=OpenApiTypes.OBJECT,
         summary="服务数据：响应、放弃、转接、一次解决、提问、售后、投诉、中差评",
     )
     def get(self, request):
@@ -105,7 +115,9 @@ class ServiceReportApi(APIView):
 
 
 class LiveFiguresApi(APIView):
-    @extend_schema(tags=[TAG], summary="今日实时数据：排队会话、超时待办、当前响应")
+    @extend_schema(
+        tags=[TAG], responses=OpenApiTypes.OBJECT, summary="今日实时数据：排队会话、超时待办、当前响应"
+    )
     def get(self, request):
         access.access_shop_figures(user=request.user)
         figures = selectors.live_figures(target_seconds=first_response_target())
@@ -116,7 +128,12 @@ class LiveFiguresApi(APIView):
 
 
 class KpiApi(APIView):
-    @extend_schema(tags=[TAG], parameters=RANGE_PARAMETERS, summary="客服 KPI（客服只看到自己）")
+    @extend_schema(
+        tags=[TAG],
+        parameters=RANGE_PARAMETERS,
+        responses=OpenApiTypes.OBJECT,
+        summary="客服 KPI（客服只看到自己）",
+    )
     def get(self, request):
         agent_ids = access.access_agents(user=request.user)
         rng, _shop = range_input(request)
@@ -199,6 +216,7 @@ class ErrorListApi(APIView):
         tags=[TAG], request=form_schema(forms.ErrorForm), responses=ErrorOutput, summary="登记差错"
     )
     def post(self, request):
+        roles.require_role(request.user, roles.SUPERVISOR)  # before the form: a 403, not a 400
         data = form_input(forms.ErrorForm, request)
         entry = services.error_record(by=request.user, **data)
         return Response(ErrorOutput(entry).data, status=201)
@@ -227,6 +245,7 @@ class SanctionListApi(APIView):
         tags=[TAG], request=form_schema(forms.SanctionForm), responses=SanctionOutput, summary="登记奖惩"
     )
     def post(self, request):
+        roles.require_role(request.user, roles.SUPERVISOR)  # before the form: a 403, not a 400
         data = form_input(forms.SanctionForm, request)
         sanction = services.sanction_record(by=request.user, **data)
         return Response(SanctionOutput(sanction).data, status=201)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -106,12 +107,15 @@ class ErrorForm(forms.Form):
     order_number = forms.CharField(label=_("订单编号"), required=False, max_length=32)
     description = forms.CharField(label=_("经过"), widget=forms.Textarea(attrs={"rows": 3}))
     cost = forms.DecimalField(
-        label=_("损失金额（元）"), min_value=0, max_digits=10, decimal_places=2, initial=0
+        label=_("损失金额（元）"), min_value=0, max_digits=10, decimal_places=2, initial=0, required=False
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = staff_choices()
+
+    def clean_cost(self):
+        return self.cleaned_data.get("cost") or Decimal(0)
 
 
 class SanctionForm(forms.Form):

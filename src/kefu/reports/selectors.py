@@ -228,8 +228,8 @@ def sales_by_agent(*, rng: Range, agent_ids: list[int] | None = None) -> list[di
     # An order chased several times is credited once, to whoever chased it last before payment.
     later = PaymentReminder.objects.filter(order_id=OuterRef("order_id"), sequence__gt=OuterRef("sequence"))
     last_before_payment = Q(order__paid_at__gt=F("created_at"), last=True)
-    by_reminder = {
-        row["agent_id"]: row
+    by_reminder: dict[int, dict[str, Any]] = {
+        row["agent_id"]: dict(row)
         for row in reminders.annotate(last=~Exists(later))
         .values("agent_id")
         .order_by("agent_id")
@@ -239,8 +239,8 @@ def sales_by_agent(*, rng: Range, agent_ids: list[int] | None = None) -> list[di
             amount=Sum("order__paid_amount", filter=last_before_payment),
         )
     }
-    by_chat = {
-        row["agent_id"]: row
+    by_chat: dict[int, dict[str, Any]] = {
+        row["agent_id"]: dict(row)
         for row in chats.values("agent_id").annotate(
             chats=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False))
         )
@@ -505,7 +505,8 @@ def kpi_report(*, rng: Range, agent_ids: list[int] | None = None) -> list[dict[s
         n=Count("id"),
     )
     quality = _by_agent(
-        QualityReview.objects.filter(**between("created_at")),
+        # the chats of the range, whenever they were inspected
+        QualityReview.objects.filter(**between("conversation__created_at")),
         "agent_id",
         agent_ids,
         avg=Avg("score"),
