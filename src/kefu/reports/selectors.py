@@ -74,10 +74,6 @@ def _merge(rng: Range, parts: Iterable[dict[dt.date, dict]], defaults: dict[str,
     return rows
 
 
-def _totals(rows: list[dict], keys: Iterable[str]) -> dict[str, Any]:
-    return {key: sum((row[key] for row in rows), start=type(rows[0][key])(0)) for key in keys} if rows else {}
-
-
 # --- 1. sales -----------------------------------------------------------------------------------
 
 SALES_COUNTS = (
