@@ -228,12 +228,20 @@ def get_user_model():
     return _get()
 
 
-def _best(fn, times: int = 5) -> float:
-    best = float("inf")
+CPU: dict[str, float] = {}
+
+
+def _best(fn, times: int = 5, name: str = "") -> float:
+    """Best wall time in ms; the best CPU time of this process goes to ``CPU[name]`` (with SQLite
+    the database works inside the process, so on a busy machine CPU time is the fairer figure)."""
+    best = cpu = float("inf")
     for _ in range(times):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
         best = min(best, time.perf_counter() - started)
+        cpu = min(cpu, time.process_time() - started_cpu)
+    if name:
+        CPU[name] = round(cpu * 1000, 1)
     return round(best * 1000, 1)
 
 
@@ -267,10 +275,10 @@ def measure() -> dict:
         out["sales_queries_ms"] = timings
         rows = selectors.sales_report(rng=last30)
         out["paid_orders_30d"] = sum(r["paid_orders"] for r in rows)
-        out["sales_30d_day_ms"] = _best(lambda: selectors.sales_report(rng=last30))
+        out["sales_30d_day_ms"] = _best(lambda: selectors.sales_report(rng=last30), name="sales_30d_day")
         out["sales_30d_week_ms"] = _best(lambda: selectors.sales_report(rng=Range(last30.start, end, "week")))
         out["sales_365d_month_ms"] = _best(
-            lambda: selectors.sales_report(rng=Range(end - dt.timedelta(days=364), end, "month")), times=2
+            lambda: selectors.sales_report(rng=Range(end - dt.timedelta(days=364), end, "month")), times=1
         )
         target = 20.0
         out["service_30d_ms"] = _best(
@@ -288,7 +296,10 @@ def measure() -> dict:
         assert response.status_code == 200, response.status_code
 
     page()
-    out["dashboard_ms"] = _best(page)
+    out["dashboard_ms"] = _best(page, name="dashboard")
+    week = f"/desk/reports/?start={end - dt.timedelta(days=6)}&end={end}&by=day"
+    out["dashboard_7d_ms"] = _best(lambda: client.get(week), name="dashboard_7d")
+    out["cpu_ms"] = CPU
     out["rss_after_mb"] = _rss_mb()
     qs = (
         Order.objects.filter(paid_at__isnull=False, paid_at__gte=last30.since, paid_at__lt=last30.until)

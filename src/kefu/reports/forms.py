@@ -53,7 +53,7 @@ class RangeForm(forms.Form):
         return self.cleaned_data["range"]
 
 
-def default_range_data(days: int = 30) -> dict[str, str]:
+def default_range_data(days: int = 7) -> dict[str, str]:
     """The page's first view: the last ``days`` days up to today, by day."""
     end = timezone.localdate()
     return {"start": (end - dt.timedelta(days=days - 1)).isoformat(), "end": end.isoformat(), "by": DAY}

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from kefu.chat.models import Conversation, ConversationStatus
 from kefu.reports.tests.conftest import at
@@ -111,11 +112,14 @@ def test_the_dashboard_shows_live_figures_charts_and_tables(make_order, supervis
     assert f"/desk/reports/export/sales.xlsx?{RANGE.replace('&', '&amp;')}" in html
 
 
-def test_the_dashboard_without_a_range_shows_the_last_thirty_days(supervisor, login):
-    response = login(supervisor).get("/desk/reports/")
+def test_the_dashboard_without_a_range_shows_the_last_seven_days(supervisor, login):
+    today = timezone.localdate()
 
-    assert response.status_code == 200
-    assert response.content.decode().count("<tr>") >= 30
+    html = login(supervisor).get("/desk/reports/").content.decode()
+
+    assert f'value="{today - dt.timedelta(days=6)}"' in html and f'value="{today}"' in html
+    assert f"<td>{today - dt.timedelta(days=6)}</td>" not in html  # cells carry a class
+    assert f'<td class="">{today - dt.timedelta(days=6)}</td>' in html
 
 
 def test_the_dashboard_with_a_bad_range_says_why(supervisor, login):
