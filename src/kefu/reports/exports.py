@@ -78,6 +78,25 @@ SERVICE_COLUMNS = [
     Column("bad_reviews_unresolved", "中差评未解决", "int"),
 ]
 
+KPI_COLUMNS = [
+    Column("agent", "客服", "text"),
+    Column("score", "总分", "float"),
+    Column("score_sales", "达成业绩", "float"),
+    Column("score_order_review", "订单审核", "float"),
+    Column("score_aftersales", "售后处理", "float"),
+    Column("score_statistics", "统计数据", "float"),
+    Column("score_feedback", "问题反馈", "float"),
+    Column("sales_amount", "业绩金额", "money"),
+    Column("orders_reviewed", "审核订单", "int"),
+    Column("items_done", "完成待办", "int"),
+    Column("days_worked", "接待天数", "int"),
+    Column("daily_reports", "提交日报", "int"),
+    Column("inspected_chats", "质检会话", "int"),
+    Column("quality_avg", "质检均分", "float"),
+    Column("errors", "差错", "int"),
+    Column("error_cost", "差错损失", "money"),
+]
+
 LIVE_COLUMNS = [
     Column("paid_amount_today", "今日支付金额", "money"),
     Column("in_time_rate_today", "今日首次响应达标率", "rate"),

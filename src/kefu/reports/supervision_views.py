@@ -23,7 +23,7 @@ from kefu.core.operations import OperationPage
 from kefu.reports import access, exports, forms, selectors, services
 from kefu.reports.models import WorkReport, WorkReportKind
 from kefu.reports.rules import first_response_target
-from kefu.reports.views import _range_form
+from kefu.reports.views import _downloads, _range_form
 
 KPI_EXPLAINED = [
     (
@@ -75,7 +75,14 @@ def kpi(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/kpi.html",
-        {"form": form, "rng": rng, "rows": rows, "explained": explained, "sees_everyone": agent_ids is None},
+        {
+            "form": form,
+            "rng": rng,
+            "rows": rows,
+            "explained": explained,
+            "sees_everyone": agent_ids is None,
+            "downloads": _downloads(request, "kpi"),
+        },
     )
 
 

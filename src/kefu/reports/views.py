@@ -167,6 +167,7 @@ EXPORTS = {
     "sales": ("销售报表", exports.SALES_COLUMNS),
     "service": ("服务数据", exports.SERVICE_COLUMNS),
     "agents": ("客服催付与接待", exports.SALES_AGENT_COLUMNS),
+    "kpi": ("客服KPI", exports.KPI_COLUMNS),
 }
 
 
@@ -187,6 +188,9 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     elif report == "service":
         ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
         rows = selectors.service_report(rng=rng, agent_ids=ids, target_seconds=first_response_target())
+    elif report == "kpi":
+        ids = access.access_agents(user=request.user)
+        rows = selectors.kpi_report(rng=rng, agent_ids=ids)
     else:
         ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
         rows = sales_agent_rows(rng, ids)

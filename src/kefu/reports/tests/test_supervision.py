@@ -1,8 +1,10 @@
 """Quality inspection, the error log and 奖惩, KPI and work reports: who may, what they record."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -264,3 +266,12 @@ def test_nobody_writes_someone_elses_report(agent, supervisor):
 def test_every_page_opens_for_an_agent_and_a_supervisor(agent, supervisor, login, path):
     for user in (agent, supervisor):
         assert login(user).get(path).status_code == 200
+
+
+def test_the_kpi_downloads_as_excel_with_an_agent_line_each(agent, supervisor, login):
+    response = login(supervisor).get("/desk/reports/export/kpi.xlsx?start=2026-11-01&end=2026-11-30")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:2] == ["客服", "总分"]
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert "小美" in names and sheet.cell(2, 2).data_type == "n"
