@@ -55,6 +55,7 @@ SECTIONS = {
     "replies": _("话术"),
     "helpcenter": _("帮助中心"),
     "team": _("团队"),
+    "reports": _("报表"),
     "core": _("设置"),
 }
 # Links outside the apps' own namespaces, and the section they belong to.

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kefu.reports import api
 
 app_name = "reports_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sales/", api.SalesReportApi.as_view(), name="sales"),
+    path("sales/agents/", api.SalesByAgentApi.as_view(), name="sales_agents"),
+    path("service/", api.ServiceReportApi.as_view(), name="service"),
+    path("live/", api.LiveFiguresApi.as_view(), name="live"),
+]
+
+urlpatterns += [
+    path("kpi/", api.KpiApi.as_view(), name="kpi"),
+    path("quality/", api.QualityListApi.as_view(), name="quality"),
+    path("quality/<int:pk>/", api.QualityRecordApi.as_view(), name="quality_record"),
+    path("errors/", api.ErrorListApi.as_view(), name="errors"),
+    path("sanctions/", api.SanctionListApi.as_view(), name="sanctions"),
+    path("work/", api.WorkReportOpenApi.as_view(), name="work"),
+    path("work/<int:pk>/submit/", api.WorkReportSubmitApi.as_view(), name="work_submit"),
+]

@@ -1,0 +1,41 @@
+"""The reports' shop settings: every number a default the shop can change.
+
+The first-response target is the chat's own setting (``chat_first_response_target_seconds``), so
+the console's red mark and the report's "in time" agree.
+"""
+
+from kefu.chat import rules as chat_rules
+from kefu.core import shopsettings
+from kefu.core.shopsettings import define
+
+conversion_days = define(
+    "report_conversion_days",
+    3,
+    label="咨询转化统计天数",
+    help_text="客户咨询（在线会话或提问）后多少天内下单，算作咨询转化",
+)
+kpi_weight_sales = define("kpi_weight_sales", 35, label="KPI 权重：达成业绩（%）")
+kpi_weight_order_review = define("kpi_weight_order_review", 10, label="KPI 权重：订单审核（%）")
+kpi_weight_aftersales = define("kpi_weight_aftersales", 40, label="KPI 权重：售后处理（%）")
+kpi_weight_statistics = define("kpi_weight_statistics", 5, label="KPI 权重：统计数据（%）")
+kpi_weight_feedback = define("kpi_weight_feedback", 10, label="KPI 权重：问题反馈（%）")
+kpi_sales_target = define(
+    "kpi_sales_target_amount",
+    30000.0,
+    label="KPI：每位客服每月业绩目标（元）",
+    help_text="客服经手成交（接待后下单、催付后付款）的金额达到目标即得满分，按比例计分",
+)
+kpi_review_target = define("kpi_order_review_target", 300, label="KPI：每位客服每月订单审核目标（单）")
+kpi_aftersales_target = define(
+    "kpi_aftersales_target", 60, label="KPI：每位客服每月处理完成售后/投诉/中差评目标（件）"
+)
+kpi_error_penalty = define(
+    "kpi_error_penalty_points", 5, label="KPI：每条差错登记扣分", help_text="从总分中扣除，最低 0 分"
+)
+abandon_target = define("report_abandon_rate_target", 5, label="放弃率目标（%，低于）")
+fcr_target = define("report_first_contact_resolution_target", 80, label="一次解决率目标（%）")
+
+
+def first_response_target() -> float:
+    """The chat's first-response target in seconds (the shop's setting)."""
+    return float(shopsettings.get(chat_rules.first_response_target.key))

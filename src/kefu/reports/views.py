@@ -1,0 +1,207 @@
+"""The supervisor's dashboard, an agent's own figures, and every report as Excel or CSV.
+
+A page only reads: the figures come from the selectors, grouped by the database; the charts are
+drawn in the browser by ECharts from the same rows the table beside each chart shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kefu.core.decorators import staff_required
+from kefu.reports import access, exports, selectors
+from kefu.reports.api import agent_names, sales_agent_rows
+from kefu.reports.forms import RangeForm, default_range_data
+from kefu.reports.periods import Range
+from kefu.reports.rules import first_response_target
+from kefu.reports.templatetags.reports_tags import cell_text
+
+
+def _range_form(request: HttpRequest) -> tuple[RangeForm, Range | None]:
+    chosen = "start" in request.GET or "end" in request.GET
+    form = RangeForm(data=request.GET if chosen else default_range_data())
+    return form, (form.range if form.is_valid() else None)
+
+
+def _chart(rows: list[dict], series: list[tuple[str, str, str, int]]) -> dict[str, Any]:
+    """What reports.js draws: the periods on x, one series per (key, label, bar|line, y axis)."""
+    return {
+        "x": [row["period"].isoformat() for row in rows],
+        "series": [
+            {
+                "name": label,
+                "type": kind,
+                "y": axis,
+                "data": [float(row[key]) if row[key] is not None else None for row in rows],
+            }
+            for key, label, kind, axis in series
+        ],
+    }
+
+
+def _sales_chart(rows: list[dict]) -> dict:
+    chart = _chart(
+        rows,
+        [
+            ("paid_amount", _("支付金额"), "bar", 0),
+            ("refund_amount", _("退款金额"), "bar", 0),
+            ("paid_orders", _("支付订单数"), "line", 1),
+            ("paying_buyers", _("支付买家数"), "line", 1),
+        ],
+    )
+    chart["axes"] = [_("元"), _("单/人")]
+    return chart
+
+
+def _service_chart(rows: list[dict]) -> dict:
+    chart = _chart(
+        rows,
+        [
+            ("chats", _("会话数"), "bar", 0),
+            ("abandoned_chats", _("放弃会话"), "bar", 0),
+            ("first_response_avg", _("平均首次响应（秒）"), "line", 1),
+            ("response_avg", _("平均响应（秒）"), "line", 1),
+        ],
+    )
+    chart["axes"] = [_("个"), _("秒")]
+    return chart
+
+
+def _table(rows: list[dict], columns: list[exports.Column]) -> dict:
+    """The table's cells as text, with "num" on the figures (right-aligned); formatted here rather
+    than by a template filter per cell, which costs more than the queries on a month by day."""
+    return {
+        "columns": columns,
+        "rows": [
+            [
+                (cell_text(row.get(c.key), c.kind), "" if c.kind in ("date", "text") else "num")
+                for c in columns
+            ]
+            for row in rows
+        ],
+    }
+
+
+def _downloads(request: HttpRequest, report: str) -> list[dict]:
+    query = urlencode({k: v for k, v in request.GET.items() if k in ("start", "end", "by", "shop", "agent")})
+    return [
+        {"label": label, "url": f"{reverse('reports:export', args=[report, fmt])}?{query}"}
+        for label, fmt in (("Excel", "xlsx"), ("CSV", "csv"))
+    ]
+
+
+@staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The supervisor's page: today's live figures, then the reports of the chosen range."""
+    if not access.sees_everyone(request.user):
+        return mine(request)
+    form, rng = _range_form(request)
+    target = first_response_target()
+    context: dict[str, Any] = {
+        "form": form,
+        "live": selectors.live_figures(target_seconds=target),
+        "target": target,
+    }
+    if rng is not None:
+        shop = form.cleaned_data.get("shop") or None
+        sales = selectors.sales_report(rng=rng, shop=shop)
+        service = selectors.service_report(rng=rng, agent_ids=None, target_seconds=target)
+        context |= {
+            "rng": rng,
+            "sales_chart": _sales_chart(sales),
+            "sales_table": _table(sales, exports.SALES_COLUMNS),
+            "sales_downloads": _downloads(request, "sales"),
+            "service_chart": _service_chart(service),
+            "service_table": _table(service, exports.SERVICE_COLUMNS),
+            "service_downloads": _downloads(request, "service"),
+            "agents_table": _table(sales_agent_rows(rng, None), exports.SALES_AGENT_COLUMNS),
+            "agents_downloads": _downloads(request, "agents"),
+            "aftersales": selectors.aftersales_breakdown(rng=rng),
+        }
+    return render(request, "reports/dashboard.html", context)
+
+
+@staff_required
+@require_GET
+def live(request: HttpRequest) -> HttpResponse:
+    """The live figures alone, refreshed by htmx every half minute."""
+    access.access_shop_figures(user=request.user)
+    target = first_response_target()
+    return render(
+        request,
+        "reports/partials/live.html",
+        {"live": selectors.live_figures(target_seconds=target), "target": target},
+    )
+
+
+@staff_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """An agent's own figures (a supervisor may look at one agent with ``?agent=``)."""
+    agent = request.GET.get("agent", "")
+    agent_ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
+    form, rng = _range_form(request)
+    ids = agent_ids or [request.user.pk]
+    context: dict[str, Any] = {"form": form, "agent_name": agent_names(ids).get(ids[0], "")}
+    if rng is not None:
+        service = selectors.service_report(rng=rng, agent_ids=ids, target_seconds=first_response_target())
+        context |= {
+            "rng": rng,
+            "service_chart": _service_chart(service),
+            "service_table": _table(service, exports.SERVICE_COLUMNS),
+            "service_downloads": _downloads(request, "service"),
+            "agents_table": _table(sales_agent_rows(rng, ids), exports.SALES_AGENT_COLUMNS),
+        }
+    return render(request, "reports/mine.html", context)
+
+
+EXPORTS = {
+    "sales": ("销售报表", exports.SALES_COLUMNS),
+    "service": ("服务数据", exports.SERVICE_COLUMNS),
+    "agents": ("客服催付与接待", exports.SALES_AGENT_COLUMNS),
+    "kpi": ("客服KPI", exports.KPI_COLUMNS),
+}
+
+
+@staff_required
+@require_GET
+def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
+    """One report of the range as an Excel or CSV download."""
+    if report not in EXPORTS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    form, rng = _range_form(request)
+    if rng is None:
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        return HttpResponse(" ".join(messages), status=400, content_type="text/plain; charset=utf-8")
+    agent = request.GET.get("agent", "")
+    if report == "sales":
+        access.access_shop_figures(user=request.user)
+        rows = selectors.sales_report(rng=rng, shop=form.cleaned_data.get("shop") or None)
+    elif report == "service":
+        ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
+        rows = selectors.service_report(rng=rng, agent_ids=ids, target_seconds=first_response_target())
+    elif report == "kpi":
+        ids = access.access_agents(user=request.user)
+        rows = selectors.kpi_report(rng=rng, agent_ids=ids)
+    else:
+        ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
+        rows = sales_agent_rows(rng, ids)
+    title, columns = EXPORTS[report]
+    name = f"{report}-{rng.start:%Y%m%d}-{rng.end:%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        body = exports.rows_xlsx(title, rows, columns)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.rows_csv(rows, columns)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
