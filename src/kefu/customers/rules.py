@@ -1,4 +1,4 @@
-"""The customers' shop settings: when repeated misdescriptions put a buyer on the blacklist (黑名单)."""
+"""The customers' shop settings: the blacklist (黑名单), the levels, the satisfaction surveys."""
 
 from kefu.core.shopsettings import define
 
@@ -7,4 +7,23 @@ blacklist_threshold = define(
     5,
     label="虚假描述几次后自动加入黑名单",
     help_text="客户对物品虚假描述达到此次数，自动加入黑名单，拒绝其提交问题",
+)
+
+customer_levels = define(
+    "customer_levels",
+    "普通会员:0,银牌会员:1000,金牌会员:3000,钻石会员:10000",
+    label="客户等级（累计实付金额门槛，元）",
+    help_text="客户累计实付金额达到门槛即为该等级，格式：等级名:金额，逗号分隔",
+)
+survey_coverage_target = define(
+    "survey_coverage_target",
+    70,
+    label="满意度调查覆盖率目标（%）",
+    help_text="结束的咨询、售后、投诉和回访中，应有此比例收到客户评价",
+)
+survey_link_days = define(
+    "survey_link_days",
+    14,
+    label="满意度调查链接有效天数",
+    help_text="发给客户的无需登录的评价链接在此天数后失效",
 )

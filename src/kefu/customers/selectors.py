@@ -1,12 +1,17 @@
-"""Reads of the customers: the blacklist lookups other apps call (orders, help center)."""
+"""Reads of the customers: profiles, the blacklist lookups other apps call (orders, help center,
+chat), the export rows, and the satisfaction figures."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Lower, TruncDate, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from kefu.customers.models import Customer
+from kefu.core import roles, shopsettings
+from kefu.customers.models import Customer, CustomerContact, Satisfaction, SatisfactionKind
 
 
 def normalize_phone(phone: str) -> str:
@@ -78,8 +83,33 @@ def customer_find(*, buyer_nick: str = "", phone: str = "") -> Customer | None:
     return None
 
 
-def customer_list(*, q: str = "", blacklisted: bool | None = None) -> QuerySet[Customer]:
+def customer_for_nick(nick: str) -> Customer | None:
+    """The profile of this member name (买家会员名) exactly as the platform gives it, else the one
+    matching it case-insensitively (a nick typed by hand); one query, None without a nick."""
+    nick = " ".join((nick or "").split())
+    if not nick:
+        return None
+    found = list(
+        _lowered().filter(Q(buyer_nick=nick) | Q(nick_lower=nick.lower())).order_by("id")[:5]
+    )
+    for customer in found:
+        if customer.buyer_nick == nick:
+            return customer
+    return found[0] if found else None
+
+
+def customer_list(
+    *,
+    q: str = "",
+    blacklisted: bool | None = None,
+    returning: bool | None = None,
+    level: str = "",
+) -> QuerySet[Customer]:
     qs = Customer.objects.select_related("blacklisted_by")
+    if returning is not None:
+        qs = qs.filter(paid_orders__gte=2) if returning else qs.filter(paid_orders__lt=2)
+    if level:
+        qs = _level_filter(qs, level)
     q = (q or "").strip()
     if q:
         qs = qs.filter(
@@ -100,3 +130,142 @@ def blacklist_count() -> int:
 
 def customer_get(*, pk: int) -> Customer:
     return get_object_or_404(Customer.objects.select_related("blacklisted_by"), pk=pk)
+
+
+# --- profile figures --------------------------------------------------------------------------------
+
+
+def levels() -> list[tuple[str, Decimal]]:
+    """The shop's levels from its thresholds, highest first: ``[("钻石会员", 10000), …]``."""
+    raw = shopsettings.get("customer_levels") or {}
+    if isinstance(raw, str):
+        pairs = [part.split(":", 1) for part in raw.replace("，", ",").split(",") if ":" in part]
+        raw = {name.strip(): value.strip() for name, value in pairs}
+    parsed: list[tuple[str, Decimal]] = []
+    for name, value in dict(raw).items():
+        try:
+            parsed.append((str(name), Decimal(str(value))))
+        except ArithmeticError:
+            continue
+    return sorted(parsed, key=lambda item: item[1], reverse=True)
+
+
+def level_of(customer: Customer, table: list[tuple[str, Decimal]] | None = None) -> str:
+    """The highest level whose paid-amount threshold the customer reached ("" below all)."""
+    for name, threshold in table if table is not None else levels():
+        if customer.paid_amount >= threshold:
+            return name
+    return ""
+
+
+def _level_filter(qs: QuerySet[Customer], level: str) -> QuerySet[Customer]:
+    table = levels()
+    for i, (name, threshold) in enumerate(table):
+        if name == level:
+            qs = qs.filter(paid_amount__gte=threshold)
+            if i > 0:
+                qs = qs.filter(paid_amount__lt=table[i - 1][1])
+            return qs
+    return qs.none()
+
+
+def phone_masked(phone: str) -> str:
+    """138****8000: what an agent sees of a phone in lists."""
+    phone = phone or ""
+    if len(phone) >= 7:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * len(phone)
+
+
+def phone_for(user, phone: str, *, on_profile: bool = False) -> str:
+    """Full phones for supervisors on the profile page; masked everywhere else."""
+    if on_profile and roles.has_role(user, roles.SUPERVISOR):
+        return phone
+    return phone_masked(phone)
+
+
+def contacts_of(*, customer: Customer, limit: int = 10) -> list[CustomerContact]:
+    return list(CustomerContact.objects.filter(customer=customer).order_by("-last_seen_at", "-id")[:limit])
+
+
+EXPORT_FIELDS = (
+    "nickname",
+    "orders",
+    "paid_orders",
+    "paid_amount",
+    "returning",
+    "average_order_value",
+    "first_paid_at",
+    "last_paid_at",
+    "refunds",
+    "bad_reviews",
+    "complaints",
+    "blacklisted",
+    "level",
+    "tags",
+    "name",
+    "phone",
+)
+
+
+def profile_row(customer: Customer, *, table: list[tuple[str, Decimal]], full_phone: bool = False) -> dict:
+    """One customer as the export and ``GET /api/customers/`` give it (money as "123.40")."""
+    return {
+        "nickname": customer.buyer_nick,
+        "orders": customer.orders_count,
+        "paid_orders": customer.paid_orders,
+        "paid_amount": f"{customer.paid_amount:.2f}",
+        "returning": customer.returning,
+        "average_order_value": f"{customer.average_order_value:.2f}",
+        "first_paid_at": customer.first_paid_at.isoformat() if customer.first_paid_at else None,
+        "last_paid_at": customer.last_paid_at.isoformat() if customer.last_paid_at else None,
+        "refunds": customer.refunds_count,
+        "bad_reviews": customer.bad_reviews_count,
+        "complaints": customer.complaints_count,
+        "blacklisted": customer.blacklisted,
+        "level": level_of(customer, table),
+        "tags": list(customer.tags or []),
+        "name": customer.name,
+        "phone": customer.phone if full_phone else phone_masked(customer.phone),
+    }
+
+
+def profiles_for_export(*, with_nick_only: bool = True) -> QuerySet[Customer]:
+    """The profiles, in member-name order (those without a member name left out by default)."""
+    qs = Customer.objects.all()
+    if with_nick_only:
+        qs = qs.exclude(buyer_nick="")
+    return qs.order_by("buyer_nick", "id")
+
+
+# --- satisfaction ------------------------------------------------------------------------------------
+
+
+def satisfaction_results(*, days: int = 90, by: str = "agent", period: str = "") -> list[dict]:
+    """Ratings of the last ``days`` days per agent (``by="agent"``) or per kind (``by="kind"``), and
+    per day/week/month when ``period`` is given; each row with count and average score. One query."""
+    since = timezone.now() - timedelta(days=days)
+    qs = Satisfaction.objects.filter(created_at__gte=since)
+    keys: list[str] = []
+    if by == "agent":
+        keys = ["agent_id", "agent__username"]
+    elif by == "kind":
+        keys = ["kind"]
+    trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}.get(period)
+    if trunc is not None:
+        qs = qs.annotate(period=trunc("created_at", tzinfo=timezone.get_current_timezone()))
+        keys.append("period")
+    rows = list(qs.values(*keys).annotate(count=Count("id"), average=Avg("score")).order_by(*keys))
+    labels = dict(SatisfactionKind.choices)
+    for row in rows:
+        row["average"] = round(float(row["average"] or 0), 2)
+        if "kind" in row:
+            row["kind_label"] = str(labels.get(row["kind"], row["kind"]))
+        if "period" in row and row["period"] is not None:
+            row["period"] = row["period"].isoformat()[:10]
+    return rows
+
+
+def survey_coverage(*, rated: int, served: int) -> float:
+    """The share of served customers who rated (调查覆盖率), 0–1."""
+    return round(rated / served, 4) if served else 0.0

@@ -1,18 +1,30 @@
-"""Writes of the customers: profiles, misdescriptions and the blacklist.
+"""Writes of the customers: profiles, merges, tags, exports, satisfaction, misdescriptions, the blacklist.
 
 The blacklist is the shop's rule for returns (退货及客户管理): a customer who misdescribes goods
 ``blacklist_threshold`` times (5) is blacklisted and refused; only a supervisor lifts it.
 """
 
+import json
+from typing import Any
+
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import roles, shopsettings
+from kefu.core import roles, shopsettings, spreadsheets
 from kefu.core.activity import activity_record
-from kefu.customers.models import Customer
+from kefu.customers import selectors
+from kefu.customers.models import (
+    Customer,
+    CustomerContact,
+    CustomerExport,
+    CustomerMerge,
+    Satisfaction,
+    SatisfactionKind,
+)
 from kefu.customers.selectors import customer_find, normalize_phone
 
 LIMITS = {"name": 64, "buyer_nick": 64, "im_id": 64, "phone": 32, "company": 120, "address": 255}
@@ -184,3 +196,237 @@ def customer_blacklist_lift(*, customer: Customer, by, reason: str) -> Customer:
     )
     activity_record(target=customer, actor=by, verb="customer_blacklist_lift", message=reason, data=previous)
     return customer
+
+
+# --- identity: chats and questions that name a buyer ------------------------------------------------
+
+
+def customer_for_buyer(*, buyer_nick: str, name: str = "", phone: str = "") -> Customer | None:
+    """The profile of the member name a chat or a question names, created when new (no user: the
+    buyer named themselves). A phone given becomes the profile's phone only when it had none; the
+    member name is the identity, never the phone. None without a member name."""
+    nick = " ".join((buyer_nick or "").split())[:64]
+    if not nick:
+        return None
+    found = selectors.customer_for_nick(nick)
+    if found is not None:
+        missing = {}
+        if name and not found.name:
+            missing["name"] = name[:64]
+        if phone and not found.phone:
+            missing["phone"] = normalize_phone(phone)[:32]
+        if missing:
+            Customer.objects.filter(pk=found.pk).update(**missing, updated_at=timezone.now())
+            for key, value in missing.items():
+                setattr(found, key, value)
+        return found
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(
+                buyer_nick=nick, name=(name or "")[:64], phone=normalize_phone(phone)[:32]
+            )
+    except IntegrityError:  # created meanwhile by an import or another chat
+        return Customer.objects.get(buyer_nick=nick)
+
+
+# --- tags, merges -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_tags_set(*, customer: Customer, by, tags: list[str] | str) -> Customer:
+    """Set the customer's tags (comma-separated text or a list); duplicates and blanks dropped."""
+    roles.require_staff(by)
+    if isinstance(tags, str):
+        tags = tags.replace("，", ",").split(",")
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = " ".join(str(tag).split())
+        if tag and tag not in cleaned:
+            if len(tag) > 20:
+                raise ValidationError({"tags": _("每个标签不能超过 20 个字。")})
+            cleaned.append(tag)
+    if len(cleaned) > 20:
+        raise ValidationError({"tags": _("标签最多 20 个。")})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.tags != cleaned:
+        customer.tags = cleaned
+        customer.save(update_fields=["tags", "updated_at"])
+        activity_record(target=customer, actor=by, verb="customer_tags", message="、".join(cleaned))
+    return customer
+
+
+FIGURES = ("orders_count", "paid_orders", "refunds_count", "bad_reviews_count", "complaints_count")
+
+
+@transaction.atomic
+def customer_merge(*, kept: Customer, merged: Customer, by) -> Customer:
+    """A supervisor merges two profiles of one buyer: ``kept`` takes everything ``merged`` had (its
+    contacts, cases, complaints, reviews, work items, ratings, notes, tags, figures and blacklist);
+    the merge is recorded with who did it and what the merged profile was."""
+    roles.require_role(by, roles.SUPERVISOR)
+    if kept.pk == merged.pk:
+        raise ValidationError(_("不能把客户与自己合并。"))
+    rows = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])}
+    if len(rows) != 2:
+        raise ValidationError(_("要合并的客户不存在。"))
+    kept, merged = rows[kept.pk], rows[merged.pk]
+    snapshot = {
+        field.name: field.value_to_string(merged)
+        for field in Customer._meta.concrete_fields
+        if field.name not in ("id",)
+    }
+    # everything pointing at the merged profile, in any app, now points at the kept one
+    for rel in Customer._meta.related_objects:
+        if not rel.many_to_one or rel.related_model is CustomerMerge:
+            continue
+        manager = rel.related_model._default_manager
+        if rel.related_model is CustomerContact:
+            known = CustomerContact.objects.filter(customer=kept).values_list("phone", "receiver_name", "address")
+            for contact in CustomerContact.objects.filter(customer=merged):
+                if (contact.phone, contact.receiver_name, contact.address) in set(known):
+                    contact.delete()
+            CustomerContact.objects.filter(customer=merged).update(customer=kept)
+            continue
+        manager.filter(**{rel.field.name: merged}).update(**{rel.field.name: kept})
+    for field in ("name", "im_id", "company", "phone", "address"):
+        if not getattr(kept, field) and getattr(merged, field):
+            setattr(kept, field, getattr(merged, field))
+    if merged.note and merged.note not in kept.note:
+        kept.note = "\n".join(n for n in (kept.note, merged.note) if n)
+    kept.tags = list(dict.fromkeys([*(kept.tags or []), *(merged.tags or [])]))
+    for field in FIGURES:
+        setattr(kept, field, getattr(kept, field) + getattr(merged, field))
+    kept.paid_amount += merged.paid_amount
+    kept.misdescription_count += merged.misdescription_count
+    for field, pick in (("first_paid_at", min), ("last_paid_at", max), ("last_order_at", max)):
+        values = [v for v in (getattr(kept, field), getattr(merged, field)) if v is not None]
+        setattr(kept, field, pick(values) if values else None)
+    if merged.blacklisted and not kept.blacklisted:
+        kept.blacklisted, kept.blacklisted_at = True, merged.blacklisted_at
+        kept.blacklist_reason, kept.blacklisted_by = merged.blacklist_reason, merged.blacklisted_by
+    merged_id = merged.pk
+    CustomerMerge.objects.create(
+        kept=kept, merged_id=merged_id, merged_nick=merged.buyer_nick, merged_data=snapshot, merged_by=by
+    )
+    merged.delete()
+    kept.save()
+    activity_record(
+        target=kept,
+        actor=by,
+        verb="customer_merge",
+        message=merged.buyer_nick or merged.display_name,
+        data={"merged_id": merged_id},
+    )
+    return kept
+
+
+# --- exports (admins only, every one recorded) -------------------------------------------------------
+
+EXPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+def customers_export(*, by, fmt: str = "json", channel: str = "page") -> tuple[bytes, int]:
+    """The profiles as json, csv or xlsx, and how many; only an admin exports, and every export is
+    recorded (who, when, format, rows). Phones are masked in exports too."""
+    if by is not None or channel != "cli":
+        roles.require_role(by, roles.ADMIN)
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError(_("不支持的导出格式：%(fmt)s（可选 json、csv、xlsx）") % {"fmt": fmt})
+    table = selectors.levels()
+    rows = [
+        selectors.profile_row(c, table=table) for c in selectors.profiles_for_export().iterator(chunk_size=5000)
+    ]
+    if fmt == "json":
+        data = json.dumps(rows, ensure_ascii=False, indent=1).encode()
+    else:
+        header = list(selectors.EXPORT_FIELDS)
+        values = [[_cell(row[k]) for k in header] for row in rows]
+        if fmt == "csv":
+            data = spreadsheets.csv_bytes(header, values)
+        else:
+            data = spreadsheets.xlsx_bytes(_("客户"), header, values)
+    CustomerExport.objects.create(
+        by=by if getattr(by, "pk", None) else None, channel=channel, format=fmt, rows=len(rows)
+    )
+    return data, len(rows)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else value
+
+
+# --- satisfaction -------------------------------------------------------------------------------------
+
+SURVEY_SALT = "kefu.customers.survey"
+
+
+def satisfaction_submit(
+    *,
+    kind: str,
+    source_id: int,
+    score: int,
+    comment: str = "",
+    agent_id: int | None = None,
+    customer: Customer | None = None,
+) -> Satisfaction:
+    """The customer's own rating (1–5, optional comment) of a chat, case, complaint or visit; once per
+    source (a second rating is refused). Never a default: nothing is stored unless the customer rates."""
+    if kind not in SatisfactionKind.values:
+        raise ValidationError({"kind": _("未知的评价类型。")})
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("请选择 1 到 5 分。")})
+    comment = " ".join((comment or "").split())
+    if len(comment) > 500:
+        raise ValidationError({"comment": _("意见不能超过 500 个字。")})
+    try:
+        with transaction.atomic():
+            return Satisfaction.objects.create(
+                kind=kind,
+                source_id=int(source_id),
+                score=score,
+                comment=comment,
+                agent_id=agent_id,
+                customer=customer,
+            )
+    except IntegrityError:
+        raise ValidationError(_("您已经评价过了，感谢您的反馈。")) from None
+
+
+def survey_token(*, kind: str, source_id: int, agent_id: int | None = None, customer_id: int | None = None) -> str:
+    """The signed token of a no-account survey link (满意度调查链接) for this case, complaint or visit."""
+    return signing.dumps({"k": kind, "s": int(source_id), "a": agent_id, "c": customer_id}, salt=SURVEY_SALT)
+
+
+def survey_read(token: str) -> dict:
+    """What a survey token names; ValidationError when it is forged or expired."""
+    max_age = int(shopsettings.get("survey_link_days")) * 86400
+    try:
+        data = signing.loads(token, salt=SURVEY_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError(_("评价链接已过期。")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("评价链接无效。")) from None
+    return {"kind": data["k"], "source_id": data["s"], "agent_id": data.get("a"), "customer_id": data.get("c")}
+
+
+def survey_submit(*, token: str, score: int, comment: str = "") -> Satisfaction:
+    """A customer rates through the link: the token says what is rated, by whom it was handled."""
+    data = survey_read(token)
+    customer = Customer.objects.filter(pk=data["customer_id"]).first() if data["customer_id"] else None
+    return satisfaction_submit(
+        kind=data["kind"],
+        source_id=data["source_id"],
+        score=score,
+        comment=comment,
+        agent_id=data["agent_id"],
+        customer=customer,
+    )
+
