@@ -34,3 +34,4 @@ class OrdersConfig(AppConfig):
         panels.register(
             "customers.customer", orders_panels.customer_orders, order=10, name="orders.customer_orders"
         )
+        panels.register("customers.card", orders_panels.card_orders, order=10, name="orders.card_orders")
