@@ -22,9 +22,8 @@ def card_open_matters(request: HttpRequest, customer) -> SafeString | None:
     complaints = list(Complaint.objects.filter(customer=customer, closed_at__isnull=True).order_by("-id")[:5])
     if not cases and not complaints:
         return None
-    return render_to_string(
-        "aftersales/partials/card_open.html", {"cases": cases, "complaints": complaints}, request=request
-    )
+    # rendered without the request: the context processors would cost queries on every card
+    return render_to_string("aftersales/partials/card_open.html", {"cases": cases, "complaints": complaints})
 
 
 def _count(model, **match) -> Coalesce:

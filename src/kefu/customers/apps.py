@@ -9,7 +9,17 @@ class CustomersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import navigation
+        from kefu.core import activity, navigation
         from kefu.customers import rules  # noqa: F401 - declares the blacklist threshold
 
         navigation.register_link(_("客户"), "customers:list", order=40)
+        navigation.register_link(_("客户分组"), "customers:groups", order=41)
+        navigation.register_link(_("咨询未下单"), "customers:leads", order=42)
+        activity.register_verbs(
+            {
+                "customer_tags": _("修改标签"),
+                "customer_merge": _("合并客户"),
+                "customer_group_create": _("新建客户分组"),
+                "customer_group_update": _("修改客户分组"),
+            }
+        )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import segments
 from kefu.customers.models import SatisfactionKind
 
 
@@ -47,3 +48,45 @@ class SatisfactionForm(SurveyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = SatisfactionKind.choices
+
+
+class GroupForm(forms.Form):
+    """A saved filter (all conditions together) or a static list of member names."""
+
+    name = forms.CharField(label=_("分组名称"), max_length=60)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("filter", _("保存的筛选")), ("static", _("固定名单"))], initial="filter"
+    )
+    lost_days = forms.IntegerField(
+        label=_("流失客户：多少天未购买"), required=False, min_value=1, max_value=3650
+    )
+    min_paid_amount = forms.DecimalField(
+        label=_("高价值客户：累计实付不少于（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    returning = forms.BooleanField(label=_("只要老客户"), required=False)
+    nicks = forms.CharField(
+        label=_("会员名（固定名单，每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # what the apps above offer (bought in a month, bought product X …)
+        for segment in segments.all_segments():
+            self.fields[f"seg_{segment.key}"] = forms.CharField(
+                label=segment.label, required=False, max_length=60, help_text=segment.help_text
+            )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        out: dict = {}
+        if data.get("lost_days"):
+            out["lost_days"] = data["lost_days"]
+        if data.get("min_paid_amount") is not None:
+            out["min_paid_amount"] = str(data["min_paid_amount"])
+        if data.get("returning"):
+            out["returning"] = True
+        for segment in segments.all_segments():
+            value = (data.get(f"seg_{segment.key}") or "").strip()
+            if value:
+                out[segment.key] = value
+        return out

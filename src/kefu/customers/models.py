@@ -48,6 +48,8 @@ class Customer(models.Model):
     refunds_count = models.PositiveIntegerField(_("退款次数"), default=0)
     bad_reviews_count = models.PositiveIntegerField(_("中差评数"), default=0)
     complaints_count = models.PositiveIntegerField(_("投诉数"), default=0)
+    # The last chat or question that named the buyer: a lead (咨询未下单) until an order follows.
+    last_contact_at = models.DateTimeField(_("最近咨询时间"), null=True, blank=True, db_index=True)
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -193,3 +195,31 @@ class Satisfaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.source_id}: {self.score}"
+
+
+
+class CustomerGroup(models.Model):
+    """A group of customers: a static list, or a saved filter evaluated when used."""
+
+    STATIC = "static"
+    FILTER = "filter"
+    KINDS = [(STATIC, _("固定名单")), (FILTER, _("保存的筛选"))]
+
+    name = models.CharField(_("分组名称"), max_length=60, unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=KINDS, default=FILTER)
+    # {"lost_days": 90, "min_paid_amount": "1000", "returning": true, "tag": "VIP", and what the apps
+    # above offer through kefu.core.segments, e.g. "bought_in_month": "2026-11", "bought_product": "面霜"}
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    members = models.ManyToManyField(Customer, blank=True, related_name="static_groups")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("客户分组")
+        verbose_name_plural = _("客户分组")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -27,3 +27,9 @@ survey_link_days = define(
     label="满意度调查链接有效天数",
     help_text="发给客户的无需登录的评价链接在此天数后失效",
 )
+lead_days = define(
+    "lead_days",
+    1,
+    label="咨询后几天未下单算未转化客户",
+    help_text="客户咨询或提问后超过此天数仍未下单，列入“咨询未下单”名单，供售前跟进",
+)

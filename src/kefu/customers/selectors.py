@@ -5,13 +5,19 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Lower, TruncDate, TruncMonth, TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kefu.core import roles, shopsettings
-from kefu.customers.models import Customer, CustomerContact, Satisfaction, SatisfactionKind
+from kefu.core import roles, segments, shopsettings
+from kefu.customers.models import (
+    Customer,
+    CustomerContact,
+    CustomerGroup,
+    Satisfaction,
+    SatisfactionKind,
+)
 
 
 def normalize_phone(phone: str) -> str:
@@ -71,13 +77,13 @@ def blacklisted_nicks(*, nicks: list[str]) -> set[str]:
 
 
 def customer_find(*, buyer_nick: str = "", phone: str = "") -> Customer | None:
-    """The customer known by this nick (preferred) or phone, blacklisted or not."""
-    nick = normalize_nick(buyer_nick)
+    """The customer known by this member name, blacklisted or not; by the phone only when no member
+    name is given (a phone is an attribute: two buyers of one family share one)."""
+    if (buyer_nick or "").strip():
+        return customer_for_nick(buyer_nick) or (
+            _lowered().filter(im_lower=normalize_nick(buyer_nick)).order_by("id").first()
+        )
     phone = normalize_phone(phone)
-    if nick:
-        found = _lowered().filter(Q(nick_lower=nick) | Q(im_lower=nick)).order_by("id").first()
-        if found:
-            return found
     if phone:
         return Customer.objects.filter(phone=phone).order_by("id").first()
     return None
@@ -269,3 +275,69 @@ def satisfaction_results(*, days: int = 90, by: str = "agent", period: str = "")
 def survey_coverage(*, rated: int, served: int) -> float:
     """The share of served customers who rated (调查覆盖率), 0–1."""
     return round(rated / served, 4) if served else 0.0
+
+
+# --- groups and leads --------------------------------------------------------------------------------
+
+
+def customers_filtered(filters: dict) -> QuerySet[Customer]:
+    """The customers a saved filter selects (all conditions together), set-based.
+
+    ``lost_days``: paid before and not for N days (流失客户); ``min_paid_amount``: high value;
+    ``returning``: true/false; and the filters the apps above offer (``kefu.core.segments``)."""
+    qs = Customer.objects.exclude(buyer_nick="")
+    filters = filters or {}
+    if filters.get("lost_days"):
+        since = timezone.now() - timedelta(days=int(filters["lost_days"]))
+        qs = qs.filter(last_paid_at__lt=since)
+    if filters.get("min_paid_amount") not in (None, ""):
+        qs = qs.filter(paid_amount__gte=Decimal(str(filters["min_paid_amount"])))
+    if filters.get("returning") in (True, "1", "true"):
+        qs = qs.filter(paid_orders__gte=2)
+    for segment in segments.all_segments():
+        value = filters.get(segment.key)
+        if value not in (None, ""):
+            qs = qs.filter(buyer_nick__in=segment.nicks(value))
+    return qs
+
+
+def group_members(*, group: CustomerGroup) -> QuerySet[Customer]:
+    if group.kind == CustomerGroup.STATIC:
+        return group.members.all().order_by("buyer_nick", "id")
+    return customers_filtered(group.filters).order_by("buyer_nick", "id")
+
+
+def group_list() -> QuerySet[CustomerGroup]:
+    return CustomerGroup.objects.select_related("created_by").order_by("name")
+
+
+def group_get(*, pk: int) -> CustomerGroup:
+    return get_object_or_404(CustomerGroup, pk=pk)
+
+
+def leads(*, days: int | None = None, now=None) -> QuerySet[Customer]:
+    """咨询未下单: customers who chatted or asked at least ``days`` days ago (setting) — within the
+    last 30 days — and placed no order since; newest contact first."""
+    now = now or timezone.now()
+    days = int(shopsettings.get("lead_days")) if days is None else days
+    qs = Customer.objects.filter(
+        last_contact_at__lte=now - timedelta(days=days), last_contact_at__gte=now - timedelta(days=days + 30)
+    )
+    return qs.filter(Q(last_order_at__isnull=True) | Q(last_order_at__lt=F("last_contact_at"))).order_by(
+        "-last_contact_at", "-id"
+    )
+
+
+def conversion(*, since, until) -> dict:
+    """Of the customers who chatted or asked in the period, how many ordered afterwards (转化率)."""
+    contacted = Customer.objects.filter(last_contact_at__gte=since, last_contact_at__lt=until)
+    counts = contacted.aggregate(
+        total=Count("id"), ordered=Count("id", filter=Q(last_order_at__gte=F("last_contact_at")))
+    )
+    total, ordered = counts["total"] or 0, counts["ordered"] or 0
+    return {
+        "contacted": total,
+        "ordered": ordered,
+        "leads": total - ordered,
+        "rate": round(ordered / total, 4) if total else 0.0,
+    }

@@ -21,6 +21,7 @@ from kefu.customers.models import (
     Customer,
     CustomerContact,
     CustomerExport,
+    CustomerGroup,
     CustomerMerge,
     Satisfaction,
     SatisfactionKind,
@@ -203,30 +204,31 @@ def customer_blacklist_lift(*, customer: Customer, by, reason: str) -> Customer:
 
 def customer_for_buyer(*, buyer_nick: str, name: str = "", phone: str = "") -> Customer | None:
     """The profile of the member name a chat or a question names, created when new (no user: the
-    buyer named themselves). A phone given becomes the profile's phone only when it had none; the
-    member name is the identity, never the phone. None without a member name."""
+    buyer named themselves), with the time of this contact (a lead until an order follows). A phone
+    given becomes the profile's phone only when it had none; the member name is the identity,
+    never the phone. None without a member name."""
     nick = " ".join((buyer_nick or "").split())[:64]
     if not nick:
         return None
+    now = timezone.now()
     found = selectors.customer_for_nick(nick)
     if found is not None:
-        missing = {}
+        changes: dict[str, Any] = {"last_contact_at": now}
         if name and not found.name:
-            missing["name"] = name[:64]
+            changes["name"] = name[:64]
         if phone and not found.phone:
-            missing["phone"] = normalize_phone(phone)[:32]
-        if missing:
-            Customer.objects.filter(pk=found.pk).update(**missing, updated_at=timezone.now())
-            for key, value in missing.items():
-                setattr(found, key, value)
+            changes["phone"] = normalize_phone(phone)[:32]
+        Customer.objects.filter(pk=found.pk).update(**changes, updated_at=now)
+        for key, value in changes.items():
+            setattr(found, key, value)
         return found
     try:
         with transaction.atomic():
             return Customer.objects.create(
-                buyer_nick=nick, name=(name or "")[:64], phone=normalize_phone(phone)[:32]
+                buyer_nick=nick, name=(name or "")[:64], phone=normalize_phone(phone)[:32], last_contact_at=now
             )
     except IntegrityError:  # created meanwhile by an import or another chat
-        return Customer.objects.get(buyer_nick=nick)
+        return customer_for_buyer(buyer_nick=nick, name=name, phone=phone)
 
 
 # --- tags, merges -------------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ def customer_merge(*, kept: Customer, merged: Customer, by) -> Customer:
     }
     # everything pointing at the merged profile, in any app, now points at the kept one
     for rel in Customer._meta.related_objects:
-        if not rel.many_to_one or rel.related_model is CustomerMerge:
+        if not rel.one_to_many or rel.related_model is CustomerMerge:
             continue
         manager = rel.related_model._default_manager
         if rel.related_model is CustomerContact:
@@ -325,17 +327,18 @@ def customer_merge(*, kept: Customer, merged: Customer, by) -> Customer:
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
 
-def customers_export(*, by, fmt: str = "json", channel: str = "page") -> tuple[bytes, int]:
-    """The profiles as json, csv or xlsx, and how many; only an admin exports, and every export is
-    recorded (who, when, format, rows). Phones are masked in exports too."""
+def customers_export(
+    *, by, fmt: str = "json", channel: str = "page", group: CustomerGroup | None = None
+) -> tuple[bytes, int]:
+    """The profiles (of a group, or all) as json, csv or xlsx, and how many; only an admin exports,
+    and every export is recorded (who, when, format, rows). Phones are masked in exports too."""
     if by is not None or channel != "cli":
         roles.require_role(by, roles.ADMIN)
     if fmt not in EXPORT_FORMATS:
         raise ValidationError(_("不支持的导出格式：%(fmt)s（可选 json、csv、xlsx）") % {"fmt": fmt})
     table = selectors.levels()
-    rows = [
-        selectors.profile_row(c, table=table) for c in selectors.profiles_for_export().iterator(chunk_size=5000)
-    ]
+    qs = selectors.group_members(group=group) if group else selectors.profiles_for_export()
+    rows = [selectors.profile_row(c, table=table) for c in qs.iterator(chunk_size=5000)]
     if fmt == "json":
         data = json.dumps(rows, ensure_ascii=False, indent=1).encode()
     else:
@@ -346,7 +349,11 @@ def customers_export(*, by, fmt: str = "json", channel: str = "page") -> tuple[b
         else:
             data = spreadsheets.xlsx_bytes(_("客户"), header, values)
     CustomerExport.objects.create(
-        by=by if getattr(by, "pk", None) else None, channel=channel, format=fmt, rows=len(rows)
+        by=by if getattr(by, "pk", None) else None,
+        channel=channel,
+        format=fmt,
+        rows=len(rows),
+        filters={"group": group.name} if group else {},
     )
     return data, len(rows)
 
@@ -430,3 +437,38 @@ def survey_submit(*, token: str, score: int, comment: str = "") -> Satisfaction:
         customer=customer,
     )
 
+
+
+# --- groups --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_save(
+    *, by, name: str, kind: str, filters: dict, nicks: str = "", group: CustomerGroup | None = None
+) -> CustomerGroup:
+    """Create or change a group: a saved filter, or a static list of member names (one a line)."""
+    roles.require_staff(by)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("请填写分组名称。")})
+    if CustomerGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
+        raise ValidationError({"name": _("已有同名分组。")})
+    if kind == CustomerGroup.FILTER and not filters:
+        raise ValidationError({"kind": _("请至少填写一个筛选条件。")})
+    wanted = [n.strip() for n in (nicks or "").splitlines() if n.strip()]
+    found = list(Customer.objects.filter(buyer_nick__in=wanted)) if kind == CustomerGroup.STATIC else []
+    if kind == CustomerGroup.STATIC:
+        missing = sorted(set(wanted) - {c.buyer_nick for c in found})
+        if missing:
+            raise ValidationError({"nicks": _("找不到这些会员名：%(n)s") % {"n": "、".join(missing[:10])}})
+    if group is None:
+        group = CustomerGroup.objects.create(name=name, kind=kind, filters=filters, created_by=by)
+        verb = "customer_group_create"
+    else:
+        group.name, group.kind, group.filters = name, kind, filters
+        group.save()
+        verb = "customer_group_update"
+    if kind == CustomerGroup.STATIC:
+        group.members.set(found)
+    activity_record(target=group, actor=by, verb=verb, message=name, data={"filters": filters})
+    return group

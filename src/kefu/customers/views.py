@@ -1,5 +1,6 @@
 """The customers' pages: the list (and the blacklist), one customer's page, one view per operation."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -283,3 +285,84 @@ def survey(request, token: str):
         else:
             return render(request, "customers/survey.html", {"thanks": True})
     return render(request, "customers/survey.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- groups and leads ----------------------------------------------------------------------------------
+
+
+def _groups_page(request, form, status=200):
+    groups = list(selectors.group_list())
+    return render(request, "customers/groups.html", {"groups": groups, "form": form}, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def group_list(request):
+    """Groups: static lists and saved filters (lost customers, high value, bought in a month …)."""
+    form = forms.GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_save(
+                by=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                filters=form.filters(),
+                nicks=form.cleaned_data["nicks"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("分组已保存。"))
+            return redirect("customers:group", pk=group.pk)
+    return _groups_page(request, form, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_GET
+def group_detail(request, pk: int):
+    group = selectors.group_get(pk=pk)
+    page = Paginator(selectors.group_members(group=group), 50).get_page(request.GET.get("page"))
+    table = selectors.levels()
+    for customer in page:
+        customer.phone_shown = selectors.phone_masked(customer.phone)
+        customer.level = selectors.level_of(customer, table)
+    return render(
+        request,
+        "customers/group.html",
+        {"group": group, "page": page, "params": "", "is_admin": roles.has_role(request.user, roles.ADMIN)},
+    )
+
+
+@staff_required
+@require_GET
+def group_export(request, pk: int):
+    """A group as a file: admins only, recorded."""
+    group = selectors.group_get(pk=pk)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_TYPES:
+        fmt = "xlsx"
+    roles.require_role(request.user, roles.ADMIN)
+    data, _count = services.customers_export(by=request.user, fmt=fmt, channel="page", group=group)
+    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="customer-group-{group.pk}.{fmt}"'
+    return response
+
+
+@staff_required
+@require_GET
+def lead_list(request):
+    """咨询未下单: buyers who chatted or asked and did not order, for the pre-sales agents, daily."""
+    page = Paginator(selectors.leads(), 50).get_page(request.GET.get("page"))
+    for customer in page:
+        customer.phone_shown = selectors.phone_masked(customer.phone)
+    now = timezone.now()
+    return render(
+        request,
+        "customers/leads.html",
+        {
+            "page": page,
+            "params": "",
+            "days": shopsettings.get("lead_days"),
+            "conversion": selectors.conversion(since=now - timedelta(days=30), until=now),
+        },
+    )

@@ -11,7 +11,8 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation, panels, sweeps
+        from kefu.core import demo, navigation, panels, segments, sweeps
+        from kefu.orders import customer_profiles
         from kefu.orders import demo as orders_demo
         from kefu.orders import (
             lifecycle,
@@ -35,3 +36,12 @@ class OrdersConfig(AppConfig):
             "customers.customer", orders_panels.customer_orders, order=10, name="orders.customer_orders"
         )
         panels.register("customers.card", orders_panels.card_orders, order=10, name="orders.card_orders")
+        segments.register(
+            "bought_in_month",
+            label=_("某月购买过（年-月）"),
+            nicks=customer_profiles.bought_in_month,
+            help_text=_("如 2026-11"),
+        )
+        segments.register(
+            "bought_product", label=_("购买过的宝贝（标题包含）"), nicks=customer_profiles.bought_product
+        )

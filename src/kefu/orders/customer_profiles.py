@@ -3,13 +3,14 @@
 The customers app sits below orders and never reads the order table; this module writes its
 profile rows from here. For the member names (买家会员名) an import touched, a few statements:
 
-1. one INSERT … SELECT DISTINCT creates the profiles that do not exist yet (``ON CONFLICT`` on the
-   unique member name leaves existing ones alone, so two imports racing cannot create one twice);
-2. one UPDATE … FROM (SELECT … GROUP BY buyer_nick) sets the figures: orders, paid orders (an order
-   with a 付款时间), paid amount, first and last payment, last order;
-3. one INSERT … SELECT … GROUP BY … ON CONFLICT upserts the receivers, phones and addresses the
+1. one upsert, INSERT … SELECT … GROUP BY buyer_nick ON CONFLICT (member name) DO UPDATE, creates
+   the profiles that do not exist yet and sets the figures of all: orders, paid orders (an order
+   with a 付款时间), paid amount, first and last payment, last order (an existing profile is only
+   written when its figures changed; two imports racing cannot create one twice);
+2. one INSERT … SELECT … GROUP BY … ON CONFLICT upserts the receivers, phones and addresses the
    orders named (``CustomerContact``), with the time each was last used;
-4. one UPDATE sets the profile's phone and address to the latest contact.
+3. one UPDATE … FROM (a window over the contacts) sets the profile's phone and address to the
+   latest contact's, where they differ.
 
 The names go to the database as one parameter (an array on PostgreSQL, a JSON list on SQLite),
 a chunk of ``CHUNK`` names at a time. An order without a member name keeps its order and gets no
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kefu.customers.models import Customer, CustomerContact
@@ -67,29 +70,29 @@ def _refresh_chunk(nicks: list[str]) -> tuple[int, int]:
     false = "FALSE" if connection.vendor == "postgresql" else "0"
     empty_list = "'[]'"
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {customers} WHERE {_names_in('buyer_nick')}", [param])
+        (known,) = cursor.fetchone()
+        figures = ("orders_count", "paid_orders", "paid_amount", "first_paid_at", "last_paid_at", "last_order_at")
         cursor.execute(
             f"INSERT INTO {customers} (buyer_nick, name, im_id, phone, company, address, note, "
-            f"misdescription_count, blacklisted, blacklist_reason, tags, orders_count, paid_orders, "
-            f"paid_amount, refunds_count, bad_reviews_count, complaints_count, created_at, updated_at) "
-            f"SELECT DISTINCT o.buyer_nick, '', '', '', '', '', '', 0, {false}, '', {empty_list}, 0, 0, 0, 0, 0, 0, "
-            f"%s, %s FROM {orders} o WHERE {_names_in('o.buyer_nick')} "
-            f"ON CONFLICT (buyer_nick) WHERE NOT (buyer_nick = '') DO NOTHING",
+            f"misdescription_count, blacklisted, blacklist_reason, tags, refunds_count, bad_reviews_count, "
+            f"complaints_count, created_at, updated_at, {', '.join(figures)}) "
+            f"SELECT o.buyer_nick, '', '', '', '', '', '', 0, {false}, '', {empty_list}, 0, 0, 0, %s, %s, "
+            f"COUNT(*), SUM(CASE WHEN o.paid_at IS NOT NULL THEN 1 ELSE 0 END), "
+            f"ROUND(SUM(CASE WHEN o.paid_at IS NOT NULL THEN o.paid_amount ELSE 0 END), 2), "
+            f"MIN(o.paid_at), MAX(o.paid_at), MAX(o.created_at) "
+            f"FROM {orders} o WHERE {_names_in('o.buyer_nick')} GROUP BY o.buyer_nick "
+            f"ON CONFLICT (buyer_nick) WHERE NOT (buyer_nick = '') DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in (*figures, "updated_at"))
+            + f" WHERE {customers}.orders_count <> excluded.orders_count "
+            f"OR {customers}.paid_orders <> excluded.paid_orders "
+            f"OR {customers}.paid_amount <> excluded.paid_amount "
+            f"OR {customers}.last_order_at IS NULL",
             [now, now, param],
         )
-        created = max(cursor.rowcount, 0)
-        cursor.execute(
-            f"UPDATE {customers} SET orders_count = s.n, paid_orders = s.paid, paid_amount = s.amount, "
-            f"first_paid_at = s.first_paid, last_paid_at = s.last_paid, last_order_at = s.last_order, "
-            f"updated_at = %s "
-            f"FROM (SELECT buyer_nick, COUNT(*) AS n, "
-            f"SUM(CASE WHEN paid_at IS NOT NULL THEN 1 ELSE 0 END) AS paid, "
-            f"ROUND(SUM(CASE WHEN paid_at IS NOT NULL THEN paid_amount ELSE 0 END), 2) AS amount, "
-            f"MIN(paid_at) AS first_paid, MAX(paid_at) AS last_paid, MAX(created_at) AS last_order "
-            f"FROM {orders} WHERE {_names_in('buyer_nick')} GROUP BY buyer_nick) s "
-            f"WHERE {customers}.buyer_nick = s.buyer_nick",
-            [now, param],
-        )
-        updated = max(cursor.rowcount, 0) - created
+        written = max(cursor.rowcount, 0)
+        created = len(nicks) - known
+        updated = written - created
         cursor.execute(
             f"INSERT INTO {contacts} (customer_id, receiver_name, phone, province, address, last_seen_at) "
             f"SELECT c.id, o.receiver_name, o.receiver_phone, MAX(o.receiver_province), o.receiver_address, "
@@ -102,14 +105,45 @@ def _refresh_chunk(nicks: list[str]) -> tuple[int, int]:
             f"WHERE {contacts}.last_seen_at < excluded.last_seen_at",
             [param],
         )
-        latest = (
-            f"(SELECT {{col}} FROM {contacts} t WHERE t.customer_id = {customers}.id "
-            f"ORDER BY t.last_seen_at DESC, t.id DESC LIMIT 1)"
-        )
+        # the profile's phone and address: those of the latest contact, one pass with a window
         cursor.execute(
-            f"UPDATE {customers} SET phone = COALESCE({latest.format(col='t.phone')}, phone), "
-            f"address = COALESCE({latest.format(col='t.address')}, address) "
-            f"WHERE {_names_in('buyer_nick')}",
+            f"UPDATE {customers} SET phone = s.phone, address = s.address "
+            f"FROM (SELECT customer_id, phone, address FROM (SELECT t.customer_id, t.phone, t.address, "
+            f"ROW_NUMBER() OVER (PARTITION BY t.customer_id ORDER BY t.last_seen_at DESC, t.id DESC) AS rn "
+            f"FROM {contacts} t JOIN {customers} c ON c.id = t.customer_id "
+            f"WHERE {_names_in('c.buyer_nick')}) w WHERE rn = 1) s "
+            f"WHERE {customers}.id = s.customer_id "
+            f"AND ({customers}.phone <> s.phone OR {customers}.address <> s.address)",
             [param],
         )
     return created, max(updated, 0)
+
+
+# --- filters of saved customer groups (kefu.core.segments) -----------------------------------------
+
+
+def bought_in_month(value: str) -> QuerySet:
+    """The member names with an order paid in this month (``2026-11``, shop time)."""
+    try:
+        year, month = (int(part) for part in str(value).split("-")[:2])
+        start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+    except (TypeError, ValueError):
+        return Order.objects.none().values("buyer_nick")
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=start.tzinfo)
+    return (
+        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .exclude(buyer_nick="")
+        .values("buyer_nick")
+    )
+
+
+def bought_product(value: str) -> QuerySet:
+    """The member names with a paid order whose goods' title holds these words."""
+    words = " ".join(str(value or "").split())[:60]
+    if not words:
+        return Order.objects.none().values("buyer_nick")
+    return (
+        Order.objects.filter(paid_at__isnull=False, items_summary__icontains=words)
+        .exclude(buyer_nick="")
+        .values("buyer_nick")
+    )

@@ -38,4 +38,5 @@ def card_orders(request: HttpRequest, customer) -> SafeString | None:
         Order.objects.filter(buyer_nick=customer.buyer_nick).order_by("-created_at", "-id")[:CARD_ORDERS]
     )
     rows = [{"order": order, "invoice": invoice_title(order)} for order in orders]
-    return render_to_string("orders/partials/card_orders.html", {"rows": rows}, request=request)
+    # rendered without the request: the context processors would cost queries on every card
+    return render_to_string("orders/partials/card_orders.html", {"rows": rows})

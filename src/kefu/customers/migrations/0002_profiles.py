@@ -25,7 +25,7 @@ def merge_same_nicks(apps, schema_editor):
     referrers = [
         (rel.related_model._meta.db_table, rel.field.column)
         for rel in live_apps.get_model("customers", "Customer")._meta.related_objects
-        if rel.many_to_one and rel.related_model._meta.db_table in tables
+        if rel.one_to_many and rel.related_model._meta.db_table in tables
         and not rel.related_model._meta.db_table.startswith("customers_")
     ]
     # the contacts every legacy row already knows

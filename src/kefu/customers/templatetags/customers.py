@@ -31,8 +31,7 @@ def card_html(request, customer: Customer | str | None, *, nick: str = "") -> Sa
             "phone": selectors.phone_masked(customer.phone) if customer else "",
             "slots": panels.render("customers.card", request, customer) if customer else "",
         },
-        request=request,
-    )
+    )  # no request: the page's context processors (badges…) would cost queries on every card
 
 
 @register.simple_tag(takes_context=True)
