@@ -10,9 +10,11 @@ class AftersalesConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.aftersales import customer_card
+        from kefu.aftersales import (
+            customer_card,
+            rules,  # noqa: F401 - declares the after-sales shop settings
+        )
         from kefu.aftersales import demo as aftersales_demo
-        from kefu.aftersales import rules  # noqa: F401 - declares the after-sales shop settings
         from kefu.aftersales.sweep import aftersales_sweep
         from kefu.aftersales.views import VERB_LABELS
         from kefu.core import activity, demo, navigation, panels, sweeps, worklist

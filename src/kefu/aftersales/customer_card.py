@@ -16,9 +16,7 @@ from kefu.customers.models import Customer
 
 
 def card_open_matters(request: HttpRequest, customer) -> SafeString | None:
-    cases = list(
-        AfterSalesCase.objects.filter(customer=customer, closed_at__isnull=True).order_by("-id")[:5]
-    )
+    cases = list(AfterSalesCase.objects.filter(customer=customer, closed_at__isnull=True).order_by("-id")[:5])
     complaints = list(Complaint.objects.filter(customer=customer, closed_at__isnull=True).order_by("-id")[:5])
     if not cases and not complaints:
         return None

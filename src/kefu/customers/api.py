@@ -79,7 +79,10 @@ class CustomerListApi(APIView):
     def post(self, request):
         data = form_input(forms.CustomerForm, request)
         customer = services.customer_create(by=request.user, **data)
-        return Response(CustomerOutputSerializer(customer, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CustomerOutputSerializer(customer, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CustomerDetailApi(APIView):
@@ -162,7 +165,9 @@ class BlacklistCheckApi(APIView):
         return Response(
             {
                 "blacklisted": entry is not None,
-                "customer": CustomerOutputSerializer(entry, context={"request": request}).data if entry else None,
+                "customer": CustomerOutputSerializer(entry, context={"request": request}).data
+                if entry
+                else None,
             }
         )
 

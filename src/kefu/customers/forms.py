@@ -33,10 +33,21 @@ class SurveyForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("满意度"),
         coerce=int,
-        choices=[(5, _("5 非常满意")), (4, _("4 满意")), (3, _("3 一般")), (2, _("2 不满意")), (1, _("1 非常不满意"))],
+        choices=[
+            (5, _("5 非常满意")),
+            (4, _("4 满意")),
+            (3, _("3 一般")),
+            (2, _("2 不满意")),
+            (1, _("1 非常不满意")),
+        ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("意见或建议（可不填）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("意见或建议（可不填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SatisfactionForm(SurveyForm):
@@ -61,7 +72,11 @@ class GroupForm(forms.Form):
         label=_("流失客户：多少天未购买"), required=False, min_value=1, max_value=3650
     )
     min_paid_amount = forms.DecimalField(
-        label=_("高价值客户：累计实付不少于（元）"), required=False, min_value=0, max_digits=14, decimal_places=2
+        label=_("高价值客户：累计实付不少于（元）"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
     )
     returning = forms.BooleanField(label=_("只要老客户"), required=False)
     nicks = forms.CharField(

@@ -130,6 +130,9 @@ class CustomerMerge(models.Model):
         verbose_name_plural = _("客户合并记录")
         ordering = ["-merged_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.merged_nick or self.merged_id} → {self.kept_id}"
+
 
 class CustomerExport(models.Model):
     """Every export of customer data: who, when, what format, how many rows (隐私)."""
@@ -147,6 +150,9 @@ class CustomerExport(models.Model):
         verbose_name = _("客户导出记录")
         verbose_name_plural = _("客户导出记录")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.format} {self.rows}"
 
 
 class SatisfactionKind(models.TextChoices):
@@ -195,7 +201,6 @@ class Satisfaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.source_id}: {self.score}"
-
 
 
 class CustomerGroup(models.Model):

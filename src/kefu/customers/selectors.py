@@ -81,7 +81,10 @@ def customer_find(*, buyer_nick: str = "", phone: str = "") -> Customer | None:
     name is given (a phone is an attribute: two buyers of one family share one)."""
     if (buyer_nick or "").strip():
         return customer_for_nick(buyer_nick) or (
-            _lowered().filter(im_lower=normalize_nick(buyer_nick)).order_by("id").first()
+            Customer.objects.annotate(im_lower=Lower("im_id"))
+            .filter(im_lower=normalize_nick(buyer_nick))
+            .order_by("id")
+            .first()
         )
     phone = normalize_phone(phone)
     if phone:
@@ -95,9 +98,7 @@ def customer_for_nick(nick: str) -> Customer | None:
     nick = " ".join((nick or "").split())
     if not nick:
         return None
-    found = list(
-        _lowered().filter(Q(buyer_nick=nick) | Q(nick_lower=nick.lower())).order_by("id")[:5]
-    )
+    found = list(_lowered().filter(Q(buyer_nick=nick) | Q(nick_lower=nick.lower())).order_by("id")[:5])
     for customer in found:
         if customer.buyer_nick == nick:
             return customer

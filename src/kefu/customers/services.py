@@ -225,7 +225,10 @@ def customer_for_buyer(*, buyer_nick: str, name: str = "", phone: str = "") -> C
     try:
         with transaction.atomic():
             return Customer.objects.create(
-                buyer_nick=nick, name=(name or "")[:64], phone=normalize_phone(phone)[:32], last_contact_at=now
+                buyer_nick=nick,
+                name=(name or "")[:64],
+                phone=normalize_phone(phone)[:32],
+                last_contact_at=now,
             )
     except IntegrityError:  # created meanwhile by an import or another chat
         return customer_for_buyer(buyer_nick=nick, name=name, phone=phone)
@@ -283,7 +286,9 @@ def customer_merge(*, kept: Customer, merged: Customer, by) -> Customer:
             continue
         manager = rel.related_model._default_manager
         if rel.related_model is CustomerContact:
-            known = CustomerContact.objects.filter(customer=kept).values_list("phone", "receiver_name", "address")
+            known = CustomerContact.objects.filter(customer=kept).values_list(
+                "phone", "receiver_name", "address"
+            )
             for contact in CustomerContact.objects.filter(customer=merged):
                 if (contact.phone, contact.receiver_name, contact.address) in set(known):
                     contact.delete()
@@ -407,7 +412,9 @@ def satisfaction_submit(
         raise ValidationError(_("您已经评价过了，感谢您的反馈。")) from None
 
 
-def survey_token(*, kind: str, source_id: int, agent_id: int | None = None, customer_id: int | None = None) -> str:
+def survey_token(
+    *, kind: str, source_id: int, agent_id: int | None = None, customer_id: int | None = None
+) -> str:
     """The signed token of a no-account survey link (满意度调查链接) for this case, complaint or visit."""
     return signing.dumps({"k": kind, "s": int(source_id), "a": agent_id, "c": customer_id}, salt=SURVEY_SALT)
 
@@ -421,7 +428,12 @@ def survey_read(token: str) -> dict:
         raise ValidationError(_("评价链接已过期。")) from None
     except signing.BadSignature:
         raise ValidationError(_("评价链接无效。")) from None
-    return {"kind": data["k"], "source_id": data["s"], "agent_id": data.get("a"), "customer_id": data.get("c")}
+    return {
+        "kind": data["k"],
+        "source_id": data["s"],
+        "agent_id": data.get("a"),
+        "customer_id": data.get("c"),
+    }
 
 
 def survey_submit(*, token: str, score: int, comment: str = "") -> Satisfaction:
@@ -438,7 +450,6 @@ def survey_submit(*, token: str, score: int, comment: str = "") -> Satisfaction:
     )
 
 
-
 # --- groups --------------------------------------------------------------------------------------------
 
 
@@ -451,7 +462,10 @@ def group_save(
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": _("请填写分组名称。")})
-    if CustomerGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
+    same_name = CustomerGroup.objects.filter(name=name)
+    if group is not None:
+        same_name = same_name.exclude(pk=group.pk)
+    if same_name.exists():
         raise ValidationError({"name": _("已有同名分组。")})
     if kind == CustomerGroup.FILTER and not filters:
         raise ValidationError({"kind": _("请至少填写一个筛选条件。")})

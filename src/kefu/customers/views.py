@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kefu.customers.templatetags.customers import card_html
-
 from kefu.core import roles, shopsettings
 from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
 from kefu.core.operations import OperationPage
 from kefu.customers import forms, selectors, services
 from kefu.customers.models import Customer
+from kefu.customers.templatetags.customers import card_html
 
 
 def _apply(form, exc: ValidationError) -> None:

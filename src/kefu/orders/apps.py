@@ -12,14 +12,14 @@ class OrdersConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from kefu.core import demo, navigation, panels, segments, sweeps
-        from kefu.orders import customer_profiles
-        from kefu.orders import demo as orders_demo
         from kefu.orders import (
+            customer_profiles,
             lifecycle,
             rules,  # noqa: F401 - declares the orders' shop settings
             selectors,
             tasks,
         )
+        from kefu.orders import demo as orders_demo
         from kefu.orders import panels as orders_panels
         from kefu.orders.importing import bulkload, queue
 

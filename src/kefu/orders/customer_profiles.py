@@ -72,7 +72,14 @@ def _refresh_chunk(nicks: list[str]) -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {customers} WHERE {_names_in('buyer_nick')}", [param])
         (known,) = cursor.fetchone()
-        figures = ("orders_count", "paid_orders", "paid_amount", "first_paid_at", "last_paid_at", "last_order_at")
+        figures = (
+            "orders_count",
+            "paid_orders",
+            "paid_amount",
+            "first_paid_at",
+            "last_paid_at",
+            "last_order_at",
+        )
         cursor.execute(
             f"INSERT INTO {customers} (buyer_nick, name, im_id, phone, company, address, note, "
             f"misdescription_count, blacklisted, blacklist_reason, tags, refunds_count, bad_reviews_count, "
@@ -131,9 +138,7 @@ def bought_in_month(value: str) -> QuerySet:
         return Order.objects.none().values("buyer_nick")
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=start.tzinfo)
     return (
-        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
-        .exclude(buyer_nick="")
-        .values("buyer_nick")
+        Order.objects.filter(paid_at__gte=start, paid_at__lt=end).exclude(buyer_nick="").values("buyer_nick")
     )
 
 

@@ -34,7 +34,9 @@ def buyer(aftersales_agent):
     return case
 
 
-def test_the_card_shows_the_buyer_in_a_fixed_number_of_queries(buyer, aftersales_agent, django_assert_max_num_queries):
+def test_the_card_shows_the_buyer_in_a_fixed_number_of_queries(
+    buyer, aftersales_agent, django_assert_max_num_queries
+):
     request = RequestFactory().get("/")
     request.user = aftersales_agent
     with django_assert_max_num_queries(CARD_QUERIES):

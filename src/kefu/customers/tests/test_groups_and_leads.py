@@ -20,7 +20,10 @@ def shop():
     return {
         "lost": CustomerFactory(buyer_nick="流失", paid_orders=1, last_paid_at=now - timedelta(days=200)),
         "rich": CustomerFactory(
-            buyer_nick="大户", paid_orders=5, paid_amount=Decimal("5000"), last_paid_at=now - timedelta(days=3)
+            buyer_nick="大户",
+            paid_orders=5,
+            paid_amount=Decimal("5000"),
+            last_paid_at=now - timedelta(days=3),
         ),
         "new": CustomerFactory(buyer_nick="新人", paid_orders=1, paid_amount=Decimal("20"), last_paid_at=now),
     }
@@ -49,7 +52,9 @@ def test_a_static_group_names_its_members_and_refuses_unknown_names(shop, agent)
 
 def test_groups_pages_and_the_admins_export(shop, client, agent, admin_user):
     client.force_login(agent)
-    response = client.post("/desk/customers/groups/", {"name": "高价值", "kind": "filter", "min_paid_amount": "1000"})
+    response = client.post(
+        "/desk/customers/groups/", {"name": "高价值", "kind": "filter", "min_paid_amount": "1000"}
+    )
     group = CustomerGroup.objects.get()
     assert response.status_code == 302
     assert "大户" in client.get(f"/desk/customers/groups/{group.pk}/").content.decode()

@@ -33,7 +33,8 @@ def test_a_chat_naming_a_buyer_finds_or_creates_the_profile_never_by_phone():
 
 
 @pytest.mark.parametrize(
-    ("paid", "level"), [("0", "普通会员"), ("999.99", "普通会员"), ("1000", "银牌会员"), ("12000", "钻石会员")]
+    ("paid", "level"),
+    [("0", "普通会员"), ("999.99", "普通会员"), ("1000", "银牌会员"), ("12000", "钻石会员")],
 )
 def test_the_level_comes_from_the_shops_thresholds(paid, level):
     assert selectors.level_of(CustomerFactory(paid_amount=Decimal(paid))) == level
@@ -51,7 +52,12 @@ def test_a_supervisor_merges_two_profiles_and_everything_is_kept(supervisor, age
     services.customer_merge(kept=kept, merged=other, by=supervisor)
     kept.refresh_from_db()
     assert not Customer.objects.filter(pk=other.pk).exists()
-    assert (kept.paid_orders, kept.paid_amount, kept.note, kept.tags) == (3, Decimal("15"), "老顾客", ["VIP", "敏感肌"])
+    assert (kept.paid_orders, kept.paid_amount, kept.note, kept.tags) == (
+        3,
+        Decimal("15"),
+        "老顾客",
+        ["VIP", "敏感肌"],
+    )
     assert kept.returning
     assert CustomerContact.objects.get().customer == kept
     assert Satisfaction.objects.get().customer == kept

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_chat_rating_is_stored_once(agent):
     customer = CustomerFactory()
-    services.satisfaction_submit(kind="chat", source_id=7, score=5, comment=" 很耐心 ", agent_id=agent.pk, customer=customer)
+    services.satisfaction_submit(
+        kind="chat", source_id=7, score=5, comment=" 很耐心 ", agent_id=agent.pk, customer=customer
+    )
     with pytest.raises(ValidationError):
         services.satisfaction_submit(kind="chat", source_id=7, score=1)
     rating = Satisfaction.objects.get()
@@ -28,7 +30,9 @@ def test_a_score_outside_one_to_five_is_refused(score):
 
 def test_a_customer_rates_a_complaint_through_the_link_without_an_account(client, supervisor):
     customer = CustomerFactory()
-    token = services.survey_token(kind="complaint", source_id=42, agent_id=supervisor.pk, customer_id=customer.pk)
+    token = services.survey_token(
+        kind="complaint", source_id=42, agent_id=supervisor.pk, customer_id=customer.pk
+    )
     url = f"/survey/{token}/"
     assert client.get(url).status_code == 200
     assert client.post(url, {"score": "9"}).status_code == 400
