@@ -5,10 +5,13 @@ sweep: the profiles' refund, complaint and bad-review counts, set-based (three U
 customers that have any), since the customers app sits below after-sales and never reads it.
 """
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from datetime import timedelta
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from kefu.aftersales.models import REFUND_KINDS, AfterSalesCase, BadReview, Complaint
@@ -56,3 +59,15 @@ def customer_figures_refresh(now=None) -> dict[str, int]:
     )
     changed = Customer.objects.filter(pk__in=stale.values("pk")).update(**figures)
     return {"customer_figures": changed}
+
+
+def case_closed_within(value: str) -> QuerySet:
+    """The member names of customers whose after-sales case closed in the last N days (回访)."""
+    try:
+        days = max(1, min(int(str(value).strip()), 3650))
+    except ValueError:
+        return Customer.objects.none().values("buyer_nick")
+    since = timezone.now() - timedelta(days=days)
+    return Customer.objects.filter(
+        pk__in=AfterSalesCase.objects.filter(closed_at__gte=since).values("customer_id")
+    ).values("buyer_nick")

@@ -7,19 +7,27 @@ class CustomersConfig(AppConfig):
     verbose_name = "客户"
 
     def ready(self):
+        from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import activity, navigation
-        from kefu.customers import rules  # noqa: F401 - declares the blacklist threshold
+        from kefu.core import activity, navigation, worklist
+        from kefu.customers import rules  # noqa: F401 - declares the customers' shop settings
 
         navigation.register_link(_("客户"), "customers:list", order=40)
         navigation.register_link(_("客户分组"), "customers:groups", order=41)
         navigation.register_link(_("咨询未下单"), "customers:leads", order=42)
+        navigation.register_link(_("回访"), "customers:visits", order=43)
+        # a visit that found a problem waits in the inbox until someone solves it
+        worklist.register_source(
+            "visit", label=_("回访"), url=lambda pk: reverse("customers:visit", args=[pk])
+        )
         activity.register_verbs(
             {
                 "customer_tags": _("修改标签"),
                 "customer_merge": _("合并客户"),
                 "customer_group_create": _("新建客户分组"),
                 "customer_group_update": _("修改客户分组"),
+                "customer_visit_plan": _("安排回访"),
+                "customer_visit": _("回访"),
             }
         )

@@ -1,8 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import segments
-from kefu.customers.models import SatisfactionKind
+from kefu.customers.models import CustomerGroup, SatisfactionKind, VisitOutcome
 
 
 class CustomerForm(forms.Form):
@@ -105,3 +106,27 @@ class GroupForm(forms.Form):
             if value:
                 out[segment.key] = value
         return out
+
+
+class VisitPlanForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("客户分组"), queryset=None)
+    plan = forms.CharField(label=_("回访计划名称"), max_length=60, help_text=_("同一计划每位客户只回访一次"))
+    reason = forms.CharField(label=_("回访原因"), max_length=200, required=False)
+    agent = forms.ModelChoiceField(label=_("回访客服（可不选）"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
+        self.fields["agent"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by("username")
+        )
+
+
+class VisitRecordForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("回访结果"), choices=VisitOutcome.choices)
+    note = forms.CharField(
+        label=_("回访记录"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -228,3 +228,43 @@ class CustomerGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class VisitOutcome(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+    SUGGESTION = "suggestion", _("有建议")
+    PROBLEM = "problem", _("有问题（转待办）")
+    UNREACHED = "unreached", _("未联系上")
+
+
+class ReturnVisit(models.Model):
+    """One return visit (回访) to make: planned from a group or by hand, done by phone or IM."""
+
+    OPEN = "open"
+    DONE = "done"
+    STATES = [(OPEN, _("待回访")), (DONE, _("已回访"))]
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="visits")
+    plan = models.CharField(_("回访计划"), max_length=60)
+    reason = models.CharField(_("回访原因"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=STATES, default=OPEN, db_index=True)
+    outcome = models.CharField(_("回访结果"), max_length=12, choices=VisitOutcome.choices, blank=True)
+    note = models.TextField(_("回访记录"), blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
+        ordering = ["state", "-created_at", "-id"]
+        constraints = [
+            # a plan visits a customer once
+            models.UniqueConstraint(fields=["customer", "plan"], name="visit_once_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.customer_id}"

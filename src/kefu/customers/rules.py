@@ -33,3 +33,25 @@ lead_days = define(
     label="咨询后几天未下单算未转化客户",
     help_text="客户咨询或提问后超过此天数仍未下单，列入“咨询未下单”名单，供售前跟进",
 )
+visit_rest_hours = define(
+    "visit_rest_hours",
+    "21:00-09:00",
+    label="回访休息时段（不打扰客户）",
+    help_text="此时段内不能记录回访（不给客户打电话或发消息），格式 开始-结束，如 21:00-09:00",
+)
+visit_script_opening = define(
+    "visit_script_opening",
+    "亲爱的{name}，您好！我是{shop}的客服{agent}，打扰您一分钟，想了解一下您对我们商品和服务的感受。",
+    label="回访话术：开场",
+    help_text="可用占位符：{name} 客户称呼，{shop} 店铺，{agent} 客服",
+)
+visit_script_asking = define(
+    "visit_script_asking",
+    "请问您收到的宝贝还满意吗？使用中有没有遇到什么问题，或者对我们有什么建议？",
+    label="回访话术：询问",
+)
+visit_script_closing = define(
+    "visit_script_closing",
+    "非常感谢您的支持与建议，祝您生活愉快！请问还有什么可以帮助您的吗？",
+    label="回访话术：结束",
+)

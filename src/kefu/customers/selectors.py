@@ -15,6 +15,7 @@ from kefu.customers.models import (
     Customer,
     CustomerContact,
     CustomerGroup,
+    ReturnVisit,
     Satisfaction,
     SatisfactionKind,
 )
@@ -342,3 +343,19 @@ def conversion(*, since, until) -> dict:
         "leads": total - ordered,
         "rate": round(ordered / total, 4) if total else 0.0,
     }
+
+
+def visit_queue(*, user, mine: bool = True) -> QuerySet[ReturnVisit]:
+    """The open visits: the agent's own and those nobody was given (``mine``), or all."""
+    qs = ReturnVisit.objects.filter(state=ReturnVisit.OPEN).select_related("customer", "agent")
+    if mine:
+        qs = qs.filter(Q(agent=user) | Q(agent__isnull=True))
+    return qs.order_by("created_at", "id")
+
+
+def visit_get(*, pk: int) -> ReturnVisit:
+    return get_object_or_404(ReturnVisit.objects.select_related("customer", "agent"), pk=pk)
+
+
+def visits_open_count(*, user) -> int:
+    return ReturnVisit.objects.filter(state=ReturnVisit.OPEN, agent=user).count()

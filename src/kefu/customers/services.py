@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import roles, shopsettings, spreadsheets
+from kefu.core import roles, shopsettings, spreadsheets, worklist
 from kefu.core.activity import activity_record
 from kefu.customers import selectors
 from kefu.customers.models import (
@@ -23,8 +23,10 @@ from kefu.customers.models import (
     CustomerExport,
     CustomerGroup,
     CustomerMerge,
+    ReturnVisit,
     Satisfaction,
     SatisfactionKind,
+    VisitOutcome,
 )
 from kefu.customers.selectors import customer_find, normalize_phone
 
@@ -486,3 +488,91 @@ def group_save(
         group.members.set(found)
     activity_record(target=group, actor=by, verb=verb, message=name, data={"filters": filters})
     return group
+
+
+# --- return visits (回访) -------------------------------------------------------------------------------
+
+
+def visit_plan(*, by, group: CustomerGroup, plan: str, reason: str = "", agent=None) -> int:
+    """Plan a visit to every customer of the group (a plan visits a customer once); how many were new."""
+    roles.require_role(by, roles.SUPERVISOR)
+    plan = " ".join((plan or "").split())
+    if not plan:
+        raise ValidationError({"plan": _("请填写回访计划名称。")})
+    ids = selectors.group_members(group=group).values_list("id", flat=True)
+    with transaction.atomic():
+        before = ReturnVisit.objects.filter(plan=plan).count()
+        for start in range(0, 1_000_000, 5000):
+            chunk = list(ids[start : start + 5000])
+            if not chunk:
+                break
+            ReturnVisit.objects.bulk_create(
+                [ReturnVisit(customer_id=pk, plan=plan, reason=reason[:200], agent=agent) for pk in chunk],
+                ignore_conflicts=True,
+            )
+        created = ReturnVisit.objects.filter(plan=plan).count() - before
+        activity_record(target=group, actor=by, verb="customer_visit_plan", message=plan, data={"n": created})
+    return created
+
+
+def in_rest_hours(now=None) -> bool:
+    """Whether the shop's rest hours (``visit_rest_hours``, e.g. 21:00-09:00) hold now (shop time)."""
+    raw = str(shopsettings.get("visit_rest_hours") or "")
+    try:
+        start_s, end_s = (part.strip() for part in raw.split("-", 1))
+        start = tuple(int(x) for x in start_s.split(":"))
+        end = tuple(int(x) for x in end_s.split(":"))
+    except ValueError:
+        return False
+    local = timezone.localtime(now or timezone.now())
+    current = (local.hour, local.minute)
+    if start <= end:
+        return start <= current < end
+    return current >= start or current < end
+
+
+@transaction.atomic
+def visit_record(*, visit: ReturnVisit, by, outcome: str, note: str = "", now=None) -> ReturnVisit:
+    """Record the outcome of a visit; never in the rest hours. A problem puts a work item in the inbox."""
+    roles.require_staff(by)
+    now = now or timezone.now()
+    if in_rest_hours(now):
+        raise ValidationError(_("现在是客户休息时间，请不要打扰客户，稍后再回访。"))
+    if outcome not in VisitOutcome.values:
+        raise ValidationError({"outcome": _("请选择回访结果。")})
+    visit = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.state == ReturnVisit.DONE:
+        raise ValidationError(_("这次回访已经记录过了。"))
+    visit.state, visit.outcome, visit.note = ReturnVisit.DONE, outcome, (note or "").strip()
+    visit.agent, visit.done_at = by, now
+    visit.save()
+    if outcome == VisitOutcome.PROBLEM:
+        worklist.work_put(
+            source="visit",
+            source_id=visit.pk,
+            title=_("回访发现问题：%(note)s") % {"note": visit.note[:80] or visit.plan},
+            customer=visit.customer,
+            customer_label=visit.customer.display_name,
+            priority=worklist.Priority.HIGH,
+            by=by,
+        )
+    activity_record(
+        target=visit.customer, actor=by, verb="customer_visit", message=visit.get_outcome_display()
+    )
+    return visit
+
+
+def visit_script(*, visit: ReturnVisit, agent_name: str, shop: str = "") -> list[str]:
+    """The script's opening, asking and closing lines, with the customer's name filled in."""
+    values = {
+        "name": visit.customer.name or visit.customer.buyer_nick or _("顾客"),
+        "shop": shop or _("本店"),
+        "agent": agent_name,
+    }
+    lines = []
+    for key in ("visit_script_opening", "visit_script_asking", "visit_script_closing"):
+        text = str(shopsettings.get(key))
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        lines.append(text)
+    return lines

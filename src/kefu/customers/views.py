@@ -365,3 +365,108 @@ def lead_list(request):
             "conversion": selectors.conversion(since=now - timedelta(days=30), until=now),
         },
     )
+
+
+# --- return visits -------------------------------------------------------------------------------------
+
+
+def _visits_page(request, plan_form=None, status=200):
+    mine = request.GET.get("all") != "1"
+    page = Paginator(selectors.visit_queue(user=request.user, mine=mine), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "customers/visits.html",
+        {
+            "page": page,
+            "params": "" if mine else "all=1",
+            "mine": mine,
+            "plan_form": plan_form or forms.VisitPlanForm(),
+            "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
+            "rest": services.in_rest_hours(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def visit_list(request):
+    """回访: my queue of visits (and those nobody was given); supervisors plan visits for a group."""
+    return _visits_page(request)
+
+
+class VisitPlan(OperationPage):
+    form_class = forms.VisitPlanForm
+
+    def get_object(self):
+        return None
+
+    def perform(self, obj, data):
+        return services.visit_plan(by=self.request.user, **data)
+
+    def success_message(self, obj, result):
+        return _("已安排 %(n)d 个回访。") % {"n": result}
+
+    def success_url(self, obj, result) -> str:
+        return reverse("customers:visits")
+
+    def invalid(self, obj, form):
+        return _visits_page(self.request, plan_form=form, status=400)
+
+
+def _visit_page(request, visit, form=None, status=200):
+    name = request.user.get_full_name() or request.user.username
+    survey = ""
+    if visit.state == visit.DONE:
+        survey = request.build_absolute_uri(
+            reverse(
+                "customers_survey:survey",
+                args=[
+                    services.survey_token(
+                        kind="visit",
+                        source_id=visit.pk,
+                        agent_id=visit.agent_id,
+                        customer_id=visit.customer_id,
+                    )
+                ],
+            )
+        )
+    return render(
+        request,
+        "customers/visit.html",
+        {
+            "visit": visit,
+            "script": services.visit_script(visit=visit, agent_name=name),
+            "form": form or forms.VisitRecordForm(),
+            "rest": services.in_rest_hours(),
+            "survey": survey,
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_GET
+def visit_detail(request, pk: int):
+    return _visit_page(request, selectors.visit_get(pk=pk))
+
+
+class VisitRecord(OperationPage):
+    form_class = forms.VisitRecordForm
+
+    def get_object(self):
+        return selectors.visit_get(pk=self.kwargs["pk"])
+
+    def perform(self, visit, data):
+        return services.visit_record(visit=visit, by=self.request.user, **data)
+
+    def success_message(self, visit, result):
+        return _("回访已记录。")
+
+    def success_url(self, visit, result) -> str:
+        return reverse("customers:visit", args=[visit.pk])
+
+    def invalid(self, visit, form):
+        return _visit_page(self.request, visit, form=form, status=400)

@@ -45,3 +45,9 @@ class OrdersConfig(AppConfig):
         segments.register(
             "bought_product", label=_("购买过的宝贝（标题包含）"), nicks=customer_profiles.bought_product
         )
+        segments.register(
+            "bought_months_ago", label=_("几个月前购买（月数）"), nicks=customer_profiles.bought_months_ago
+        )
+        segments.register(
+            "received_days_ago", label=_("收货已过几天（天数）"), nicks=customer_profiles.received_days_ago
+        )

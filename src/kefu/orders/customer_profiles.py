@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -149,6 +149,43 @@ def bought_product(value: str) -> QuerySet:
         return Order.objects.none().values("buyer_nick")
     return (
         Order.objects.filter(paid_at__isnull=False, items_summary__icontains=words)
+        .exclude(buyer_nick="")
+        .values("buyer_nick")
+    )
+
+
+def _days(value) -> int | None:
+    try:
+        days = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return days if 0 < days <= 3650 else None
+
+
+def bought_months_ago(value: str) -> QuerySet:
+    """The member names with an order paid in the 30 days around N months ago (回访: 买了 N 个月)."""
+    months = _days(value)
+    if months is None:
+        return Order.objects.none().values("buyer_nick")
+    centre = timezone.now() - timedelta(days=30 * months)
+    return (
+        Order.objects.filter(
+            paid_at__gte=centre - timedelta(days=15), paid_at__lt=centre + timedelta(days=15)
+        )
+        .exclude(buyer_nick="")
+        .values("buyer_nick")
+    )
+
+
+def received_days_ago(value: str) -> QuerySet:
+    """The member names whose trade finished (收货) at least N days ago, within 30 days before that.
+    The export does not say whether the buyer reviewed; the visit asks."""
+    days = _days(value)
+    if days is None:
+        return Order.objects.none().values("buyer_nick")
+    until = timezone.now() - timedelta(days=days)
+    return (
+        Order.objects.filter(finished_at__lte=until, finished_at__gt=until - timedelta(days=30))
         .exclude(buyer_nick="")
         .values("buyer_nick")
     )
