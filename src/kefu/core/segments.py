@@ -24,13 +24,17 @@ class Segment:
     label: Any
     nicks: Callable[[Any], QuerySet]
     help_text: Any = ""
+    # False: the filter takes a dict of its own (e.g. a notice's logistics filter), not a group's text
+    for_groups: bool = True
 
 
 _SEGMENTS: dict[str, Segment] = {}
 
 
-def register(key: str, *, label: Any, nicks: Callable[[Any], QuerySet], help_text: Any = "") -> None:
-    _SEGMENTS[key] = Segment(key=key, label=label, nicks=nicks, help_text=help_text)
+def register(
+    key: str, *, label: Any, nicks: Callable[[Any], QuerySet], help_text: Any = "", for_groups: bool = True
+) -> None:
+    _SEGMENTS[key] = Segment(key=key, label=label, nicks=nicks, help_text=help_text, for_groups=for_groups)
 
 
 def get(key: str) -> Segment | None:
@@ -38,4 +42,5 @@ def get(key: str) -> Segment | None:
 
 
 def all_segments() -> list[Segment]:
-    return list(_SEGMENTS.values())
+    """The filters a customer group may use."""
+    return [segment for segment in _SEGMENTS.values() if segment.for_groups]

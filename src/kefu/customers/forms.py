@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import segments
+from kefu.customers import senders
 from kefu.customers.models import CustomerGroup, SatisfactionKind, VisitOutcome
 
 
@@ -130,3 +131,38 @@ class VisitRecordForm(forms.Form):
     note = forms.CharField(
         label=_("回访记录"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+NOTICE_TEMPLATE = "亲爱的{name}，您好！由于物流原因，您购买的宝贝可能会晚几天送达，给您带来不便非常抱歉。我们正在跟快递公司积极联系，有任何进展会第一时间通知您。"
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("通知标题"), max_length=100, initial=_("物流异常通知"))
+    template = forms.CharField(
+        label=_("通知内容"),
+        initial=NOTICE_TEMPLATE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("占位符：{name} 客户称呼，{nick} 会员名"),
+    )
+    channel = forms.ChoiceField(label=_("发送方式"), choices=[])
+    group = forms.ModelChoiceField(label=_("客户分组（可不选）"), queryset=None, required=False)
+    courier = forms.CharField(label=_("物流公司"), max_length=32, required=False)
+    province = forms.CharField(label=_("省份"), max_length=16, required=False)
+    shipped_from = forms.DateField(label=_("发货日期从"), required=False)
+    shipped_to = forms.DateField(label=_("发货日期到"), required=False)
+    min_days = forms.IntegerField(label=_("发货已超过几天未收货"), required=False, min_value=1, max_value=90)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {"outbox": _("发件箱（客服复制发送）"), "email": _("电子邮件"), "sms": _("短信")}
+        self.fields["channel"].choices = [(name, labels.get(name, name)) for name in senders.names()]
+        self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        out = {}
+        for key in ("courier", "province", "shipped_from", "shipped_to", "min_days"):
+            value = data.get(key)
+            if value not in (None, ""):
+                out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+        return out

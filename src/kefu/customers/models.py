@@ -268,3 +268,61 @@ class ReturnVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.customer_id}"
+
+
+class Notice(models.Model):
+    """A notice to affected customers (e.g. a logistics exception), from a template with placeholders."""
+
+    title = models.CharField(_("通知标题"), max_length=100)
+    template = models.TextField(_("通知模板"), help_text=_("占位符：{name} 客户称呼，{nick} 会员名"))
+    channel = models.CharField(_("发送方式"), max_length=16, default="outbox")
+    # which customers: {"courier": "申通快递", "province": "新疆", "shipped_from": "2026-11-01",
+    # "shipped_to": "2026-11-30", "min_days": 7} (logistics exception, offered by the orders app)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    group = models.ForeignKey(
+        CustomerGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("客户通知")
+        verbose_name_plural = _("客户通知")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeMessage(models.Model):
+    """One customer's message of a notice, with its delivery state; never two per customer per notice."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    STATES = [(PENDING, _("待发送")), (SENT, _("已发送")), (FAILED, _("发送失败"))]
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="messages")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notices")
+    channel = models.CharField(_("发送方式"), max_length=16)
+    text = models.TextField(_("内容"))
+    state = models.CharField(_("状态"), max_length=8, choices=STATES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("失败原因"), max_length=255, blank=True)
+    next_try_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知消息")
+        verbose_name_plural = _("通知消息")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "customer"], name="notice_once_per_customer")
+        ]
+        indexes = [models.Index(fields=["state", "next_try_at"], name="notice_message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}→{self.customer_id} {self.state}"

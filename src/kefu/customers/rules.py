@@ -55,3 +55,12 @@ visit_script_closing = define(
     "非常感谢您的支持与建议，祝您生活愉快！请问还有什么可以帮助您的吗？",
     label="回访话术：结束",
 )
+notice_sms_webhook = define(
+    "notice_sms_webhook",
+    "",
+    label="短信网关地址（通知客户）",
+    help_text="以 JSON {phone, text} POST 到此地址发送短信；留空则不能用短信发送",
+)
+notice_max_attempts = define(
+    "notice_max_attempts", 6, label="通知发送失败后最多尝试次数", help_text="每次失败后间隔加长再试"
+)

@@ -15,6 +15,8 @@ from kefu.customers.models import (
     Customer,
     CustomerContact,
     CustomerGroup,
+    Notice,
+    NoticeMessage,
     ReturnVisit,
     Satisfaction,
     SatisfactionKind,
@@ -359,3 +361,34 @@ def visit_get(*, pk: int) -> ReturnVisit:
 
 def visits_open_count(*, user) -> int:
     return ReturnVisit.objects.filter(state=ReturnVisit.OPEN, agent=user).count()
+
+
+def notice_recipients(*, notice: Notice) -> QuerySet[Customer]:
+    """The customers a notice reaches: its group's, narrowed by the logistics filter the orders app
+    offers (``kefu.core.segments`` "logistics_exception")."""
+    qs = group_members(group=notice.group) if notice.group_id else Customer.objects.exclude(buyer_nick="")
+    if notice.filters:
+        segment = segments.get("logistics_exception")
+        if segment is None:
+            return qs.none()
+        qs = qs.filter(buyer_nick__in=segment.nicks(notice.filters))
+    return qs.order_by("buyer_nick", "id")
+
+
+def notice_list() -> QuerySet[Notice]:
+    return Notice.objects.annotate(
+        sent=Count("messages", filter=Q(messages__state=NoticeMessage.SENT)),
+        failed=Count("messages", filter=Q(messages__state=NoticeMessage.FAILED)),
+        pending=Count("messages", filter=Q(messages__state=NoticeMessage.PENDING)),
+    ).order_by("-created_at", "-id")
+
+
+def notice_get(*, pk: int) -> Notice:
+    return get_object_or_404(Notice, pk=pk)
+
+
+def outbox(*, notice: Notice | None = None) -> QuerySet[NoticeMessage]:
+    qs = NoticeMessage.objects.select_related("customer", "notice")
+    if notice is not None:
+        qs = qs.filter(notice=notice)
+    return qs.order_by("-id")

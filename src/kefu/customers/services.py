@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 
 from kefu.core import roles, shopsettings, spreadsheets, worklist
 from kefu.core.activity import activity_record
-from kefu.customers import selectors
+from kefu.customers import selectors, senders
 from kefu.customers.models import (
     Customer,
     CustomerContact,
     CustomerExport,
     CustomerGroup,
     CustomerMerge,
+    Notice,
+    NoticeMessage,
     ReturnVisit,
     Satisfaction,
     SatisfactionKind,
@@ -576,3 +578,110 @@ def visit_script(*, visit: ReturnVisit, agent_name: str, shop: str = "") -> list
             text = text.replace("{" + name + "}", str(value))
         lines.append(text)
     return lines
+
+
+# --- notices to affected customers ---------------------------------------------------------------------
+
+# minutes to wait after the n-th failure
+BACKOFF_MINUTES = (1, 5, 30, 120, 720)
+
+
+def notice_text(*, notice: Notice, customer: Customer) -> str:
+    values = {"name": customer.name or customer.buyer_nick or _("顾客"), "nick": customer.buyer_nick}
+    text = notice.template
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+@transaction.atomic
+def notice_create(
+    *, by, title: str, template: str, channel: str = "outbox", filters: dict, group=None
+) -> Notice:
+    roles.require_role(by, roles.SUPERVISOR)
+    if channel not in senders.names():
+        raise ValidationError({"channel": _("未知的发送方式。")})
+    if not (title or "").strip() or not (template or "").strip():
+        raise ValidationError({"template": _("请填写通知标题和内容。")})
+    if not filters and group is None:
+        raise ValidationError({"filters": _("请至少选择一个筛选条件或客户分组。")})
+    notice = Notice.objects.create(
+        title=title.strip()[:100],
+        template=template.strip(),
+        channel=channel,
+        filters=filters,
+        group=group,
+        created_by=by,
+    )
+    activity_record(target=notice, actor=by, verb="customer_notice_create", message=notice.title)
+    return notice
+
+
+def notice_preview(*, notice: Notice, limit: int = 5) -> dict:
+    """How many customers the notice reaches, and the first messages as they will read."""
+    qs = selectors.notice_recipients(notice=notice)
+    return {"count": qs.count(), "samples": [notice_text(notice=notice, customer=c) for c in qs[:limit]]}
+
+
+def notice_send(*, notice: Notice, by, now=None) -> dict:
+    """Write one message per affected customer (never twice per customer: the notice's messages are
+    unique per customer, so sending again only reaches newly affected ones) and try to deliver them."""
+    roles.require_role(by, roles.SUPERVISOR)
+    now = now or timezone.now()
+    with transaction.atomic():
+        recipients = selectors.notice_recipients(notice=notice).exclude(notices__notice=notice)
+        NoticeMessage.objects.bulk_create(
+            [
+                NoticeMessage(
+                    notice=notice,
+                    customer=c,
+                    channel=notice.channel,
+                    text=notice_text(notice=notice, customer=c),
+                    next_try_at=now,
+                )
+                for c in recipients.iterator(chunk_size=2000)
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        Notice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(sent_at=now)
+        activity_record(target=notice, actor=by, verb="customer_notice_send", message=notice.title)
+    return notices_deliver(now=now, notice=notice)
+
+
+def notices_deliver(*, now=None, notice: Notice | None = None) -> dict[str, int]:
+    """Deliver the messages due (new, or failed and waiting out their back-off); a failure records
+    its reason and tries again later, never losing the message. Also the sweep."""
+    now = now or timezone.now()
+    limit = int(shopsettings.get("notice_max_attempts"))
+    due = NoticeMessage.objects.filter(
+        state__in=[NoticeMessage.PENDING, NoticeMessage.FAILED], next_try_at__lte=now, attempts__lt=limit
+    ).select_related("customer", "notice")
+    if notice is not None:
+        due = due.filter(notice=notice)
+    sent = failed = 0
+    for message in due.order_by("id")[:500]:
+        sender = senders.get(message.channel)
+        try:
+            if sender is None:
+                raise senders.SendError(f"未知的发送方式 {message.channel}")
+            sender(message)
+        except senders.SendError as exc:
+            wait = BACKOFF_MINUTES[min(message.attempts, len(BACKOFF_MINUTES) - 1)]
+            NoticeMessage.objects.filter(pk=message.pk).update(
+                state=NoticeMessage.FAILED,
+                attempts=F("attempts") + 1,
+                last_error=str(exc)[:255],
+                next_try_at=now + timezone.timedelta(minutes=wait),
+            )
+            failed += 1
+        else:
+            NoticeMessage.objects.filter(pk=message.pk).update(
+                state=NoticeMessage.SENT,
+                attempts=F("attempts") + 1,
+                last_error="",
+                sent_at=now,
+                next_try_at=None,
+            )
+            sent += 1
+    return {"notices_sent": sent, "notices_failed": failed}

@@ -470,3 +470,82 @@ class VisitRecord(OperationPage):
 
     def invalid(self, visit, form):
         return _visit_page(self.request, visit, form=form, status=400)
+
+
+# --- notices -------------------------------------------------------------------------------------------
+
+
+def _notices_page(request, form=None, status=200):
+    return render(
+        request,
+        "customers/notices.html",
+        {"notices": list(selectors.notice_list()[:100]), "form": form or forms.NoticeForm()},
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def notice_list(request):
+    """Notices to affected customers (物流异常通知): select, fill the template, preview, send."""
+    if request.method != "POST":
+        return _notices_page(request)
+    form = forms.NoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            notice = services.notice_create(
+                by=request.user,
+                title=form.cleaned_data["title"],
+                template=form.cleaned_data["template"],
+                channel=form.cleaned_data["channel"],
+                group=form.cleaned_data["group"],
+                filters=form.filters(),
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            return redirect("customers:notice", pk=notice.pk)
+    return _notices_page(request, form, status=400)
+
+
+@staff_required
+@require_GET
+def notice_detail(request, pk: int):
+    """The preview (how many, how it reads) and the outbox of the notice: each message and its state."""
+    notice = selectors.notice_get(pk=pk)
+    page = Paginator(selectors.outbox(notice=notice), 50).get_page(request.GET.get("page"))
+    for message in page:
+        message.phone_shown = selectors.phone_masked(message.customer.phone)
+    return render(
+        request,
+        "customers/notice.html",
+        {
+            "notice": notice,
+            "preview": services.notice_preview(notice=notice),
+            "page": page,
+            "params": "",
+            "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
+        },
+    )
+
+
+class NoticeSend(OperationPage):
+    form_class = None
+
+    def get_object(self):
+        return selectors.notice_get(pk=self.kwargs["pk"])
+
+    def perform(self, notice, data):
+        return services.notice_send(notice=notice, by=self.request.user)
+
+    def success_message(self, notice, result):
+        return _("已发送 %(sent)d 条，失败 %(failed)d 条（失败的会自动重试）。") % {
+            "sent": result["notices_sent"],
+            "failed": result["notices_failed"],
+        }
+
+    def success_url(self, notice, result) -> str:
+        return reverse("customers:notice", args=[notice.pk])
+
+    def invalid(self, notice, form):
+        return redirect("customers:notice", pk=notice.pk)

@@ -49,5 +49,11 @@ class OrdersConfig(AppConfig):
             "bought_months_ago", label=_("几个月前购买（月数）"), nicks=customer_profiles.bought_months_ago
         )
         segments.register(
+            "logistics_exception",
+            label=_("物流异常（已发货未收货）"),
+            nicks=customer_profiles.logistics_exception,
+            for_groups=False,
+        )
+        segments.register(
             "received_days_ago", label=_("收货已过几天（天数）"), nicks=customer_profiles.received_days_ago
         )

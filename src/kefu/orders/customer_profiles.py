@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kefu.customers.models import Customer, CustomerContact
-from kefu.orders.models import Order
+from kefu.orders.models import Order, OrderState
 
 CHUNK = 20_000
 
@@ -189,3 +189,29 @@ def received_days_ago(value: str) -> QuerySet:
         .exclude(buyer_nick="")
         .values("buyer_nick")
     )
+
+
+def logistics_exception(value: dict) -> QuerySet:
+    """The member names with a parcel shipped and not yet received, narrowed by courier, province
+    (starts with), shipping dates (``shipped_from``/``shipped_to``, shop days) and ``min_days``
+    since shipping (parcels not received after 7 days: the slow regions)."""
+    value = value if isinstance(value, dict) else {}
+    qs = Order.objects.filter(
+        state__in=[OrderState.WAIT_BUYER_CONFIRM, OrderState.SELLER_CONSIGNED_PART], shipped_at__isnull=False
+    ).exclude(buyer_nick="")
+    if value.get("courier"):
+        qs = qs.filter(courier__icontains=str(value["courier"]).strip())
+    if value.get("province"):
+        qs = qs.filter(receiver_province__startswith=str(value["province"]).strip())
+    tz = timezone.get_current_timezone()
+    for key, lookup, extra in (("shipped_from", "shipped_at__gte", 0), ("shipped_to", "shipped_at__lt", 1)):
+        if value.get(key):
+            try:
+                day = datetime.strptime(str(value[key])[:10], "%Y-%m-%d").replace(tzinfo=tz)
+            except ValueError:
+                return Order.objects.none().values("buyer_nick")
+            qs = qs.filter(**{lookup: day + timedelta(days=extra)})
+    days = _days(value.get("min_days"))
+    if days:
+        qs = qs.filter(shipped_at__lte=timezone.now() - timedelta(days=days))
+    return qs.values("buyer_nick")
