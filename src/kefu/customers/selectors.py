@@ -366,7 +366,7 @@ def visits_open_count(*, user) -> int:
 def notice_recipients(*, notice: Notice) -> QuerySet[Customer]:
     """The customers a notice reaches: its group's, narrowed by the logistics filter the orders app
     offers (``kefu.core.segments`` "logistics_exception")."""
-    qs = group_members(group=notice.group) if notice.group_id else Customer.objects.exclude(buyer_nick="")
+    qs = group_members(group=notice.group) if notice.group else Customer.objects.exclude(buyer_nick="")
     if notice.filters:
         segment = segments.get("logistics_exception")
         if segment is None:

@@ -5,6 +5,7 @@ The blacklist is the shop's rule for returns (退货及客户管理): a customer
 """
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.core import signing
@@ -672,7 +673,7 @@ def notices_deliver(*, now=None, notice: Notice | None = None) -> dict[str, int]
                 state=NoticeMessage.FAILED,
                 attempts=F("attempts") + 1,
                 last_error=str(exc)[:255],
-                next_try_at=now + timezone.timedelta(minutes=wait),
+                next_try_at=now + timedelta(minutes=wait),
             )
             failed += 1
         else:
