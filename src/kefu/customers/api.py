@@ -230,6 +230,16 @@ class SatisfactionSerializer(serializers.Serializer):
         ref_name = "Satisfaction"
 
 
+class SatisfactionResultsSerializer(serializers.Serializer):
+    results = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="每行：agent_id/agent__username 或 kind、period，count，average",
+    )
+
+    class Meta:
+        ref_name = "SatisfactionResults"
+
+
 class SatisfactionApi(APIView):
     @extend_schema(
         tags=[TAG],
@@ -240,6 +250,7 @@ class SatisfactionApi(APIView):
             OpenApiParameter("period", str, enum=["", "day", "week", "month"]),
             OpenApiParameter("days", int),
         ],
+        responses=SatisfactionResultsSerializer,
     )
     def get(self, request):
         try:
