@@ -1,8 +1,9 @@
 """The shop's customers: profiles built from the orders, the blacklist, contacts and satisfaction.
 
 A customer IS the buyer's member name (买家会员名) as the platform gives it: unique, created or
-updated by every order import. Phones, receivers and addresses are what the orders said
-(``CustomerContact``, latest first), never the identity. The profile figures (orders, paid orders,
+updated by every order import. Phones, receivers and addresses are what the orders said (shown
+from the orders, latest first; ``phone`` is the latest order's; ``CustomerContact`` keeps those of
+customers typed in by hand before), never the identity. The profile figures (orders, paid orders,
 paid amount…) are stored on the row and refreshed set-based by the import, so lists and exports
 read them without touching the orders. The blacklist lives on the row itself so one indexed lookup
 answers "is this buyer blacklisted?". Rows without a member name are customers typed in by hand
@@ -89,7 +90,7 @@ class Customer(models.Model):
 
 
 class CustomerContact(models.Model):
-    """A receiver, phone and address an order of the customer named; the latest is first."""
+    """A receiver, phone and address known of the customer besides the orders (legacy rows, merges)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     receiver_name = models.CharField(_("收货人"), max_length=64, blank=True)

@@ -35,6 +35,9 @@ class OrdersConfig(AppConfig):
         panels.register(
             "customers.customer", orders_panels.customer_orders, order=10, name="orders.customer_orders"
         )
+        panels.register(
+            "customers.customer", orders_panels.customer_contacts, order=5, name="orders.customer_contacts"
+        )
         panels.register("customers.card", orders_panels.card_orders, order=10, name="orders.card_orders")
         segments.register(
             "bought_in_month",

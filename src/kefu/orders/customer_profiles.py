@@ -1,20 +1,18 @@
 """Customer profiles from the orders: every import creates or updates its buyers' profiles, set-based.
 
 The customers app sits below orders and never reads the order table; this module writes its
-profile rows from here. For the member names (买家会员名) an import touched, a few statements:
+profile rows from here, in ONE statement per chunk: an upsert
+``INSERT … SELECT … GROUP BY buyer_nick ON CONFLICT (member name) DO UPDATE`` that creates the
+profiles that do not exist yet and sets the figures of all: orders, paid orders (an order with a
+付款时间), paid amount, first and last payment, last order, and the phone of the latest order (an
+existing profile is only written when a figure changed; two imports racing cannot create one twice).
 
-1. one upsert, INSERT … SELECT … GROUP BY buyer_nick ON CONFLICT (member name) DO UPDATE, creates
-   the profiles that do not exist yet and sets the figures of all: orders, paid orders (an order
-   with a 付款时间), paid amount, first and last payment, last order (an existing profile is only
-   written when its figures changed; two imports racing cannot create one twice);
-2. one INSERT … SELECT … GROUP BY … ON CONFLICT upserts the receivers, phones and addresses the
-   orders named (``CustomerContact``), with the time each was last used;
-3. one UPDATE … FROM (a window over the contacts) sets the profile's phone and address to the
-   latest contact's, where they differ.
-
-The names go to the database as one parameter (an array on PostgreSQL, a JSON list on SQLite),
-a chunk of ``CHUNK`` names at a time. An order without a member name keeps its order and gets no
-profile; the import reports how many.
+When the import touched many buyers (a first load), the statement groups the whole order table
+once, which is cheaper than looking up each name; otherwise the names go to the database as one
+parameter (an array on PostgreSQL, a JSON list on SQLite), ``CHUNK`` names at a time. The
+receivers, phones and addresses are read from the orders when a profile is shown
+(``contacts_of_customer``), so the import does not write them twice. An order without a member
+name keeps its order and gets no profile; the import reports how many.
 """
 
 from __future__ import annotations
@@ -24,13 +22,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from kefu.customers.models import Customer, CustomerContact
+from kefu.customers.models import Customer
 from kefu.orders.models import Order, OrderState
 
 CHUNK = 20_000
+# above this many names (and a quarter of the orders), one pass over the whole table is cheaper
+WHOLE_TABLE_NAMES = 20_000
 
 
 def _names_in(column: str) -> str:
@@ -46,84 +46,86 @@ def _param(nicks: list[str]):
 def profiles_refresh(nicks: Iterable[str] | None = None) -> dict[str, int]:
     """Create and update the profiles of these member names (all buyers when None);
     ``{"customers_created": n, "customers_updated": m}``."""
-    if nicks is None:
-        wanted = list(
-            Order.objects.exclude(buyer_nick="").values_list("buyer_nick", flat=True).distinct().order_by()
-        )
-    else:
-        wanted = sorted({n for n in nicks if n})
+    wanted = None if nicks is None else sorted({n for n in nicks if n})
+    if wanted is not None and not wanted:
+        return {"customers_created": 0, "customers_updated": 0}
+    if wanted is None or (len(wanted) > WHOLE_TABLE_NAMES and len(wanted) * 4 > Order.objects.count()):
+        with transaction.atomic():
+            created, updated = _refresh(None)
+        return {"customers_created": created, "customers_updated": updated}
     created = updated = 0
     for start in range(0, len(wanted), CHUNK):
         with transaction.atomic():
-            c, u = _refresh_chunk(wanted[start : start + CHUNK])
+            c, u = _refresh(wanted[start : start + CHUNK])
         created += c
         updated += u
     return {"customers_created": created, "customers_updated": updated}
 
 
-def _refresh_chunk(nicks: list[str]) -> tuple[int, int]:
+FIGURES = ("orders_count", "paid_orders", "paid_amount", "first_paid_at", "last_paid_at", "last_order_at")
+
+
+def _refresh(nicks: list[str] | None) -> tuple[int, int]:
     orders = Order._meta.db_table
     customers = Customer._meta.db_table
-    contacts = CustomerContact._meta.db_table
     now = timezone.now()
-    param = _param(nicks)
     false = "FALSE" if connection.vendor == "postgresql" else "0"
-    empty_list = "'[]'"
+    if nicks is None:
+        where, params = "o.buyer_nick <> ''", []
+    else:
+        where, params = _names_in("o.buyer_nick"), [_param(nicks)]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {customers} WHERE {_names_in('buyer_nick')}", [param])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {customers} WHERE "
+            + ("buyer_nick <> ''" if nicks is None else _names_in("buyer_nick")),
+            params,
+        )
         (known,) = cursor.fetchone()
-        figures = (
-            "orders_count",
-            "paid_orders",
-            "paid_amount",
-            "first_paid_at",
-            "last_paid_at",
-            "last_order_at",
+        latest_phone = (
+            f"(SELECT o2.receiver_phone FROM {orders} o2 WHERE o2.buyer_nick = o.buyer_nick "
+            f"ORDER BY o2.created_at DESC, o2.id DESC LIMIT 1)"
         )
         cursor.execute(
-            f"INSERT INTO {customers} (buyer_nick, name, im_id, phone, company, address, note, "
+            f"INSERT INTO {customers} (buyer_nick, name, im_id, company, address, note, "
             f"misdescription_count, blacklisted, blacklist_reason, tags, refunds_count, bad_reviews_count, "
-            f"complaints_count, created_at, updated_at, {', '.join(figures)}) "
-            f"SELECT o.buyer_nick, '', '', '', '', '', '', 0, {false}, '', {empty_list}, 0, 0, 0, %s, %s, "
+            f"complaints_count, created_at, updated_at, {', '.join(FIGURES)}, phone) "
+            f"SELECT o.buyer_nick, '', '', '', '', '', 0, {false}, '', '[]', 0, 0, 0, %s, %s, "
             f"COUNT(*), SUM(CASE WHEN o.paid_at IS NOT NULL THEN 1 ELSE 0 END), "
             f"ROUND(SUM(CASE WHEN o.paid_at IS NOT NULL THEN o.paid_amount ELSE 0 END), 2), "
-            f"MIN(o.paid_at), MAX(o.paid_at), MAX(o.created_at) "
-            f"FROM {orders} o WHERE {_names_in('o.buyer_nick')} GROUP BY o.buyer_nick "
+            f"MIN(o.paid_at), MAX(o.paid_at), MAX(o.created_at), COALESCE({latest_phone}, '') "
+            f"FROM {orders} o WHERE {where} GROUP BY o.buyer_nick "
             f"ON CONFLICT (buyer_nick) WHERE NOT (buyer_nick = '') DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in (*figures, "updated_at"))
-            + f" WHERE {customers}.orders_count <> excluded.orders_count "
+            + ", ".join(f"{c} = excluded.{c}" for c in (*FIGURES, "updated_at"))
+            + f", phone = CASE WHEN excluded.phone = '' THEN {customers}.phone ELSE excluded.phone END"
+            f" WHERE {customers}.orders_count <> excluded.orders_count "
             f"OR {customers}.paid_orders <> excluded.paid_orders "
             f"OR {customers}.paid_amount <> excluded.paid_amount "
-            f"OR {customers}.last_order_at IS NULL",
-            [now, now, param],
+            f"OR {customers}.last_order_at IS NULL "
+            f"OR {customers}.last_order_at <> excluded.last_order_at",
+            [now, now, *params],
         )
         written = max(cursor.rowcount, 0)
-        created = len(nicks) - known
-        updated = written - created
         cursor.execute(
-            f"INSERT INTO {contacts} (customer_id, receiver_name, phone, province, address, last_seen_at) "
-            f"SELECT c.id, o.receiver_name, o.receiver_phone, MAX(o.receiver_province), o.receiver_address, "
-            f"MAX(o.created_at) FROM {orders} o JOIN {customers} c ON c.buyer_nick = o.buyer_nick "
-            f"WHERE {_names_in('o.buyer_nick')} "
-            f"AND (o.receiver_phone <> '' OR o.receiver_address <> '' OR o.receiver_name <> '') "
-            f"GROUP BY c.id, o.receiver_name, o.receiver_phone, o.receiver_address "
-            f"ON CONFLICT (customer_id, phone, receiver_name, address) DO UPDATE SET "
-            f"last_seen_at = excluded.last_seen_at, province = excluded.province "
-            f"WHERE {contacts}.last_seen_at < excluded.last_seen_at",
-            [param],
+            f"SELECT COUNT(*) FROM {customers} WHERE "
+            + ("buyer_nick <> ''" if nicks is None else _names_in("buyer_nick")),
+            params,
         )
-        # the profile's phone and address: those of the latest contact, one pass with a window
-        cursor.execute(
-            f"UPDATE {customers} SET phone = s.phone, address = s.address "
-            f"FROM (SELECT customer_id, phone, address FROM (SELECT t.customer_id, t.phone, t.address, "
-            f"ROW_NUMBER() OVER (PARTITION BY t.customer_id ORDER BY t.last_seen_at DESC, t.id DESC) AS rn "
-            f"FROM {contacts} t JOIN {customers} c ON c.id = t.customer_id "
-            f"WHERE {_names_in('c.buyer_nick')}) w WHERE rn = 1) s "
-            f"WHERE {customers}.id = s.customer_id "
-            f"AND ({customers}.phone <> s.phone OR {customers}.address <> s.address)",
-            [param],
-        )
-    return created, max(updated, 0)
+        (after,) = cursor.fetchone()
+    created = after - known
+    return created, max(written - created, 0)
+
+
+def contacts_of_customer(*, customer, limit: int = 10) -> list[dict]:
+    """The receivers, phones and addresses the customer's orders named, the latest first (one query)."""
+    if not customer.buyer_nick:
+        return []
+    rows = (
+        Order.objects.filter(buyer_nick=customer.buyer_nick)
+        .values("receiver_name", "receiver_phone", "receiver_province", "receiver_address")
+        .annotate(last=Max("created_at"))
+        .order_by("-last")[:limit]
+    )
+    return list(rows)
 
 
 # --- filters of saved customer groups (kefu.core.segments) -----------------------------------------

@@ -8,6 +8,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from kefu.core import roles
+from kefu.customers.selectors import phone_masked
+from kefu.orders.customer_profiles import contacts_of_customer
 from kefu.orders.models import Order
 from kefu.orders.selectors import orders_of_customer
 
@@ -40,3 +43,15 @@ def card_orders(request: HttpRequest, customer) -> SafeString | None:
     rows = [{"order": order, "invoice": invoice_title(order)} for order in orders]
     # rendered without the request: the context processors would cost queries on every card
     return render_to_string("orders/partials/card_orders.html", {"rows": rows})
+
+
+def customer_contacts(request: HttpRequest, customer) -> SafeString | None:
+    """The receivers, phones and addresses the customer's orders named, latest first; phones in full
+    for supervisors only."""
+    rows = contacts_of_customer(customer=customer)
+    if not rows:
+        return None
+    full = roles.has_role(request.user, roles.SUPERVISOR)
+    for row in rows:
+        row["phone"] = row["receiver_phone"] if full else phone_masked(row["receiver_phone"])
+    return render_to_string("orders/partials/customer_contacts.html", {"rows": rows}, request=request)

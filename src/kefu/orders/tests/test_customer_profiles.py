@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from kefu.customers.models import Customer, CustomerContact
+from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory
+from kefu.orders.customer_profiles import contacts_of_customer
 from kefu.orders.importing.importer import import_file
 from kefu.orders.tests.test_import import export, row
 
@@ -31,7 +32,7 @@ def test_an_import_creates_one_profile_per_member_name_with_its_figures(tmp_path
     assert (peach.orders_count, peach.paid_orders, peach.paid_amount) == (3, 2, Decimal("123.40"))
     assert peach.returning and peach.average_order_value == Decimal("61.70")
     assert peach.phone == "18600000002", "the latest phone first"
-    assert list(CustomerContact.objects.filter(customer=peach).values_list("phone", flat=True)) == [
+    assert [c["receiver_phone"] for c in contacts_of_customer(customer=peach)] == [
         "18600000002",
         "18600000001",
     ]
@@ -51,3 +52,15 @@ def test_a_second_import_updates_the_profiles_and_keeps_what_staff_wrote(tmp_pat
     assert (peach.orders_count, peach.paid_orders, peach.paid_amount) == (2, 2, Decimal("200.00"))
     assert (peach.name, peach.note, peach.tags) == ("林小桃", "喜欢玫瑰味", ["VIP"])
     assert Customer.objects.count() == 1
+
+
+def test_the_profile_page_lists_the_orders_receivers_latest_first_masked_for_agents(
+    tmp_path, client, agent, supervisor
+):
+    import_file(export(tmp_path, [row("3001", 买家会员名="小桃子", 联系手机="18612345678")]))
+    url = f"/desk/customers/{Customer.objects.get(buyer_nick='小桃子').pk}/"
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert "186****5678" in page and "18612345678" not in page
+    client.force_login(supervisor)
+    assert "18612345678" in client.get(url).content.decode()
