@@ -5,11 +5,15 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kefu.core.permissions import IsStaffMember
+from kefu.customers.api_urls import profiles_urlpatterns as customer_profiles_api
+from kefu.customers.urls import survey_urlpatterns as customer_survey_urls
 from kefu.inbox.api_urls import legacy_urlpatterns as inbox_legacy_api
 
 urlpatterns = [
     # browsers ask for /favicon.ico whatever the page says
     path("favicon.ico", RedirectView.as_view(url=static("kefu/favicon.ico"), permanent=True)),
+    # the no-account satisfaction survey a customer opens from a link
+    path("survey/", include((customer_survey_urls, "customers_survey"))),
     path("", include("kefu.helpcenter.urls")),
     path("desk/orders/", include("kefu.orders.urls")),
     path("desk/inbox/", include("kefu.inbox.urls")),
@@ -33,6 +37,8 @@ urlpatterns = [
     # the shop's own scripts call these addresses: keep them as they are
     path("api/team/", include("kefu.team.api_urls")),
     path("api/reports/", include("kefu.reports.api_urls")),
+    # the customer profiles, same fields as `kefu customers export --format json`
+    path("api/customers/", include((customer_profiles_api, "customer_profiles_api"))),
     # the API's description is for the shop's team, not for the public
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsStaffMember]), name="schema"),
     path(

@@ -10,13 +10,23 @@ class AftersalesConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
+        from kefu.aftersales import (
+            customer_card,
+            rules,  # noqa: F401 - declares the after-sales shop settings
+        )
         from kefu.aftersales import demo as aftersales_demo
-        from kefu.aftersales import rules  # noqa: F401 - declares the after-sales shop settings
         from kefu.aftersales.sweep import aftersales_sweep
         from kefu.aftersales.views import VERB_LABELS
-        from kefu.core import activity, demo, navigation, sweeps, worklist
+        from kefu.core import activity, demo, navigation, panels, segments, sweeps, worklist
 
         sweeps.register("aftersales", aftersales_sweep)
+        sweeps.register("customer_figures", customer_card.customer_figures_refresh)
+        panels.register(
+            "customers.card", customer_card.card_open_matters, order=20, name="aftersales.card_open"
+        )
+        segments.register(
+            "case_closed_within", label=_("售后结案在几天内（天数）"), nicks=customer_card.case_closed_within
+        )
         navigation.register_link(_("售后单"), "aftersales:cases", order=30)
         navigation.register_link(_("投诉"), "aftersales:complaints", order=31)
         navigation.register_link(_("中差评"), "aftersales:reviews", order=32)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from kefu.orders.customer_profiles import profiles_refresh
 from kefu.orders.importing.importer import import_file
 from kefu.orders.models import Order, OrderState
 
@@ -33,4 +34,5 @@ def load() -> str:
         if order.state == OrderState.WAIT_BUYER_CONFIRM and order.shipped_at is None:
             order.shipped_at = now - timedelta(days=1)
         order.save()
+    profiles_refresh()  # the buyers' first and last payments, moved with their orders
     return f"{orders.created} 个订单，{lines.lines} 行宝贝"

@@ -33,6 +33,12 @@ PAGES = [
     "/desk/aftersales/reviews/{review}/",
     "/desk/customers/",
     "/desk/customers/{customer}/",
+    "/desk/customers/groups/",
+    "/desk/customers/leads/",
+    "/desk/customers/visits/",
+    "/desk/customers/notices/",
+    "/desk/customers/satisfaction/",
+    "/desk/customers/card/?nick={nick}",
     "/desk/chat/",
     "/desk/chat/history/",
     "/desk/chat/learned/",
@@ -52,6 +58,7 @@ PAGES = [
     "/api/v1/aftersales/complaints/",
     "/api/v1/aftersales/reviews/",
     "/api/v1/customers/",
+    "/api/v1/customers/satisfaction/",
     "/api/v1/chat/staff/conversations/",
     "/api/v1/replies/phrases/",
     "/api/v1/help/staff/questions/",
@@ -68,6 +75,7 @@ def test_every_back_office_page_and_list_stays_within_its_query_budget(client, m
         "complaint": Complaint.objects.order_by("pk").values_list("pk", flat=True).first(),
         "review": BadReview.objects.order_by("pk").values_list("pk", flat=True).first(),
         "customer": Customer.objects.order_by("pk").values_list("pk", flat=True).first(),
+        "nick": Order.objects.order_by("pk").values_list("buyer_nick", flat=True).first(),
     }
     client.force_login(make_user("lead", "主管", "管理员"))  # sees every page
     client.get("/desk/")  # the session settles on the first visit

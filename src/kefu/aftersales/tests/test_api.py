@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from kefu.aftersales.models import AfterSalesCase, CaseState
 from kefu.aftersales.tests.factories import OrderFactory
+from kefu.customers.models import Customer
 from kefu.customers.tests.factories import BlacklistedCustomerFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,9 @@ def test_customers_api_and_blacklist(api, agent, supervisor):
     r = api(supervisor).post(f"/api/v1/customers/{listed.pk}/lift/", {"reason": "误判"}, format="json")
     assert r.status_code == 200 and r.json()["blacklisted"] is False
     r = api(agent).post("/api/v1/customers/", {"name": "新客户", "phone": "139-0000-1234"}, format="json")
-    assert r.status_code == 201 and r.json()["phone"] == "13900001234"
+    # stored normalised; an agent reads it masked (privacy)
+    assert r.status_code == 201 and r.json()["phone"] == "139****1234"
+    assert Customer.objects.get(pk=r.json()["id"]).phone == "13900001234"
 
 
 def test_the_misdescription_endpoint_blacklists_at_the_threshold(api, aftersales_agent, make_case):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from kefu.orders import customer_profiles
 from kefu.orders.importing import bulkload, cells, parse, read, store
 from kefu.orders.importing.mapping import UNCLOSED, LineReader, check_orders_header, unclosed_quote
 from kefu.orders.importing.read import BROKEN, ImportFileError
@@ -58,6 +59,10 @@ def _import_orders(path: Path, report: ImportReport, *, shop: str, progress: Pro
     batches = parse_here_or_beside(path, shop=shop, as_text=sqlite, now=now)
     with store.loading(path, report) as beat:
         store.store_orders(batches, report, shop=shop, now=now, progress=progress, beat=beat)
+    # after the load, with the buyer index back: the profiles of the buyers the orders named
+    figures = customer_profiles.profiles_refresh(report.buyers)
+    report.customers_created = figures["customers_created"]
+    report.customers_updated = figures["customers_updated"]
 
 
 def _import_lines(

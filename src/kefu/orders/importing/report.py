@@ -19,6 +19,11 @@ class ImportReport:
     lines: int = 0
     error_count: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # the buyers' profiles: the member names the written orders named, what the import did to them
+    buyers: set[str] = field(default_factory=set, repr=False)
+    without_buyer: int = 0
+    customers_created: int = 0
+    customers_updated: int = 0
 
     def error(self, line: int, reason: str) -> None:
         self.error_count += 1
@@ -35,5 +40,8 @@ class ImportReport:
             "stale": self.stale,
             "lines": self.lines,
             "error_count": self.error_count,
+            "without_buyer": self.without_buyer,
+            "customers_created": self.customers_created,
+            "customers_updated": self.customers_updated,
             "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
         }

@@ -148,6 +148,7 @@ def write_orders(batch: dict[str, tuple[int, tuple]], report: ImportReport, *, s
                 else:
                     writes.append(_merge(row, known, now))
                     report.updated += 1
+        _buyers_note(writes, report)
         if postgres:
             _copy_upsert(cursor, writes)
             return
@@ -161,6 +162,16 @@ def write_orders(batch: dict[str, tuple[int, tuple]], report: ImportReport, *, s
 
 
 _STAGE = "kefu_orders_import_stage"
+_BUYER = _I["buyer_nick"]
+
+
+def _buyers_note(writes: list, report: ImportReport) -> None:
+    """The member names of the written orders, for their profiles once the import is done."""
+    nicks = {row[_BUYER] for row in writes}
+    if "" in nicks:
+        nicks.discard("")
+        report.without_buyer += sum(1 for row in writes if not row[_BUYER])
+    report.buyers |= nicks
 
 
 def _copy_upsert(cursor, writes: list[list]) -> None:

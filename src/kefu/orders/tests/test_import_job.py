@@ -34,6 +34,9 @@ def test_the_command_line_import_is_recorded_as_a_finished_job(db, capsys):
         "lines",
         "error_count",
         "errors",
+        "without_buyer",
+        "customers_created",
+        "customers_updated",
     }
     job = OrderImport.objects.get()
     assert (job.status, job.original_name, job.created, job.lines, job.percent) == (
