@@ -107,6 +107,9 @@ class ArticleStaffOutputSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Markdown 原文")
     body_html = serializers.SerializerMethodField(help_text="渲染并净化后的 HTML")
     tags = serializers.SerializerMethodField()
+    similar_questions = serializers.ListField(
+        child=serializers.CharField(), source="similar_list", help_text="相似问法（只对客服人员可见）"
+    )
     status = serializers.CharField()
     status_display = serializers.CharField(source="get_status_display")
     views = serializers.IntegerField()

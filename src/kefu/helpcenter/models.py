@@ -43,6 +43,8 @@ class Article(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), help_text=_("支持 Markdown"))
+    # Other wordings of the title's question, one per line: searched like the title, shown to staff only.
+    similar_questions = models.TextField(_("相似问法"), blank=True, default="")
     tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="articles")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     views = models.PositiveIntegerField(_("浏览次数"), default=0)
@@ -73,6 +75,10 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def similar_list(self) -> list[str]:
+        return [line for line in self.similar_questions.split("\n") if line.strip()]
 
 
 def _question_token() -> str:

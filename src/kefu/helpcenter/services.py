@@ -4,6 +4,7 @@ Only published articles are in the search index; the services keep index and tab
 the same transaction.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -42,7 +43,29 @@ def article_document(article: Article, *, tags: Iterable[str] | None = None) -> 
         title=article.title,
         body=f"{article.body}\n{' '.join(names)}",
         category_id=article.category_id,
+        similar=tuple(article.similar_list),
     )
+
+
+MAX_SIMILAR = 100
+MAX_SIMILAR_LENGTH = 200
+_SIMILAR_SPLIT = re.compile(r"[\n\r|;；]+")
+
+
+def clean_similar_questions(values: Iterable[str] | str, *, title: str = "") -> list[str]:
+    """Other wordings of an article's question: one per line (a cell may also separate them with
+    | or ；), spaces tidied, repeats and the title itself left out, each at most 200 characters."""
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    seen = {title.strip()}
+    for value in values:
+        for piece in _SIMILAR_SPLIT.split(value or ""):
+            line = " ".join(piece.split())[:MAX_SIMILAR_LENGTH]
+            if line and line not in seen:
+                seen.add(line)
+                out.append(line)
+    return out[:MAX_SIMILAR]
 
 
 def _index(article: Article) -> None:
@@ -212,6 +235,7 @@ def article_create(
     by: User,
     tags: Iterable[str] = (),
     publish: bool = True,
+    similar_questions: Iterable[str] = (),
 ) -> Article:
     """A new article; ``category`` may come in empty from a form, and is refused then.
     Any staff member may save a draft; publishing it at once takes a supervisor or an admin."""
@@ -225,6 +249,7 @@ def article_create(
         category=category,
         title=title,
         body=body.strip(),
+        similar_questions="\n".join(clean_similar_questions(similar_questions, title=title)),
         status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
         published_at=now if publish else None,
         created_by=by,
@@ -245,20 +270,32 @@ def article_update(
     title: str,
     body: str,
     tags: Iterable[str] | None = None,
+    similar_questions: Iterable[str] | None = None,
 ) -> Article:
     roles.require_staff(by)
     article = Article.objects.select_for_update().get(pk=article.pk)
     title = _validate_article(category=category, title=title, body=body, exclude_pk=article.pk)
+    similar = (
+        article.similar_questions
+        if similar_questions is None
+        else "\n".join(clean_similar_questions(similar_questions, title=title))
+    )
     changed = [
         f
-        for f, v in (("category", category), ("title", title), ("body", body.strip()))
+        for f, v in (
+            ("category", category),
+            ("title", title),
+            ("body", body.strip()),
+            ("similar_questions", similar),
+        )
         if getattr(article, f) != v
     ]
     article.category = category
     article.title = title
     article.body = body.strip()
+    article.similar_questions = similar
     article.updated_by = by
-    article.save(update_fields=["category", "title", "body", "updated_by", "updated_at"])
+    article.save(update_fields=["category", "title", "body", "similar_questions", "updated_by", "updated_at"])
     if tags is not None:
         article.tags.set(_tags(tags))
     _index(article)

@@ -548,6 +548,7 @@ def staff_article_edit(request, pk: int):
                 "title": article.title,
                 "body": article.body,
                 "tags": " ".join(t.name for t in article.tags.all()),
+                "similar_questions": article.similar_questions,
                 "publish": article.is_published,
             }
         )

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count, Max
 
 from kefu.core import roles
 from kefu.search.analysis import normalize
@@ -93,11 +92,10 @@ _cache: dict[str, object] = {}
 
 def synonym_map() -> SynonymTable:
     """The shop's table, built again only when the list changed (one small query per search)."""
-    stamp = SynonymGroup.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
-    key = (stamp["n"], stamp["last"], stamp["top"])
-    if _cache.get("key") != key:
-        _cache["table"] = build_table(list(SynonymGroup.objects.values_list("words", flat=True)))
-        _cache["key"] = key
+    lines = tuple(SynonymGroup.objects.order_by("id").values_list("words", flat=True))
+    if _cache.get("key") != lines:
+        _cache["table"] = build_table(list(lines))
+        _cache["key"] = lines
     table = _cache["table"]
     assert isinstance(table, SynonymTable)
     return table
