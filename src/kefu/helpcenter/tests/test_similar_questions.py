@@ -98,6 +98,7 @@ def test_similar_questions_are_never_on_the_public_pages(client, kb):
     page = client.get(f"/help/articles/{article.pk}/")
     assert page.status_code == 200
     assert "瓶子到的时候就裂开了" not in page.content.decode()
+    assert "外箱压扁了" not in page.content.decode()
     listing = client.get("/", {"q": "瓶子到的时候就裂开了"})
     assert f"/help/articles/{article.pk}/" in listing.content.decode()
-    assert "瓶子到的时候就裂开了" not in listing.content.decode().replace('value="瓶子到的时候就裂开了"', "")
+    assert "外箱压扁了" not in listing.content.decode()  # the article's other wording stays private
