@@ -115,6 +115,13 @@ def parse_query(text: str, df: dict[str, int] | None = None, *, plan: Plan | Non
             alternatives.setdefault(part, scoring.PART_WEIGHT)
             for synonym in sorted(synonyms.get(part, ())):
                 alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
+        if df is not None:
+            # An expansion the articles never use as a word (破损, where the title says 破了) may
+            # still meet them through its characters, weakly.
+            for term, weight in list(alternatives.items()):
+                if weight < 1.0 and len(term) == 2 and analysis.is_han(term) and not df.get(term):
+                    for ch in analysis.chars(term):
+                        alternatives.setdefault(ch, weight * scoring.PART_WEIGHT)
         if (
             df is not None
             and len(word) > 1
