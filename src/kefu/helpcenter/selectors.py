@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from kefu.core import shopsettings
-from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search import highlight
 from kefu.search import selectors as search_selectors
@@ -149,3 +149,15 @@ def question_new_count() -> int:
 
 def question_get_by_token(*, token: str) -> Question:
     return get_object_or_404(Question.objects.select_related("article", "category"), token=token)
+
+
+def similar_proposal_list(*, status: str | None = SimilarQuestionProposal.Status.PENDING) -> QuerySet[SimilarQuestionProposal]:
+    """Proposed similar questions, newest first, with their article (one query)."""
+    qs = SimilarQuestionProposal.objects.select_related("article", "article__category", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def similar_proposal_pending_count() -> int:
+    return SimilarQuestionProposal.objects.filter(status=SimilarQuestionProposal.Status.PENDING).count()

@@ -18,7 +18,7 @@ from kefu.core.activity import activity_record
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter import rules
-from kefu.helpcenter.models import Article, Category, Question, Tag
+from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
 
@@ -426,6 +426,10 @@ def question_answer(*, question: Question, by: User, answer: str) -> Question:
     question.answered_by = by
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    for article in Article.objects.filter(pk__in=linked_article_ids(answer), status=Article.Status.PUBLISHED):
+        similar_question_propose(
+            article=article, text=question.title, source=SimilarQuestionProposal.Source.QUESTION_LINKED
+        )
     worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_answer")
     return question
@@ -459,6 +463,9 @@ def question_publish(
             article = article_create(category=category, title=title, body=answer, by=by, tags=tags)
     except IntegrityError as exc:
         raise ValidationError({"title": _("该类别下已有同名文章。")}) from exc
+    similar_question_propose(
+        article=article, text=question.title, source=SimilarQuestionProposal.Source.QUESTION_PUBLISHED
+    )
     question.article = article
     question.answer = article.body
     question.status = Question.Status.PUBLISHED
@@ -485,3 +492,63 @@ def question_close(*, question: Question, by: User) -> Question:
     activity_record(target=question, actor=by, verb="question_close")
     question.refresh_from_db()
     return question
+
+
+# --- learning from staff: proposed similar questions ----------------------------------------
+
+_ARTICLE_LINK = re.compile(r"/help/articles/(\d{1,18})/")
+
+
+def linked_article_ids(text: str) -> set[int]:
+    """The help-center articles a staff reply links to (…/help/articles/12/)."""
+    return {int(pk) for pk in _ARTICLE_LINK.findall(text or "")}
+
+
+def similar_question_propose(*, article: Article, text: str, source: str) -> SimilarQuestionProposal | None:
+    """Propose a customer's wording as one more similar question of ``article``; called where staff
+    tie a customer's question to the article (no one's permission: the supervisor decides later).
+
+    Nothing is proposed when the wording is the title, already one of its similar questions, or
+    already proposed (accepted, pending or rejected: a rejected wording does not come back).
+    """
+    cleaned = clean_similar_questions(text or "", title=article.title)
+    if not cleaned or len(cleaned[0]) < 2:
+        return None
+    wording = cleaned[0][:200]
+    if wording in article.similar_list:
+        return None
+    proposal, created = SimilarQuestionProposal.objects.get_or_create(
+        article=article, text=wording, defaults={"source": source}
+    )
+    return proposal if created else None
+
+
+@transaction.atomic
+def similar_question_decide(
+    *, proposal: SimilarQuestionProposal, by: User, accept: bool
+) -> SimilarQuestionProposal:
+    """Accept (the wording joins the article's similar questions and search finds it at once) or
+    reject a proposal; supervisors and admins only."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    proposal = SimilarQuestionProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != SimilarQuestionProposal.Status.PENDING:
+        raise ValidationError(_("这条建议已经处理过了。"))
+    if accept:
+        article = Article.objects.select_for_update().get(pk=proposal.article_id)
+        similar = clean_similar_questions([*article.similar_list, proposal.text], title=article.title)
+        article.similar_questions = "\n".join(similar)
+        article.save(update_fields=["similar_questions"])
+        _index(article)
+    proposal.status = (
+        SimilarQuestionProposal.Status.ACCEPTED if accept else SimilarQuestionProposal.Status.REJECTED
+    )
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    activity_record(
+        target=proposal.article,
+        actor=by,
+        verb="similar_accept" if accept else "similar_reject",
+        message=proposal.text,
+    )
+    return proposal

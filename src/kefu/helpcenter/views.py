@@ -23,7 +23,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.core.operations import OperationPage, is_htmx
 from kefu.helpcenter import forms, selectors, services
-from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search.highlight import highlight
 from kefu.search.models import SynonymGroup
@@ -42,6 +42,8 @@ VERB_LABELS = {
     "article_update": gettext_lazy("修改"),
     "article_publish": gettext_lazy("发布"),
     "article_unpublish": gettext_lazy("下线"),
+    "similar_accept": gettext_lazy("采纳相似问法"),
+    "similar_reject": gettext_lazy("拒绝相似问法"),
 }
 
 
@@ -627,3 +629,42 @@ def staff_synonyms(request):
         groups = SynonymGroup.objects.order_by("id").values_list("words", flat=True)
         form = forms.SynonymsForm(initial={"text": "\n".join(groups)})
     return render(request, "helpcenter/staff/synonyms.html", {"form": form, "can_edit": can_edit})
+
+
+# --- proposed similar questions (supervisors decide) ----------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_similar_proposals(request):
+    """The customers' wordings staff tied to an article, waiting for a supervisor's decision."""
+    paginator = Paginator(selectors.similar_proposal_list(), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "can_decide": roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN),
+    }
+    return render(request, "helpcenter/staff/similar_proposals.html", context)
+
+
+class StaffSimilarAccept(OperationPage):
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+    accept = True
+
+    def get_object(self) -> SimilarQuestionProposal:
+        return get_object_or_404(SimilarQuestionProposal, pk=self.kwargs["pk"])
+
+    def perform(self, proposal, data):
+        return services.similar_question_decide(proposal=proposal, by=self.request.user, accept=self.accept)
+
+    def success_message(self, proposal, result) -> str:
+        if self.accept:
+            return _("已采纳，“%(text)s”现在能搜到这篇文章。") % {"text": proposal.text}
+        return _("已拒绝。")
+
+    def success_url(self, proposal, result) -> str:
+        return reverse("helpcenter:staff_similar_proposals")
+
+
+class StaffSimilarReject(StaffSimilarAccept):
+    accept = False
