@@ -29,8 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEARCH_DATA = ROOT / "src" / "kefu" / "search" / "tests" / "data"
 HELP_DATA = ROOT / "src" / "kefu" / "helpcenter" / "tests" / "data"
 SETS = {
-    "shop": (SEARCH_DATA / "shop_kb.csv", SEARCH_DATA / "shop_queries.tsv", SEARCH_DATA / "shop_unanswered.txt"),
-    "food": (SEARCH_DATA / "food_kb.csv", SEARCH_DATA / "food_queries.tsv", SEARCH_DATA / "food_unanswered.txt"),
+    "shop": (
+        SEARCH_DATA / "shop_kb.csv",
+        SEARCH_DATA / "shop_queries.tsv",
+        SEARCH_DATA / "shop_unanswered.txt",
+    ),
+    "food": (
+        SEARCH_DATA / "food_kb.csv",
+        SEARCH_DATA / "food_queries.tsv",
+        SEARCH_DATA / "food_unanswered.txt",
+    ),
     "clothing": (HELP_DATA / "sample_kb.csv", HELP_DATA / "sample_queries.tsv", None),
 }
 
@@ -82,7 +90,9 @@ def evaluate(name: str, verbose: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--sets", default=",".join(SETS))
     args = parser.parse_args()

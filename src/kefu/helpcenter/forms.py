@@ -70,7 +70,11 @@ def with_current_values(data: Any, current: Mapping[str, Any]) -> Any:
         return None
     merged: dict[str, Any] = dict(current)
     for key in data:
-        merged[key] = data.getlist(key) if key in ("tags", "similar_questions") and hasattr(data, "getlist") else data[key]
+        merged[key] = (
+            data.getlist(key)
+            if key in ("tags", "similar_questions") and hasattr(data, "getlist")
+            else data[key]
+        )
     return merged
 
 

@@ -151,7 +151,9 @@ def question_get_by_token(*, token: str) -> Question:
     return get_object_or_404(Question.objects.select_related("article", "category"), token=token)
 
 
-def similar_proposal_list(*, status: str | None = SimilarQuestionProposal.Status.PENDING) -> QuerySet[SimilarQuestionProposal]:
+def similar_proposal_list(
+    *, status: str | None = SimilarQuestionProposal.Status.PENDING
+) -> QuerySet[SimilarQuestionProposal]:
     """Proposed similar questions, newest first, with their article (one query)."""
     qs = SimilarQuestionProposal.objects.select_related("article", "article__category", "decided_by")
     if status:

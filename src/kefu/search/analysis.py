@@ -48,6 +48,7 @@ def is_minor(word: str) -> bool:
     """A question word or a quantity: kept in the query, weighing less than the topic's words."""
     return word in QUESTION_WORDS or bool(_QUANTITY.match(word))
 
+
 MAX_TERM_LENGTH = 32
 # Between the title and each similar question in the title columns: no term contains it, and both
 # full-text indexes take it for a separator.
@@ -171,7 +172,9 @@ class Analyzed:
         }
 
     def vocabulary(self) -> set[str]:
-        return {*self.title_terms, *self.title_grams, *self.body_terms, *self.body_grams} - {VARIANT_SEPARATOR}
+        return {*self.title_terms, *self.title_grams, *self.body_terms, *self.body_grams} - {
+            VARIANT_SEPARATOR
+        }
 
 
 def analyze_document(*, title: str, body: str, similar: Iterable[str] = ()) -> Analyzed:

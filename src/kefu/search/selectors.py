@@ -97,7 +97,9 @@ def _phrase_expansions(plan: Plan, index: int) -> list[str]:
     return out
 
 
-def parse_query(text: str, df: dict[str, int] | None = None, *, plan: Plan | None = None) -> scoring.ParsedQuery:
+def parse_query(
+    text: str, df: dict[str, int] | None = None, *, plan: Plan | None = None
+) -> scoring.ParsedQuery:
     """The customer's words, each with what may stand for it in an article.
 
     ``df`` (document frequencies) lets a word the index has never seen (a segmentation the articles

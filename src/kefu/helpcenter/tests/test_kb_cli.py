@@ -223,7 +223,10 @@ def test_export_to_stdout(categories):
     code, out, _ = kb("export", "-")
 
     assert code == 0
-    assert out.splitlines()[:2] == ["category,title,body,similar_questions", "产品订购,怎么下单,点立即购买。,"]
+    assert out.splitlines()[:2] == [
+        "category,title,body,similar_questions",
+        "产品订购,怎么下单,点立即购买。,",
+    ]
 
 
 def test_the_sample_knowledge_base_imports_cleanly():

@@ -46,7 +46,9 @@ def test_publishing_a_question_as_an_article_proposes_the_customers_wording(cate
 def test_accepting_a_proposal_makes_search_find_the_article_at_once(invoice, supervisor):
     wording = "单位要报账的单据怎么弄"
     assert "怎么开发票？" not in titles(wording)
-    proposal = services.similar_question_propose(article=invoice, text=wording, source=Proposal.Source.CHAT_LINKED)
+    proposal = services.similar_question_propose(
+        article=invoice, text=wording, source=Proposal.Source.CHAT_LINKED
+    )
     services.similar_question_decide(proposal=proposal, by=supervisor, accept=True)
     invoice.refresh_from_db()
     assert invoice.similar_list == [wording]
@@ -55,7 +57,9 @@ def test_accepting_a_proposal_makes_search_find_the_article_at_once(invoice, sup
 
 
 def test_a_rejected_wording_changes_nothing_and_is_not_proposed_again(invoice, supervisor):
-    proposal = services.similar_question_propose(article=invoice, text="随便问问", source=Proposal.Source.CHAT_LINKED)
+    proposal = services.similar_question_propose(
+        article=invoice, text="随便问问", source=Proposal.Source.CHAT_LINKED
+    )
     services.similar_question_decide(proposal=proposal, by=supervisor, accept=False)
     invoice.refresh_from_db()
     assert invoice.similar_list == []

@@ -56,7 +56,10 @@ def test_a_wording_only_a_similar_question_has_finds_its_article(kb):
 def test_a_file_without_the_column_keeps_the_similar_questions(kb):
     report = kb_import(data="category,title,body\n售后,收到的商品破损怎么办？,新的正文。\n".encode())
     assert report.updated == 1
-    assert Article.objects.get(title="收到的商品破损怎么办？").similar_list == ["瓶子到的时候就裂开了", "外箱压扁了"]
+    assert Article.objects.get(title="收到的商品破损怎么办？").similar_list == [
+        "瓶子到的时候就裂开了",
+        "外箱压扁了",
+    ]
 
 
 def test_a_changed_cell_replaces_the_similar_questions_and_search_follows(kb):
