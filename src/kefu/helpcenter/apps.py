@@ -27,6 +27,12 @@ class HelpcenterConfig(AppConfig):
         navigation.register_link(
             _("相似问法建议"), "helpcenter:staff_similar_proposals", order=15, badge="similar_proposals"
         )
+        navigation.register_link(
+            _("搜索分析"),
+            "helpcenter:staff_search_stats",
+            order=16,
+            only_roles=(roles.SUPERVISOR, roles.ADMIN),
+        )
         worklist.register_source(
             "question",
             label=_("客户问题"),

@@ -316,3 +316,12 @@ class SynonymsForm(forms.Form):
     @property
     def lines(self) -> list[str]:
         return self.cleaned_data.get("text", "").splitlines()
+
+
+class SearchGapSimilarForm(forms.Form):
+    """From the search analytics: this wording is another way to ask that article's question."""
+
+    query = forms.CharField(max_length=200, error_messages={"required": _("缺少搜索词。")})
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.all(), error_messages={"invalid_choice": _("文章不存在。")}
+    )

@@ -156,6 +156,7 @@ class SimilarQuestionProposal(models.Model):
         QUESTION_LINKED = "question_linked", _("答复中引用了文章")
         CHAT_LINKED = "chat_linked", _("聊天中发送了文章")
         SEARCH_HELPFUL = "search_helpful", _("顾客搜索后认为有帮助")
+        SEARCH_GAP = "search_gap", _("搜索分析")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审核")
@@ -185,3 +186,37 @@ class SimilarQuestionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} → {self.article_id}"
+
+
+class SearchLog(models.Model):
+    """One search on the public help center, anonymised: the words searched (long digit runs such
+    as phone or order numbers masked), how many articles answered, which came first and which the
+    customer opened — nothing about who searched."""
+
+    query = models.CharField(_("搜索词"), max_length=100)
+    results = models.PositiveIntegerField(_("结果数"), default=0)
+    top_article = models.ForeignKey(
+        Article,
+        verbose_name=_("第一条结果"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    clicked_article = models.ForeignKey(
+        Article,
+        verbose_name=_("点开的文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.query

@@ -18,7 +18,7 @@ from kefu.core.activity import activity_record
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter import rules
-from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal, Tag
+from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
 
@@ -552,3 +552,48 @@ def similar_question_decide(
         message=proposal.text,
     )
     return proposal
+
+
+# --- search analytics -------------------------------------------------------------------------
+
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+def anonymise_query(query: str) -> str:
+    """What a search log keeps of the customer's words: phone, order and other long numbers and
+    e-mail addresses masked, spaces tidied, at most 100 characters."""
+    text = _EMAIL.sub("＊", _LONG_NUMBER.sub("＊", query or ""))
+    return " ".join(text.split())[:100]
+
+
+def search_log_record(*, query: str, results: int, top_article_id: int | None) -> SearchLog | None:
+    """Keep one public search for the supervisors' analytics (anonymised; nobody's permission)."""
+    text = anonymise_query(query)
+    if not text:
+        return None
+    return SearchLog.objects.create(query=text, results=results, top_article_id=top_article_id)
+
+
+def search_log_click(*, log_id: int, article: Article) -> None:
+    """The customer opened ``article`` from that search's results (the first click counts)."""
+    SearchLog.objects.filter(pk=log_id, clicked_article__isnull=True).update(clicked_article=article)
+
+
+@transaction.atomic
+def search_gap_to_similar(*, query: str, article: Article, by: User) -> Article:
+    """From the search analytics, one click: a searched wording becomes a similar question of
+    ``article`` at once (supervisors and admins)."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    proposal = similar_question_propose(
+        article=article, text=query, source=SimilarQuestionProposal.Source.SEARCH_GAP
+    )
+    if proposal is None:
+        proposal = SimilarQuestionProposal.objects.filter(
+            article=article, text=" ".join(query.split())[:200], status=SimilarQuestionProposal.Status.PENDING
+        ).first()
+    if proposal is None:
+        raise ValidationError(_("这个问法已经是这篇文章的标题或相似问法，或之前被拒绝过。"))
+    similar_question_decide(proposal=proposal, by=by, accept=True)
+    article.refresh_from_db()
+    return article

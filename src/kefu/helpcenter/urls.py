@@ -70,6 +70,10 @@ urlpatterns = [
     ),
     path("desk/help/synonyms/", views.staff_synonyms, name="staff_synonyms"),
     path("desk/help/similar/", views.staff_similar_proposals, name="staff_similar_proposals"),
+    path("desk/help/searches/", views.staff_search_stats, name="staff_search_stats"),
+    path(
+        "desk/help/searches/similar/", views.StaffSearchGapSimilar.as_view(), name="staff_search_gap_similar"
+    ),
     path(
         "desk/help/similar/<int:pk>/accept/", views.StaffSimilarAccept.as_view(), name="staff_similar_accept"
     ),

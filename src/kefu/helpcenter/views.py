@@ -106,6 +106,13 @@ def home(request):
             q=q, category_id=category_id, page=results.pages, page_size=page_size
         )
 
+    search_log = None
+    if q and results.page == 1 and not category_id:
+        search_log = services.search_log_record(
+            query=q,
+            results=results.total,
+            top_article_id=results.articles[0].pk if results.articles else None,
+        )
     terms = selectors.highlight_terms(q)
     rows = [
         {
@@ -128,6 +135,7 @@ def home(request):
         "prev_query": urlencode({**params, "page": results.page - 1}),
         "next_query": urlencode({**params, "page": results.page + 1}),
         "ask_query": urlencode({"title": q}) if q else "",
+        "search_log": search_log,
     }
     return render(request, "helpcenter/home.html", context)
 
@@ -135,6 +143,9 @@ def home(request):
 @require_GET
 def article_detail(request, pk: int):
     article = selectors.article_get_public(article_id=pk)
+    from_search = request.GET.get("s", "")
+    if from_search.isdigit() and len(from_search) < 18:
+        services.search_log_click(log_id=int(from_search), article=article)
     services.article_view_count(article=article)
     article.views += 1
     related = _related(article)
@@ -514,7 +525,10 @@ def _article_form_page(request, form: forms.ArticleForm, article: Article | None
 @require_http_methods(["GET", "POST"])
 def staff_article_add(request):
     """Submit an article: the form page, and its post creates the article."""
-    form = forms.ArticleForm(request.POST or None, initial={"category": request.GET.get("category")})
+    form = forms.ArticleForm(
+        request.POST or None,
+        initial={"category": request.GET.get("category"), "title": request.GET.get("title", "")[:200]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             article = services.article_create(by=request.user, **form.cleaned_data)
@@ -668,3 +682,42 @@ class StaffSimilarAccept(OperationPage):
 
 class StaffSimilarReject(StaffSimilarAccept):
     accept = False
+
+
+# --- search analytics (supervisors) -----------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_search_stats(request):
+    """What customers searched: top searches, content gaps (nothing found, nothing opened), and
+    which article answered; from a gap, one click to a new article or a similar question."""
+    if not roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN):
+        raise PermissionDenied(_("只有主管或管理员可以查看搜索分析。"))
+    days = request.GET.get("days", "30")
+    days_value = int(days) if days.isdigit() and 0 < int(days) <= 366 else 30
+    context = {
+        "days": days_value,
+        "totals": selectors.search_totals(days=days_value),
+        "top": selectors.search_stats(days=days_value),
+        "gaps": selectors.search_stats(days=days_value, gaps_only=True),
+    }
+    return render(request, "helpcenter/staff/search_stats.html", context)
+
+
+class StaffSearchGapSimilar(OperationPage):
+    """A searched wording becomes a similar question of the article that came first."""
+
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+    form_class = forms.SearchGapSimilarForm
+
+    def perform(self, obj, data):
+        return services.search_gap_to_similar(
+            query=data["query"], article=data["article"], by=self.request.user
+        )
+
+    def success_message(self, obj, result) -> str:
+        return _("已加为《%(title)s》的相似问法，搜索立即生效。") % {"title": result.title}
+
+    def success_url(self, obj, result) -> str:
+        return reverse("helpcenter:staff_search_stats")
