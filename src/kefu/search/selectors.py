@@ -117,9 +117,9 @@ def parse_query(
             alternatives.setdefault(part, scoring.PART_WEIGHT)
             for synonym in sorted(synonyms.get(part, ())):
                 alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
-        if df is not None:
-            # An expansion the articles never use as a word (破损, where the title says 破了) may
-            # still meet them through its characters, weakly.
+        if df is not None and not any(df.get(t) for t in alternatives):
+            # When neither the word nor any expansion is a word of the articles, an expansion
+            # (破损, where the title says 破了) may still meet them through its characters, weakly.
             for term, weight in list(alternatives.items()):
                 if weight < 1.0 and len(term) == 2 and analysis.is_han(term) and not df.get(term):
                     for ch in analysis.chars(term):
