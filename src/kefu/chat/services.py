@@ -652,6 +652,10 @@ def suggestion_use(
             article=article,
             agent=by,
         )
+        # The customer's wording is proposed as a similar question of the article (a supervisor decides).
+        helpcenter_services.similar_question_propose(
+            article=article, text=customer_text, source="chat_linked"
+        )
         return use, article_insert_text(article=article, base_url=base_url)
     assert phrase_id is not None  # exactly one of the two, checked above
     phrase = _phrase_for(by, phrase_id)

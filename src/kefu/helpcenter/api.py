@@ -21,7 +21,7 @@ from kefu.core import ratelimit
 from kefu.core.api import paginate
 from kefu.core.operations import form_errors, form_input, form_schema
 from kefu.helpcenter import forms, selectors, services
-from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search.models import SynonymGroup
 from kefu.search.synonyms import synonym_groups_replace
@@ -107,6 +107,9 @@ class ArticleStaffOutputSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Markdown 原文")
     body_html = serializers.SerializerMethodField(help_text="渲染并净化后的 HTML")
     tags = serializers.SerializerMethodField()
+    similar_questions = serializers.ListField(
+        child=serializers.CharField(), source="similar_list", help_text="相似问法（只对客服人员可见）"
+    )
     status = serializers.CharField()
     status_display = serializers.CharField(source="get_status_display")
     views = serializers.IntegerField()
@@ -744,3 +747,68 @@ class SynonymsApi(APIView):
         lines = [" ".join(words) for words in data.validated_data["groups"]]
         synonym_groups_replace(lines=lines, by=request.user)
         return Response(self.OutputSerializer({"groups": self._groups()}).data)
+
+
+# --- staff: proposed similar questions ----------------------------------------------------------
+
+
+class SimilarProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(help_text="顾客的问法")
+    article = serializers.SerializerMethodField()
+    source = serializers.CharField()
+    source_display = serializers.CharField(source="get_source_display")
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "HelpSimilarProposal"
+
+    def get_article(self, proposal) -> dict:
+        return {"id": proposal.article_id, "title": proposal.article.title}
+
+
+class SimilarProposalListApi(APIView):
+    """Proposed similar questions waiting for a supervisor (``?status=accepted|rejected`` for the others)."""
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        responses=SimilarProposalSerializer(many=True),
+        summary="相似问法建议",
+        operation_id="help_similar_proposals_list",
+    )
+    def get(self, request):
+        wanted = request.query_params.get("status") or SimilarQuestionProposal.Status.PENDING
+        if wanted not in SimilarQuestionProposal.Status.values:
+            return Response({"status": ["状态只能是 pending、accepted 或 rejected。"]}, status=400)
+        return paginate(request, selectors.similar_proposal_list(status=wanted), SimilarProposalSerializer)
+
+
+class SimilarProposalAcceptApi(APIView):
+    accept = True
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request=None,
+        responses=SimilarProposalSerializer,
+        summary="采纳相似问法建议",
+        operation_id="help_similar_proposals_accept",
+    )
+    def post(self, request, pk: int):
+        proposal = get_object_or_404(SimilarQuestionProposal, pk=pk)
+        proposal = services.similar_question_decide(proposal=proposal, by=request.user, accept=self.accept)
+        return Response(SimilarProposalSerializer(proposal).data)
+
+
+class SimilarProposalRejectApi(SimilarProposalAcceptApi):
+    accept = False
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request=None,
+        responses=SimilarProposalSerializer,
+        summary="拒绝相似问法建议",
+        operation_id="help_similar_proposals_reject",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)

@@ -36,4 +36,15 @@ urlpatterns = [
         name="staff_article_unpublish",
     ),
     path("staff/synonyms/", api.SynonymsApi.as_view(), name="staff_synonyms"),
+    path("staff/similar-proposals/", api.SimilarProposalListApi.as_view(), name="staff_similar_proposals"),
+    path(
+        "staff/similar-proposals/<int:pk>/accept/",
+        api.SimilarProposalAcceptApi.as_view(),
+        name="staff_similar_accept",
+    ),
+    path(
+        "staff/similar-proposals/<int:pk>/reject/",
+        api.SimilarProposalRejectApi.as_view(),
+        name="staff_similar_reject",
+    ),
 ]

@@ -13,7 +13,7 @@ class HelpcenterConfig(AppConfig):
         from kefu.core import demo, navigation, roles, worklist
         from kefu.helpcenter import demo as helpcenter_demo
         from kefu.helpcenter import rules  # noqa: F401 - declares the help center's shop settings
-        from kefu.helpcenter.selectors import question_new_count
+        from kefu.helpcenter.selectors import question_new_count, similar_proposal_pending_count
 
         navigation.register_badge("new_questions", lambda request: question_new_count())
         navigation.register_link(_("客户问题"), "helpcenter:staff_questions", order=10, badge="new_questions")
@@ -23,6 +23,16 @@ class HelpcenterConfig(AppConfig):
             _("类别管理"), "helpcenter:staff_categories", order=13, only_roles=(roles.ADMIN,)
         )
         navigation.register_link(_("搜索同义词"), "helpcenter:staff_synonyms", order=14)
+        navigation.register_badge("similar_proposals", lambda request: similar_proposal_pending_count())
+        navigation.register_link(
+            _("相似问法建议"), "helpcenter:staff_similar_proposals", order=15, badge="similar_proposals"
+        )
+        navigation.register_link(
+            _("搜索分析"),
+            "helpcenter:staff_search_stats",
+            order=16,
+            only_roles=(roles.SUPERVISOR, roles.ADMIN),
+        )
         worklist.register_source(
             "question",
             label=_("客户问题"),

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.lint import lint_attrs
 from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.selectors import MAX_PAGE
-from kefu.helpcenter.services import QUESTION_LIMITS, TOO_FREQUENT_CODE, question_allowance_take
+from kefu.helpcenter.services import (
+    QUESTION_LIMITS,
+    TOO_FREQUENT_CODE,
+    clean_similar_questions,
+    question_allowance_take,
+)
 
 #: Said the same way by the ask page and the API when one address asks too often.
 
@@ -39,6 +44,18 @@ class TagsField(forms.CharField):
         return split_tags(super().clean(value))
 
 
+class SimilarQuestionsField(forms.CharField):
+    """Other wordings of the question: one per line (the page) or a list (the API); cleaned to a list."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(v) for v in value)
+        return super().to_python(value)
+
+    def clean(self, value: Any) -> list[str]:
+        return clean_similar_questions(super().clean(value))
+
+
 class _PublishCheckbox(forms.CheckboxInput):
     """Left out entirely (an API call that does not mention it) means publish now; the page sends
     an explicit "false" beside the checkbox, so an unticked box saves a draft."""
@@ -55,7 +72,11 @@ def with_current_values(data: Any, current: Mapping[str, Any]) -> Any:
         return None
     merged: dict[str, Any] = dict(current)
     for key in data:
-        merged[key] = data.getlist(key) if key == "tags" and hasattr(data, "getlist") else data[key]
+        merged[key] = (
+            data.getlist(key)
+            if key in ("tags", "similar_questions") and hasattr(data, "getlist")
+            else data[key]
+        )
     return merged
 
 
@@ -189,6 +210,13 @@ class ArticleForm(forms.Form):
         error_messages={"required": _("请填写正文。")},
     )
     tags = TagsField(label=_("标签"), required=False, max_length=300, help_text=_("用逗号或空格分隔"))
+    similar_questions = SimilarQuestionsField(
+        label=_("相似问法"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("顾客对同一个问题的其他问法，每行一个；搜索时与标题同等看待，只有客服人员可见。"),
+    )
     publish = forms.BooleanField(
         label=_("立即发布"),
         required=False,
@@ -206,6 +234,7 @@ class ArticleForm(forms.Form):
                 "title": article.title,
                 "body": article.body,
                 "tags": [t.name for t in article.tags.all()],
+                "similar_questions": article.similar_list,
             }
             data = with_current_values(data, current)
         super().__init__(data, *args, **kwargs)
@@ -285,3 +314,12 @@ class SynonymsForm(forms.Form):
     @property
     def lines(self) -> list[str]:
         return self.cleaned_data.get("text", "").splitlines()
+
+
+class SearchGapSimilarForm(forms.Form):
+    """From the search analytics: this wording is another way to ask that article's question."""
+
+    query = forms.CharField(max_length=200, error_messages={"required": _("缺少搜索词。")})
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.all(), error_messages={"invalid_choice": _("文章不存在。")}
+    )

@@ -1,4 +1,8 @@
-"""Import and export of the knowledge base as CSV (``category,title,body``).
+"""Import and export of the knowledge base as CSV (``category,title,body[,similar_questions]``).
+
+The optional ``similar_questions`` column (also 相似问法) holds other wordings of each article's
+question, one per line in the cell (or separated by | or ；). A file without the column leaves the
+articles' similar questions as they are; with it, the cell replaces them.
 
 Re-importing updates articles by (category, title) and never duplicates; a bad row is reported
 with its line number and the other rows still land. Rows are streamed in batches so a large file
@@ -19,11 +23,29 @@ from kefu.core import roles
 from kefu.core.spreadsheets import csv_cell, csv_uncell, excerpt
 from kefu.helpcenter.models import Article, Category
 from kefu.helpcenter.selectors import SEARCH_KIND
-from kefu.helpcenter.services import article_document
+from kefu.helpcenter.services import article_document, clean_similar_questions
 from kefu.search import services as search_services
 
 HEADER = ["category", "title", "body"]
+SIMILAR = "similar_questions"
+EXPORT_HEADER = [*HEADER, SIMILAR]
+# Other names a shop's spreadsheet may give the columns.
+ALIASES = {
+    "类别": "category",
+    "分类": "category",
+    "标题": "title",
+    "问题": "title",
+    "正文": "body",
+    "答案": "body",
+    "similar": SIMILAR,
+    "similar questions": SIMILAR,
+    "similar_question": SIMILAR,
+    "相似问法": SIMILAR,
+    "相似问题": SIMILAR,
+}
 BATCH = 500
+
+Row = tuple[int, str, str, str, list[str] | None]
 
 
 @dataclass
@@ -58,8 +80,9 @@ def _decode(raw: bytes) -> str | None:
         return None
 
 
-def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]]:
-    """Valid rows as (line, category, title, body); bad ones go into ``report``.
+def _rows(text: str, report: ImportReport) -> Iterator[Row]:
+    """Valid rows as (line, category, title, body, similar questions or None when the file has no
+    such column); bad ones go into ``report``.
 
     ``line`` is the file line where the record starts: a quoted body may span several lines,
     and the shop looks for the row where it begins in its spreadsheet or editor.
@@ -67,6 +90,7 @@ def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
+        header = [ALIASES.get(h, h) for h in header]
     except StopIteration:
         report.fatal = _("文件是空的。")
         return
@@ -78,6 +102,7 @@ def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]
         report.fatal = _("表头缺少列：%(cols)s（需要 category,title,body）") % {"cols": ", ".join(missing)}
         return
     at = {name: header.index(name) for name in HEADER}
+    similar_at = header.index(SIMILAR) if SIMILAR in header else None
     end = reader.line_num
     while True:
         start = end + 1
@@ -111,7 +136,11 @@ def _rows(text: str, report: ImportReport) -> Iterator[tuple[int, str, str, str]
         elif not body:
             report.errors.append((line, _("缺少正文")))
         else:
-            yield line, category, title, body
+            similar = None
+            if similar_at is not None:
+                cell = csv_uncell(row[similar_at]) if similar_at < len(row) else ""
+                similar = clean_similar_questions(cell, title=title)
+            yield line, category, title, body, similar
 
 
 def kb_import(*, data: bytes, by=None) -> ImportReport:
@@ -123,7 +152,7 @@ def kb_import(*, data: bytes, by=None) -> ImportReport:
     if text is None:
         report.fatal = _("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
         return report
-    batch: list[tuple[int, str, str, str]] = []
+    batch: list[Row] = []
     for row in _rows(text, report):
         batch.append(row)
         if len(batch) >= BATCH:
@@ -136,11 +165,11 @@ def kb_import(*, data: bytes, by=None) -> ImportReport:
 
 
 @transaction.atomic
-def _import_batch(batch: list[tuple[int, str, str, str]], report: ImportReport, by) -> None:
+def _import_batch(batch: list[Row], report: ImportReport, by) -> None:
     # The last row wins when a file repeats a (category, title).
-    latest: dict[tuple[str, str], tuple[int, str]] = {}
-    for line, category, title, body in batch:
-        latest[(category, title)] = (line, body)
+    latest: dict[tuple[str, str], tuple[int, str, list[str] | None]] = {}
+    for line, category, title, body, similar in batch:
+        latest[(category, title)] = (line, body, similar)
     names = {c for c, _ in latest}
     categories = {c.name: c for c in Category.objects.filter(name__in=names)}
     position = Category.objects.count()
@@ -157,23 +186,27 @@ def _import_batch(batch: list[tuple[int, str, str, str]], report: ImportReport, 
     now = timezone.now()
     actor = by if by is not None and by.is_authenticated else None
     creates, updates = [], []
-    for (category_name, title), (_line, body) in latest.items():
+    for (category_name, title), (_line, body, similar) in latest.items():
         category = categories[category_name]
         article = existing.get((category.pk, title))
+        similar_text = None if similar is None else "\n".join(similar)
         if article is None:
             creates.append(
                 Article(
                     category=category,
                     title=title,
                     body=body,
+                    similar_questions=similar_text or "",
                     status=Article.Status.PUBLISHED,
                     published_at=now,
                     created_by=actor,
                     updated_by=actor,
                 )
             )
-        elif article.body != body:
+        elif article.body != body or (similar_text is not None and article.similar_questions != similar_text):
             article.body = body
+            if similar_text is not None:
+                article.similar_questions = similar_text
             article.updated_by = actor
             article.updated_at = now
             updates.append(article)
@@ -184,7 +217,7 @@ def _import_batch(batch: list[tuple[int, str, str, str]], report: ImportReport, 
         creates = list(
             Article.objects.filter(category__in=categories.values(), title__in=[a.title for a in creates])
         )
-    Article.objects.bulk_update(updates, ["body", "updated_by", "updated_at"])
+    Article.objects.bulk_update(updates, ["body", "similar_questions", "updated_by", "updated_at"])
     report.created += len(creates)
     report.updated += len(updates)
     # The same document the services index (tags included), so an import never drops a tag
@@ -199,15 +232,23 @@ def _import_batch(batch: list[tuple[int, str, str, str]], report: ImportReport, 
 
 
 def kb_export(*, stream: io.TextIOBase, include_drafts: bool = True) -> int:
-    """Write every article as ``category,title,body`` (UTF-8); returns the number written. A body
-    that starts like a formula (a Markdown list's ``-``) is quoted so Excel shows it as text."""
+    """Write every article as ``category,title,body,similar_questions`` (UTF-8, similar questions one
+    per line in their cell); returns the number written. A body that starts like a formula (a
+    Markdown list's ``-``) is quoted so Excel shows it as text."""
     writer = csv.writer(stream)
-    writer.writerow(HEADER)
+    writer.writerow(EXPORT_HEADER)
     count = 0
     qs = Article.objects.select_related("category").order_by("category__position", "category_id", "id")
     if not include_drafts:
         qs = qs.filter(status=Article.Status.PUBLISHED)
     for article in qs.iterator(chunk_size=2000):
-        writer.writerow([csv_cell(article.category.name), csv_cell(article.title), csv_cell(article.body)])
+        writer.writerow(
+            [
+                csv_cell(article.category.name),
+                csv_cell(article.title),
+                csv_cell(article.body),
+                csv_cell(article.similar_questions),
+            ]
+        )
         count += 1
     return count

@@ -43,6 +43,8 @@ class Article(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), help_text=_("支持 Markdown"))
+    # Other wordings of the title's question, one per line: searched like the title, shown to staff only.
+    similar_questions = models.TextField(_("相似问法"), blank=True, default="")
     tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="articles")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PUBLISHED)
     views = models.PositiveIntegerField(_("浏览次数"), default=0)
@@ -75,6 +77,10 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def similar_list(self) -> list[str]:
+        return [line for line in self.similar_questions.split("\n") if line.strip()]
 
 
 def _question_token() -> str:
@@ -143,3 +149,79 @@ class Question(models.Model):
     @property
     def contact(self) -> str:
         return " / ".join(v for v in (self.phone, self.email, self.im_id) if v)
+
+
+class SimilarQuestionProposal(models.Model):
+    """A customer's wording that staff's work tied to an article (a question published as the
+    article, answered with a link to it, an agent sending it in a chat): proposed as one more of
+    the article's similar questions until a supervisor accepts or rejects it."""
+
+    class Source(models.TextChoices):
+        QUESTION_PUBLISHED = "question_published", _("问题发布为文章")
+        QUESTION_LINKED = "question_linked", _("答复中引用了文章")
+        CHAT_LINKED = "chat_linked", _("聊天中发送了文章")
+        SEARCH_HELPFUL = "search_helpful", _("顾客搜索后认为有帮助")
+        SEARCH_GAP = "search_gap", _("搜索分析")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已采纳")
+        REJECTED = "rejected", _("已拒绝")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="similar_proposals"
+    )
+    text = models.CharField(_("顾客的问法"), max_length=200)
+    source = models.CharField(_("来源"), max_length=24, choices=Source.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("相似问法建议")
+        verbose_name_plural = _("相似问法建议")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "text"], name="similar_proposal_unique_per_article")
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.article_id}"
+
+
+class SearchLog(models.Model):
+    """One search on the public help center, anonymised: the words searched (long digit runs such
+    as phone or order numbers masked), how many articles answered, which came first and which the
+    customer opened — nothing about who searched."""
+
+    query = models.CharField(_("搜索词"), max_length=100)
+    results = models.PositiveIntegerField(_("结果数"), default=0)
+    top_article = models.ForeignKey(
+        Article,
+        verbose_name=_("第一条结果"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    clicked_article = models.ForeignKey(
+        Article,
+        verbose_name=_("点开的文章"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.query

@@ -2,14 +2,16 @@
 
 import html
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from kefu.core import shopsettings
-from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search import highlight
 from kefu.search import selectors as search_selectors
@@ -149,3 +151,75 @@ def question_new_count() -> int:
 
 def question_get_by_token(*, token: str) -> Question:
     return get_object_or_404(Question.objects.select_related("article", "category"), token=token)
+
+
+def similar_proposal_list(
+    *, status: str | None = SimilarQuestionProposal.Status.PENDING
+) -> QuerySet[SimilarQuestionProposal]:
+    """Proposed similar questions, newest first, with their article (one query)."""
+    qs = SimilarQuestionProposal.objects.select_related("article", "article__category", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def similar_proposal_pending_count() -> int:
+    return SimilarQuestionProposal.objects.filter(status=SimilarQuestionProposal.Status.PENDING).count()
+
+
+@dataclass
+class SearchStat:
+    query: str
+    searches: int
+    empty: int
+    clicked: int
+    top_article_id: int | None
+    top_article_title: str = ""
+
+    @property
+    def unanswered(self) -> int:
+        """Searches that found nothing or whose results nobody opened."""
+        return self.searches - self.clicked
+
+
+def search_stats(*, days: int = 30, limit: int = 50, gaps_only: bool = False) -> list[SearchStat]:
+    """The public searches of the last ``days`` days by wording, most frequent first: how many found
+    nothing, how many led to an opened article, and the article that came first. ``gaps_only``: the
+    wordings that found nothing or that nobody clicked (content gaps)."""
+    since = timezone.now() - timedelta(days=days)
+    qs = (
+        SearchLog.objects.filter(created_at__gte=since)
+        .values("query")
+        .annotate(
+            searches=Count("id"),
+            empty=Count("id", filter=Q(results=0)),
+            clicked=Count("clicked_article"),
+            top=Max("top_article"),
+        )
+    )
+    if gaps_only:
+        qs = qs.filter(clicked=0)
+    rows = list(qs.order_by("-searches", "query")[:limit])
+    titles = dict(
+        Article.objects.filter(pk__in={r["top"] for r in rows if r["top"]}).values_list("pk", "title")
+    )
+    return [
+        SearchStat(
+            query=r["query"],
+            searches=r["searches"],
+            empty=r["empty"],
+            clicked=r["clicked"],
+            top_article_id=r["top"],
+            top_article_title=titles.get(r["top"], ""),
+        )
+        for r in rows
+    ]
+
+
+def search_totals(*, days: int = 30) -> dict[str, int]:
+    since = timezone.now() - timedelta(days=days)
+    return SearchLog.objects.filter(created_at__gte=since).aggregate(
+        searches=Count("id"),
+        empty=Count("id", filter=Q(results=0)),
+        no_click=Count("id", filter=Q(clicked_article__isnull=True)),
+    )

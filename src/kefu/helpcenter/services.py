@@ -4,6 +4,7 @@ Only published articles are in the search index; the services keep index and tab
 the same transaction.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from kefu.core.activity import activity_list, activity_record, verb_label
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.helpcenter import rules
-from kefu.helpcenter.models import Article, Category, Question, Tag
+from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
 
@@ -45,7 +46,29 @@ def article_document(article: Article, *, tags: Iterable[str] | None = None) -> 
         title=article.title,
         body=f"{article.body}\n{' '.join(names)}",
         category_id=article.category_id,
+        similar=tuple(article.similar_list),
     )
+
+
+MAX_SIMILAR = 100
+MAX_SIMILAR_LENGTH = 200
+_SIMILAR_SPLIT = re.compile(r"[\n\r|;；]+")
+
+
+def clean_similar_questions(values: Iterable[str] | str, *, title: str = "") -> list[str]:
+    """Other wordings of an article's question: one per line (a cell may also separate them with
+    | or ；), spaces tidied, repeats and the title itself left out, each at most 200 characters."""
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    seen = {title.strip()}
+    for value in values:
+        for piece in _SIMILAR_SPLIT.split(value or ""):
+            line = " ".join(piece.split())[:MAX_SIMILAR_LENGTH]
+            if line and line not in seen:
+                seen.add(line)
+                out.append(line)
+    return out[:MAX_SIMILAR]
 
 
 def _index(article: Article) -> None:
@@ -243,6 +266,7 @@ def article_create(
     by: User,
     tags: Iterable[str] = (),
     publish: bool = True,
+    similar_questions: Iterable[str] = (),
 ) -> Article:
     """A new article; ``category`` may come in empty from a form, and is refused then.
     Any staff member may save a draft; publishing it at once takes a supervisor or an admin."""
@@ -256,6 +280,7 @@ def article_create(
         category=category,
         title=title,
         body=body.strip(),
+        similar_questions="\n".join(clean_similar_questions(similar_questions, title=title)),
         status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
         published_at=now if publish else None,
         created_by=by,
@@ -276,6 +301,7 @@ def article_update(
     title: str,
     body: str,
     tags: Iterable[str] | None = None,
+    similar_questions: Iterable[str] | None = None,
     version: int | None = None,
 ) -> Article:
     """Save an article's text. ``version`` is the one the editor's form was loaded at: a form
@@ -288,17 +314,30 @@ def article_update(
     if version is not None and article.version != version:
         raise ValidationError(_article_changed_since(article, article.version - version))
     title = _validate_article(category=category, title=title, body=body, exclude_pk=article.pk)
+    similar = (
+        article.similar_questions
+        if similar_questions is None
+        else "\n".join(clean_similar_questions(similar_questions, title=title))
+    )
     changed = [
         f
-        for f, v in (("category", category), ("title", title), ("body", body.strip()))
+        for f, v in (
+            ("category", category),
+            ("title", title),
+            ("body", body.strip()),
+            ("similar_questions", similar),
+        )
         if getattr(article, f) != v
     ]
     article.category = category
     article.title = title
     article.body = body.strip()
+    article.similar_questions = similar
     article.updated_by = by
     article.version += 1
-    article.save(update_fields=["category", "title", "body", "updated_by", "updated_at", "version"])
+    article.save(
+        update_fields=["category", "title", "body", "similar_questions", "updated_by", "updated_at", "version"]
+    )
     if tags is not None:
         article.tags.set(_tags(tags))
     _index(article)
@@ -462,6 +501,10 @@ def question_answer(*, question: Question, by: User, answer: str) -> Question:
     question.answered_by = by
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    for article in Article.objects.filter(pk__in=linked_article_ids(answer), status=Article.Status.PUBLISHED):
+        similar_question_propose(
+            article=article, text=question.title, source=SimilarQuestionProposal.Source.QUESTION_LINKED
+        )
     worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_answer")
     return question
@@ -495,6 +538,9 @@ def question_publish(
             article = article_create(category=category, title=title, body=answer, by=by, tags=tags)
     except IntegrityError as exc:
         raise ValidationError({"title": _("该类别下已有同名文章。")}) from exc
+    similar_question_propose(
+        article=article, text=question.title, source=SimilarQuestionProposal.Source.QUESTION_PUBLISHED
+    )
     question.article = article
     question.answer = article.body
     question.status = Question.Status.PUBLISHED
@@ -521,3 +567,108 @@ def question_close(*, question: Question, by: User) -> Question:
     activity_record(target=question, actor=by, verb="question_close")
     question.refresh_from_db()
     return question
+
+
+# --- learning from staff: proposed similar questions ----------------------------------------
+
+_ARTICLE_LINK = re.compile(r"/help/articles/(\d{1,18})/")
+
+
+def linked_article_ids(text: str) -> set[int]:
+    """The help-center articles a staff reply links to (…/help/articles/12/)."""
+    return {int(pk) for pk in _ARTICLE_LINK.findall(text or "")}
+
+
+def similar_question_propose(*, article: Article, text: str, source: str) -> SimilarQuestionProposal | None:
+    """Propose a customer's wording as one more similar question of ``article``; called where staff
+    tie a customer's question to the article (no one's permission: the supervisor decides later).
+
+    Nothing is proposed when the wording is the title, already one of its similar questions, or
+    already proposed (accepted, pending or rejected: a rejected wording does not come back).
+    """
+    cleaned = clean_similar_questions(text or "", title=article.title)
+    if not cleaned or len(cleaned[0]) < 2:
+        return None
+    wording = cleaned[0][:200]
+    if wording in article.similar_list:
+        return None
+    proposal, created = SimilarQuestionProposal.objects.get_or_create(
+        article=article, text=wording, defaults={"source": source}
+    )
+    return proposal if created else None
+
+
+@transaction.atomic
+def similar_question_decide(
+    *, proposal: SimilarQuestionProposal, by: User, accept: bool
+) -> SimilarQuestionProposal:
+    """Accept (the wording joins the article's similar questions and search finds it at once) or
+    reject a proposal; supervisors and admins only."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    proposal = SimilarQuestionProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != SimilarQuestionProposal.Status.PENDING:
+        raise ValidationError(_("这条建议已经处理过了。"))
+    if accept:
+        article = Article.objects.select_for_update().get(pk=proposal.article_id)
+        similar = clean_similar_questions([*article.similar_list, proposal.text], title=article.title)
+        article.similar_questions = "\n".join(similar)
+        article.save(update_fields=["similar_questions"])
+        _index(article)
+    proposal.status = (
+        SimilarQuestionProposal.Status.ACCEPTED if accept else SimilarQuestionProposal.Status.REJECTED
+    )
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    activity_record(
+        target=proposal.article,
+        actor=by,
+        verb="similar_accept" if accept else "similar_reject",
+        message=proposal.text,
+    )
+    return proposal
+
+
+# --- search analytics -------------------------------------------------------------------------
+
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+def anonymise_query(query: str) -> str:
+    """What a search log keeps of the customer's words: phone, order and other long numbers and
+    e-mail addresses masked, spaces tidied, at most 100 characters."""
+    text = _EMAIL.sub("＊", _LONG_NUMBER.sub("＊", query or ""))
+    return " ".join(text.split())[:100]
+
+
+def search_log_record(*, query: str, results: int, top_article_id: int | None) -> SearchLog | None:
+    """Keep one public search for the supervisors' analytics (anonymised; nobody's permission)."""
+    text = anonymise_query(query)
+    if not text:
+        return None
+    return SearchLog.objects.create(query=text, results=results, top_article_id=top_article_id)
+
+
+def search_log_click(*, log_id: int, article: Article) -> None:
+    """The customer opened ``article`` from that search's results (the first click counts)."""
+    SearchLog.objects.filter(pk=log_id, clicked_article__isnull=True).update(clicked_article=article)
+
+
+@transaction.atomic
+def search_gap_to_similar(*, query: str, article: Article, by: User) -> Article:
+    """From the search analytics, one click: a searched wording becomes a similar question of
+    ``article`` at once (supervisors and admins)."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    proposal = similar_question_propose(
+        article=article, text=query, source=SimilarQuestionProposal.Source.SEARCH_GAP
+    )
+    if proposal is None:
+        proposal = SimilarQuestionProposal.objects.filter(
+            article=article, text=" ".join(query.split())[:200], status=SimilarQuestionProposal.Status.PENDING
+        ).first()
+    if proposal is None:
+        raise ValidationError(_("这个问法已经是这篇文章的标题或相似问法，或之前被拒绝过。"))
+    similar_question_decide(proposal=proposal, by=by, accept=True)
+    article.refresh_from_db()
+    return article

@@ -69,5 +69,16 @@ urlpatterns = [
         "desk/help/articles/<int:pk>/delete/", views.StaffArticleDelete.as_view(), name="staff_article_delete"
     ),
     path("desk/help/synonyms/", views.staff_synonyms, name="staff_synonyms"),
+    path("desk/help/similar/", views.staff_similar_proposals, name="staff_similar_proposals"),
+    path("desk/help/searches/", views.staff_search_stats, name="staff_search_stats"),
+    path(
+        "desk/help/searches/similar/", views.StaffSearchGapSimilar.as_view(), name="staff_search_gap_similar"
+    ),
+    path(
+        "desk/help/similar/<int:pk>/accept/", views.StaffSimilarAccept.as_view(), name="staff_similar_accept"
+    ),
+    path(
+        "desk/help/similar/<int:pk>/reject/", views.StaffSimilarReject.as_view(), name="staff_similar_reject"
+    ),
     path("desk/help/preview/", views.staff_preview, name="staff_preview"),
 ]

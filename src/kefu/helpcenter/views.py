@@ -23,7 +23,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.core.operations import OperationPage, is_htmx
 from kefu.helpcenter import forms, selectors, services
-from kefu.helpcenter.models import Article, Category, Question
+from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search.highlight import highlight
 from kefu.search.models import SynonymGroup
@@ -42,6 +42,8 @@ VERB_LABELS = {
     "article_update": gettext_lazy("修改"),
     "article_publish": gettext_lazy("发布"),
     "article_unpublish": gettext_lazy("下线"),
+    "similar_accept": gettext_lazy("采纳相似问法"),
+    "similar_reject": gettext_lazy("拒绝相似问法"),
 }
 
 
@@ -104,6 +106,13 @@ def home(request):
             q=q, category_id=category_id, page=results.pages, page_size=page_size
         )
 
+    search_log = None
+    if q and results.page == 1 and not category_id:
+        search_log = services.search_log_record(
+            query=q,
+            results=results.total,
+            top_article_id=results.articles[0].pk if results.articles else None,
+        )
     terms = selectors.highlight_terms(q)
     rows = [
         {
@@ -126,6 +135,7 @@ def home(request):
         "prev_query": urlencode({**params, "page": results.page - 1}),
         "next_query": urlencode({**params, "page": results.page + 1}),
         "ask_query": urlencode({"title": q}) if q else "",
+        "search_log": search_log,
     }
     return render(request, "helpcenter/home.html", context)
 
@@ -133,6 +143,9 @@ def home(request):
 @require_GET
 def article_detail(request, pk: int):
     article = selectors.article_get_public(article_id=pk)
+    from_search = request.GET.get("s", "")
+    if from_search.isdigit() and len(from_search) < 18:
+        services.search_log_click(log_id=int(from_search), article=article)
     services.article_view_count(article=article)
     article.views += 1
     related = _related(article)
@@ -519,7 +532,10 @@ def _article_form_page(request, form: forms.ArticleForm, article: Article | None
 @require_http_methods(["GET", "POST"])
 def staff_article_add(request):
     """Submit an article: the form page, and its post creates the article."""
-    form = forms.ArticleForm(request.POST or None, initial={"category": request.GET.get("category")})
+    form = forms.ArticleForm(
+        request.POST or None,
+        initial={"category": request.GET.get("category"), "title": request.GET.get("title", "")[:200]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -560,6 +576,7 @@ def staff_article_edit(request, pk: int):
                 "title": article.title,
                 "body": article.body,
                 "tags": " ".join(t.name for t in article.tags.all()),
+                "similar_questions": article.similar_questions,
                 "publish": article.is_published,
                 "version": article.version,
             }
@@ -639,3 +656,81 @@ def staff_synonyms(request):
         groups = SynonymGroup.objects.order_by("id").values_list("words", flat=True)
         form = forms.SynonymsForm(initial={"text": "\n".join(groups)})
     return render(request, "helpcenter/staff/synonyms.html", {"form": form, "can_edit": can_edit})
+
+
+# --- proposed similar questions (supervisors decide) ----------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_similar_proposals(request):
+    """The customers' wordings staff tied to an article, waiting for a supervisor's decision."""
+    paginator = Paginator(selectors.similar_proposal_list(), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "can_decide": roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN),
+    }
+    return render(request, "helpcenter/staff/similar_proposals.html", context)
+
+
+class StaffSimilarAccept(OperationPage):
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+    accept = True
+
+    def get_object(self) -> SimilarQuestionProposal:
+        return get_object_or_404(SimilarQuestionProposal, pk=self.kwargs["pk"])
+
+    def perform(self, proposal, data):
+        return services.similar_question_decide(proposal=proposal, by=self.request.user, accept=self.accept)
+
+    def success_message(self, proposal, result) -> str:
+        if self.accept:
+            return _("已采纳，“%(text)s”现在能搜到这篇文章。") % {"text": proposal.text}
+        return _("已拒绝。")
+
+    def success_url(self, proposal, result) -> str:
+        return reverse("helpcenter:staff_similar_proposals")
+
+
+class StaffSimilarReject(StaffSimilarAccept):
+    accept = False
+
+
+# --- search analytics (supervisors) -----------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def staff_search_stats(request):
+    """What customers searched: top searches, content gaps (nothing found, nothing opened), and
+    which article answered; from a gap, one click to a new article or a similar question."""
+    if not roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN):
+        raise PermissionDenied(_("只有主管或管理员可以查看搜索分析。"))
+    days = request.GET.get("days", "30")
+    days_value = int(days) if days.isdigit() and 0 < int(days) <= 366 else 30
+    context = {
+        "days": days_value,
+        "totals": selectors.search_totals(days=days_value),
+        "top": selectors.search_stats(days=days_value),
+        "gaps": selectors.search_stats(days=days_value, gaps_only=True),
+    }
+    return render(request, "helpcenter/staff/search_stats.html", context)
+
+
+class StaffSearchGapSimilar(OperationPage):
+    """A searched wording becomes a similar question of the article that came first."""
+
+    roles = (roles.SUPERVISOR, roles.ADMIN)
+    form_class = forms.SearchGapSimilarForm
+
+    def perform(self, obj, data):
+        return services.search_gap_to_similar(
+            query=data["query"], article=data["article"], by=self.request.user
+        )
+
+    def success_message(self, obj, result) -> str:
+        return _("已加为《%(title)s》的相似问法，搜索立即生效。") % {"title": result.title}
+
+    def success_url(self, obj, result) -> str:
+        return reverse("helpcenter:staff_search_stats")

@@ -16,6 +16,7 @@ apart by their length.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import rjieba
@@ -23,7 +24,9 @@ import rjieba
 # Function words that only add noise to matching; question words stay (see QUESTION_WORDS).
 _STOPWORD_TEXT = (
     "的 了 吗 呢 吧 啊 呀 哦 嘛 么 着 过 和 与 及 或 是 在 我 你 您 他 她 它 我们 你们 这 那 这个 那个 就 都 也 还 又 很 请 亲 一下 一个 个 把 被 给 "
-    "让 对 从 到 会 要 想 有 没 哈 嗯 啦 咯 喔 之 其 为 以 于 则 而 但 the a an and or of to is are in on for it"
+    "让 对 从 到 会 要 想 有 没 哈 嗯 啦 咯 喔 之 其 为 以 于 则 而 但 the a an and or of to is are in on for it "
+    # Greetings and politeness a chat opens with: never what the question is about.
+    "我要 我想 想要 你家 你们家 我家的 你好 您好 在吗 在不在 在么 谢谢 多谢 谢啦 麻烦 麻烦你 亲亲 哈喽 嗨 hello hi 好的 嗯嗯 哈哈 呵呵 一些 那么 这么"
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Single characters that carry no meaning of their own when cut out of a longer word.
@@ -32,10 +35,24 @@ CHAR_STOPWORDS = frozenset(w for w in STOPWORDS if len(w) == 1) | frozenset("们
 # less than the words that say what the question is about.
 _QUESTION_WORD_TEXT = (
     "什么 什么时候 时候 几时 怎么 怎样 怎么样 如何 为什么 为何 为啥 哪个 哪些 哪里 哪儿 多少 几 咋 啥 能 可以 能不能 可不可以 能否 是不是 有没有 怎么办 是否 吗 呢 "
-    "多大 多久 请问 问下 问一下 一下"
+    "多大 多久 请问 问下 问一下 一下 "
+    "怎么弄 怎么回事 怎么搞 怎么整 咋办 咋弄 啥时候 哪天 几号 哪 谁 行不行 行吗 好不好 多长时间 会不会 要不要 需不需要 "
+    "需要 应该 能够"
 )
 QUESTION_WORDS = frozenset(_QUESTION_WORD_TEXT.split())
+# A number with its measure word (三瓶, 两件, 1个): how many, not what the question is about.
+_QUANTITY = re.compile(r"^[0-9一二两三四五六七八九十几半]+[个件瓶盒双条只套支包袋箱罐份张块台]$")
+
+
+def is_minor(word: str) -> bool:
+    """A question word or a quantity: kept in the query, weighing less than the topic's words."""
+    return word in QUESTION_WORDS or bool(_QUANTITY.match(word))
+
+
 MAX_TERM_LENGTH = 32
+# Between the title and each similar question in the title columns: no term contains it, and both
+# full-text indexes take it for a separator.
+VARIANT_SEPARATOR = "|"
 _TOKEN = re.compile(r"[^\W_]+")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
@@ -155,13 +172,21 @@ class Analyzed:
         }
 
     def vocabulary(self) -> set[str]:
-        return {*self.title_terms, *self.title_grams, *self.body_terms, *self.body_grams}
+        return {*self.title_terms, *self.title_grams, *self.body_terms, *self.body_grams} - {
+            VARIANT_SEPARATOR
+        }
 
 
-def analyze_document(*, title: str, body: str) -> Analyzed:
+def analyze_document(*, title: str, body: str, similar: Iterable[str] = ()) -> Analyzed:
+    """A document's terms; ``similar`` (other wordings of its title question) follow the title,
+    each after ``VARIANT_SEPARATOR``, so the scorer can rank by the wording that fits best."""
+    title_terms, title_grams = words(title), grams(title) + chars(title)
+    for wording in similar:
+        title_terms += [VARIANT_SEPARATOR, *words(wording)]
+        title_grams += [VARIANT_SEPARATOR, *grams(wording), *chars(wording)]
     return Analyzed(
-        title_terms=words(title),
-        title_grams=grams(title) + chars(title),
+        title_terms=title_terms,
+        title_grams=title_grams,
         body_terms=words(body),
         body_grams=grams(body) + chars(body),
     )

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from kefu.search.analysis import QUESTION_WORDS
+from kefu.search.analysis import QUESTION_WORDS, VARIANT_SEPARATOR
 
 K1 = 1.2
 B = 0.75
@@ -37,6 +37,12 @@ QUESTION_ONLY_SHARE = 0.2
 # the more likely it is the same question. Share of the score that depends on that coverage.
 TITLE_WORD_COVER = 0.5
 TITLE_CHAR_COVER = 0.3
+# Coverage (the "no answer" gate): how much a match found only in the body, or only through a
+# character of an unknown word, counts.
+BODY_EVIDENCE = 0.6
+CHAR_EVIDENCE = 0.4
+# Share of the ranking score that depends on the coverage.
+COVERAGE_RANK = 0.7
 
 
 @dataclass
@@ -131,29 +137,65 @@ def _title_coverage(query: ParsedQuery, doc: dict[str, Counter]) -> float:
     return factor
 
 
-def score(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n: int) -> float:
-    """BM25F of one document; a word counts once however many of its alternatives match."""
-    doc = split_fields(doc_fields)
+@dataclass(frozen=True)
+class Scored:
+    """A document's score, and the share of the customer's topic (question words aside, weighed by
+    how rare each word is) that it answers: 0 when it only shares 怎么办 or a stray bigram."""
+
+    score: float
+    coverage: float
+
+
+def _evidence(word: str, term: str, factor: float, doc: dict[str, Counter]) -> float:
+    """How surely a matched term answers the customer's word, for the coverage: a term found in the
+    title (or a similar question) counts fully, one found only in the body less, and a character
+    standing for a longer word the articles never use (天 for 今天天气) hardly at all."""
+    if len(term) == 1 and len(word) > 1:
+        factor *= CHAR_EVIDENCE
+    if not (doc["title_terms"][term] or (len(term) == 1 and doc["title_chars"][term])):
+        factor *= BODY_EVIDENCE
+    return factor
+
+
+def _query_weight(word: str, df: dict[str, int], n: int) -> float:
+    # A word no article uses weighs as much as one that a single article uses.
+    return idf(max(df.get(word, 0), 1), n)
+
+
+def _score_one(query: ParsedQuery, doc: dict[str, Counter], df: dict[str, int], n: int) -> Scored:
     lengths = {name: max(1, counter.total()) for name, counter in doc.items()}
     total = 0.0
     matched = 0.0
     topic_matched = False
+    topic_weight = topic_answered = 0.0
+    credited: set[str] = set()
     for group in query.groups:
-        best = 0.0
+        best, best_term, share = 0.0, "", 0.0
         for term, weight in group.alternatives:
             term_idf = idf(df.get(term, 0), n)
             tf = _field_tf(term, WORD_FIELDS, doc, lengths)
-            if tf:
-                best = max(best, weight * term_idf * _saturate(tf))
-            elif len(term) == 1:
+            factor = weight
+            if not tf and len(term) == 1:
                 # A one-character word inside the document's longer word: 换 in 换货.
                 tf = _field_tf(term, CHAR_FIELDS, doc, lengths)
-                if tf:
-                    best = max(best, CHAR_FALLBACK_WEIGHT * weight * term_idf * _saturate(tf))
+                factor = CHAR_FALLBACK_WEIGHT * weight
+            if tf:
+                value = factor * term_idf * _saturate(tf)
+                if value > best:
+                    best, best_term = value, term
+                share = max(share, _evidence(group.word, term, factor, doc))
         if best:
             matched += group.weight
             topic_matched = topic_matched or group.weight == 1.0
-        total += group.weight * best
+            # One article word found through several of the customer's words (收到货再给钱 → 货到付款)
+            # counts once.
+            if best_term not in credited or best_term == group.word:
+                total += group.weight * best
+                credited.add(best_term)
+        if group.weight == 1.0:
+            weight_of_word = _query_weight(group.word, df, n)
+            topic_weight += weight_of_word
+            topic_answered += weight_of_word * min(1.0, share)
     for gram in query.grams:
         tf = _field_tf(gram, GRAM_FIELDS, doc, lengths)
         if tf:
@@ -170,4 +212,33 @@ def score(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n:
         if not topic_matched and any(group.weight == 1.0 for group in query.groups):
             # Sharing only 怎么 or 可以 with the customer is no answer to what they asked about.
             total *= QUESTION_ONLY_SHARE
-    return total
+    coverage = topic_answered / topic_weight if topic_weight else 0.0
+    # Of two articles, the one that answers more of what the customer said comes first.
+    total *= 1.0 - COVERAGE_RANK + COVERAGE_RANK * coverage
+    return Scored(score=total, coverage=coverage)
+
+
+def title_variants(doc_fields: dict[str, str]) -> list[dict[str, str]]:
+    """The document once per wording of its title: the title itself, then each similar question
+    (stored after it, separated by ``VARIANT_SEPARATOR``), each with the same body."""
+    terms = doc_fields.get("title_terms", "").split(VARIANT_SEPARATOR)
+    grams = doc_fields.get("title_grams", "").split(VARIANT_SEPARATOR)
+    if len(terms) == 1:
+        return [doc_fields]
+    grams += [""] * (len(terms) - len(grams))
+    return [{**doc_fields, "title_terms": t, "title_grams": g} for t, g in zip(terms, grams, strict=False)]
+
+
+def score_detail(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n: int) -> Scored:
+    """BM25F of one document, by the wording of its title (or similar question) that fits best;
+    a word counts once however many of its alternatives match."""
+    best = Scored(0.0, 0.0)
+    for variant in title_variants(doc_fields):
+        scored = _score_one(query, split_fields(variant), df, n)
+        if (scored.score, scored.coverage) > (best.score, best.coverage):
+            best = scored
+    return best
+
+
+def score(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n: int) -> float:
+    return score_detail(query, doc_fields, df, n).score

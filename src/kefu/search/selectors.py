@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 import rjieba
 
-from kefu.search import analysis, scoring
+from kefu.core import shopsettings
+from kefu.search import analysis, rules, scoring
 from kefu.search.backends import backend
 from kefu.search.models import SearchEntry, SearchTerm
-from kefu.search.synonyms import synonym_map
+from kefu.search.synonyms import SynonymTable, synonym_map
 
 MAX_QUERY_WORDS = 24
 MAX_GRAMS = 32
@@ -27,6 +28,8 @@ class Hit:
     object_id: int
     score: float
     category_id: int | None
+    # Share of the customer's topic the document answers (see ``scoring.Scored``).
+    coverage: float = 1.0
 
 
 def _parts(word: str) -> list[str]:
@@ -38,15 +41,60 @@ def _parts(word: str) -> list[str]:
     ]
 
 
-Plan = tuple[list[str], dict[str, set[str]], list[str], list[str]]
+@dataclass(frozen=True)
+class Plan:
+    """The query's precise words (with where each sits in ``text``), the synonym table, the synonym
+    keys found inside the text, its bigrams and its characters."""
+
+    words: list[str]
+    spans: list[tuple[int, int]]
+    synonyms: SynonymTable
+    phrases: list[tuple[int, int, str]]
+    grams: list[str]
+    chars: list[str]
+
+
+def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where each word sits in ``text`` (words are in order); (-1, -1) when not found verbatim."""
+    out, cursor = [], 0
+    for word in words:
+        at = text.find(word, cursor)
+        if at < 0:
+            out.append((-1, -1))
+            continue
+        out.append((at, at + len(word)))
+        cursor = at + len(word)
+    return out
 
 
 def _plan(text: str) -> Plan:
-    """The query's precise words, the synonym map, its bigrams and its characters."""
+    prepared = analysis.numbers_to_digits(analysis.normalize(text))
     words = list(dict.fromkeys(analysis.words(text, search_mode=False)))[:MAX_QUERY_WORDS]
     grams = list(dict.fromkeys(analysis.grams(text)))[:MAX_GRAMS]
     chars = list(dict.fromkeys(analysis.chars(text)))[:MAX_GRAMS]
-    return words, synonym_map(), grams, chars
+    table = synonym_map()
+    phrases = [p for p in table.phrases_in(prepared) if p[2] not in words]
+    return Plan(words, _spans(prepared, words), table, phrases, grams, chars)
+
+
+def _expanded(term: str) -> list[tuple[str, float]]:
+    """An expansion and, when it is several words (货到付款 → 货到, 付款), each of them, weaker."""
+    out = [(term, 1.0)]
+    if len(term) > 2:
+        out.extend((w, scoring.PART_WEIGHT) for w in analysis.words(term) if w != term)
+    return out
+
+
+def _phrase_expansions(plan: Plan, index: int) -> list[str]:
+    """Expansions of the synonym keys found in the text that overlap the ``index``-th word."""
+    start, end = plan.spans[index]
+    out: list[str] = []
+    if start < 0:
+        return out
+    for p_start, p_end, key in plan.phrases:
+        if p_start < end and start < p_end:
+            out.extend(sorted(plan.synonyms.get(key, ())))
+    return out
 
 
 def parse_query(
@@ -57,16 +105,25 @@ def parse_query(
     ``df`` (document frequencies) lets a word the index has never seen (a segmentation the articles
     do not share, like 有券) fall back to its characters (券), which the index keeps.
     """
-    words, synonyms, grams, chars = plan or _plan(text)
+    plan = plan or _plan(text)
+    synonyms = plan.synonyms
     groups = []
-    for word in words:
+    for index, word in enumerate(plan.words):
         alternatives: dict[str, float] = {word: 1.0}
-        for synonym in sorted(synonyms.get(word, ())):
-            alternatives.setdefault(synonym, scoring.SYNONYM_WEIGHT)
+        for synonym in [*sorted(synonyms.get(word, ())), *_phrase_expansions(plan, index)]:
+            for term, weight in _expanded(synonym):
+                alternatives.setdefault(term, scoring.SYNONYM_WEIGHT * weight)
         for part in _parts(word):
             alternatives.setdefault(part, scoring.PART_WEIGHT)
             for synonym in sorted(synonyms.get(part, ())):
                 alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
+        if df is not None and not any(df.get(t) for t in alternatives):
+            # When neither the word nor any expansion is a word of the articles, an expansion
+            # (破损, where the title says 破了) may still meet them through its characters, weakly.
+            for term, weight in list(alternatives.items()):
+                if weight < 1.0 and len(term) == 2 and analysis.is_han(term) and not df.get(term):
+                    for ch in analysis.chars(term):
+                        alternatives.setdefault(ch, weight * scoring.PART_WEIGHT)
         if (
             df is not None
             and len(word) > 1
@@ -77,22 +134,18 @@ def parse_query(
                 alternatives.setdefault(ch, scoring.PART_WEIGHT)
                 for synonym in sorted(synonyms.get(ch, ())):
                     alternatives.setdefault(synonym, scoring.PART_WEIGHT * scoring.SYNONYM_WEIGHT)
-        weight = scoring.QUESTION_WORD_WEIGHT if word in analysis.QUESTION_WORDS else 1.0
+        weight = scoring.QUESTION_WORD_WEIGHT if analysis.is_minor(word) else 1.0
         groups.append(scoring.QueryGroup(word=word, alternatives=tuple(alternatives.items()), weight=weight))
-    return scoring.ParsedQuery(groups=groups, grams=grams, chars=chars)
+    return scoring.ParsedQuery(groups=groups, grams=plan.grams, chars=plan.chars)
 
 
 def _all_terms(plan: Plan) -> set[str]:
     """Every term the query may use, to fetch their document frequencies in one query."""
-    words, synonyms, grams, chars = plan
-    out = {*words, *grams, *chars}
-    for word in words:
-        out.update(synonyms.get(word, ()))
-        for part in _parts(word):
-            out.add(part)
-            out.update(synonyms.get(part, ()))
+    out = set(parse_query("", plan=plan).terms())
+    for word in plan.words:
         for ch in analysis.chars(word):
-            out.update(synonyms.get(ch, ()))
+            out.add(ch)
+            out.update(plan.synonyms.get(ch, ()))
     return out
 
 
@@ -117,7 +170,14 @@ def search(
     return hits[offset : offset + limit], len(hits)
 
 
-def search_all(*, kind: str, query: str, category_id: int | None = None) -> list[Hit]:
+def search_all(
+    *, kind: str, query: str, category_id: int | None = None, min_coverage: float | None = None
+) -> list[Hit]:
+    """Every answer worth showing, best first; none when nothing answers beyond question words and
+    fillers (a document must cover ``min_coverage`` of the customer's topic, by default the shop's
+    ``search_min_coverage``)."""
+    if min_coverage is None:
+        min_coverage = float(shopsettings.get(rules.SEARCH_MIN_COVERAGE.key))
     plan = _plan(query)
     terms = _all_terms(plan)
     if not terms:
@@ -137,10 +197,15 @@ def search_all(*, kind: str, query: str, category_id: int | None = None) -> list
     hits = []
     for row in rows:
         fields = {k: row[k] for k in ("title_terms", "title_grams", "body_terms", "body_grams")}
-        value = scoring.score(parsed, fields, df, n)
-        if value > 0:
+        scored = scoring.score_detail(parsed, fields, df, n)
+        if scored.score > 0 and scored.coverage >= min_coverage:
             hits.append(
-                Hit(object_id=row["object_id"], score=round(value, 6), category_id=row["category_id"])
+                Hit(
+                    object_id=row["object_id"],
+                    score=round(scored.score, 6),
+                    category_id=row["category_id"],
+                    coverage=round(scored.coverage, 4),
+                )
             )
     hits.sort(key=lambda h: (-h.score, h.object_id))
     if hits:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from kefu.search.analysis import analyze_document
+from kefu.search.analysis import VARIANT_SEPARATOR, analyze_document
 from kefu.search.models import SearchEntry
 
 BATCH = 500
@@ -19,6 +19,8 @@ class Document:
     title: str
     body: str = ""
     category_id: int | None = None
+    # Other wordings of the title's question (an article's similar questions): found like the title.
+    similar: tuple[str, ...] = ()
 
 
 def _vocabulary(row: Mapping[str, Any]) -> set[str]:
@@ -26,7 +28,7 @@ def _vocabulary(row: Mapping[str, Any]) -> set[str]:
         term
         for column in ("title_terms", "title_grams", "body_terms", "body_grams")
         for term in row[column].split()
-    }
+    } - {VARIANT_SEPARATOR}
 
 
 def _df_apply(kind: str, delta: Counter) -> None:
@@ -73,7 +75,7 @@ def _index_batch(kind: str, batch: list[Document]) -> int:
     delta: Counter = Counter()
     creates, updates = [], []
     for object_id, document in latest.items():
-        analyzed = analyze_document(title=document.title, body=document.body)
+        analyzed = analyze_document(title=document.title, body=document.body, similar=document.similar)
         columns = analyzed.columns()
         new_vocab = analyzed.vocabulary()
         old = old_rows.get(object_id)

@@ -1,4 +1,20 @@
-"""The shop's synonym list: query words are expanded to the other words of their group."""
+"""The shop's synonym list: a customer's wording is expanded to the words articles use.
+
+One group per line. Words separated by spaces (or commas) stand for each other (物流 快递); with
+``=>`` the words on the left expand to those on the right only (碎了 裂了 => 破损): a colloquial
+wording finds the article's word, while a search for the article's word is not widened.
+
+A key of two characters or more is also found inside the customer's text, not only as one of its
+segmented words, since a colloquial phrase is often cut differently (起红疹子 → 起红 / 疹子, yet
+红疹子 is found). Expansions weigh less than the customer's own words (``scoring.SYNONYM_WEIGHT``).
+
+The default list (``data/synonyms_zh.txt``) covers the wordings of Chinese online shops: damage,
+missing items, refunds, returns, shipping, payment, invoices, promotions, authenticity, skin
+reactions, usage, sizes, warranty. Shops edit it on the synonyms page.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -6,69 +22,102 @@ from kefu.core import roles
 from kefu.search.analysis import normalize
 from kefu.search.models import SynonymGroup
 
-# A starting list of the words customers of a Chinese shop use interchangeably; shops edit it.
-DEFAULT_GROUPS = [
-    "物流 快递 快递公司",
-    "邮费 运费 快递费 邮资",
-    "退钱 退款 返款 退",
-    "退货 退回 退换 退",
-    "换货 调换 更换 换",
-    "发货 寄出 发出 出货 发 寄",
-    "到货 收到 签收",
-    "吊牌 标签 商标",
-    "掉色 褪色 染色 串色 浮色",
-    "优惠 优惠券 券 折扣 福利 红包",
-    "赠品 礼物 小礼品 礼品",
-    "客服 人工 在线客服 人工客服",
-    "尺码 码数 码子 尺寸 码",
-    "正品 真货 行货",
-    "发票 开票",
-    "地址 收货地址",
-    "包邮 免邮 免运费",
-    "付款 支付 付钱",
-    "快递单号 运单号 物流单号 单号",
-    "过敏 不适 红肿 刺痛",
-    "保质期 有效期 生产日期",
-    "新人 新客 新顾客 首次 第一次 首单",
-    # Everyday wordings of the same question (added by migration search/0004).
-    "购买 买 拍 下单 拍下",
-    "怎么 如何 怎样 怎么样 咋",
-    "为什么 为何 为啥",
-    "可以 能 能不能 可不可以 能否",
-    "多久 多长时间 几天",
-    "开通 开启 打开 启用",
-    "关闭 关掉 停用",
-    "取消 撤销",
-    "查看 查询",
-    "修改 更改 变更",
-    "降低 调低 下调",
-    "提高 提升 调高 上调",
-    "手机号 手机号码 电话号码",
-    "起球 起毛球 起毛",
-    "机洗 洗衣机",
-    "缩水 缩小 变小",
-    "毛衣 羊毛衫 针织衫",
-    "还款 还钱",
-    "到账 入账",
-]
+DEFAULT_FILE = Path(__file__).parent / "data" / "synonyms_zh.txt"
+ONE_WAY = "=>"
+# Longest key looked for inside the customer's text.
+MAX_PHRASE = 10
 
 
-def synonym_map() -> dict[str, set[str]]:
-    """word → the other words of its group(s)."""
+def read_default_lines(path: Path = DEFAULT_FILE) -> list[str]:
+    """The shipped list's groups, comments and blank lines left out."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [" ".join(line.split()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+DEFAULT_GROUPS = read_default_lines()
+
+
+def parse_line(line: str) -> tuple[list[str], list[str], bool]:
+    """(left words, right words, one-way) of one group; a symmetric group has its words on both sides."""
+    text = normalize(line).replace("，", " ").replace(",", " ").replace("、", " ")
+    if ONE_WAY in text:
+        left, _, right = text.partition(ONE_WAY)
+        return left.split(), right.replace(ONE_WAY, " ").split(), True
+    words = text.split()
+    return words, words, False
+
+
+def clean_line(line: str) -> str:
+    """A line as stored, or "" when it says nothing (fewer than two words, an empty side)."""
+    left, right, one_way = parse_line(line)
+    if one_way:
+        return f"{' '.join(left)} {ONE_WAY} {' '.join(right)}" if left and right else ""
+    return " ".join(left) if len(set(left)) >= 2 else ""
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """word → the words it may stand for, and the keys long enough to be looked for inside a text."""
+
+    expansions: dict[str, frozenset[str]]
+    max_length: int
+
+    def get(self, word: str, default=()):
+        return self.expansions.get(word, default)
+
+    def phrases_in(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every key of two characters or more found in ``text``."""
+        found = []
+        longest = min(self.max_length, MAX_PHRASE)
+        for start in range(len(text)):
+            for length in range(2, min(longest, len(text) - start) + 1):
+                key = text[start : start + length]
+                if key in self.expansions:
+                    found.append((start, start + length, key))
+        return found
+
+
+def build_table(lines: list[str]) -> SynonymTable:
     out: dict[str, set[str]] = {}
-    for group in SynonymGroup.objects.all():
-        group_words = {normalize(w) for w in group.word_list}
-        for word in group_words:
-            out.setdefault(word, set()).update(group_words - {word})
-    return out
+    for line in lines:
+        left, right, _one_way = parse_line(line)
+        for word in left:
+            out.setdefault(word, set()).update(w for w in right if w != word)
+    expansions = {word: frozenset(others) for word, others in out.items() if others}
+    return SynonymTable(expansions=expansions, max_length=max((len(w) for w in expansions), default=0))
+
+
+_cache: dict[str, object] = {}
+
+
+def synonym_map() -> SynonymTable:
+    """The shop's table, built again only when the list changed (one small query per search)."""
+    lines = tuple(SynonymGroup.objects.order_by("id").values_list("words", flat=True))
+    if _cache.get("key") != lines:
+        _cache["table"] = build_table(list(lines))
+        _cache["key"] = lines
+    table = _cache["table"]
+    assert isinstance(table, SynonymTable)
+    return table
 
 
 @transaction.atomic
 def synonym_groups_replace(*, lines: list[str], by) -> int:
     """Replace the shop's synonym list, one group per line; supervisors and admins only."""
     roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
-    groups = [" ".join(line.replace("，", " ").replace(",", " ").split()) for line in lines]
-    groups = [g for g in groups if len(g.split()) >= 2]
+    groups = [g for g in (clean_line(line) for line in lines) if g]
     SynonymGroup.objects.all().delete()
     SynonymGroup.objects.bulk_create(SynonymGroup(words=g) for g in groups)
+    _cache.clear()
     return len(groups)
+
+
+@transaction.atomic
+def synonym_defaults_add(*, by) -> int:
+    """Add the shipped groups the shop's list lacks (a shop's own lines stay); returns how many."""
+    roles.require_role(by, roles.SUPERVISOR, roles.ADMIN)
+    have = set(SynonymGroup.objects.values_list("words", flat=True))
+    missing = [g for g in dict.fromkeys(clean_line(line) for line in DEFAULT_GROUPS) if g and g not in have]
+    SynonymGroup.objects.bulk_create(SynonymGroup(words=g) for g in missing)
+    _cache.clear()
+    return len(missing)

@@ -34,6 +34,9 @@ HELP_OPERATIONS = {
     ("post", "/api/v1/help/staff/articles/{id}/unpublish/"),
     ("get", "/api/v1/help/staff/synonyms/"),
     ("put", "/api/v1/help/staff/synonyms/"),
+    ("get", "/api/v1/help/staff/similar-proposals/"),
+    ("post", "/api/v1/help/staff/similar-proposals/{id}/accept/"),
+    ("post", "/api/v1/help/staff/similar-proposals/{id}/reject/"),
 }
 
 

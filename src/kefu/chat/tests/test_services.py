@@ -667,6 +667,8 @@ def test_using_a_suggested_article_records_the_wording_that_led_to_it(agent, ope
         agent,
     )
     assert selectors.wordings_by_article(article_ids=[article.pk]) == {article.pk: ["今天付款今天能发货吗"]}
+    # …and proposes it as a similar question of the article, for a supervisor to accept.
+    assert list(article.similar_proposals.values_list("text", flat=True)) == ["今天付款今天能发货吗"]
 
 
 def test_using_a_suggested_phrase_renders_it_and_records_both_uses(agent, open_hours):

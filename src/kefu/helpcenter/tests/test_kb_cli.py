@@ -103,7 +103,8 @@ def test_reimport_updates_an_existing_article_created_by_staff_and_keeps_its_tag
     assert existing.body == "所有仪器保修一年，人为损坏除外。"
     assert Article.objects.filter(title="保修期多久").count() == 1
     code, out, _ = kb("search", "质保", "--json")  # the tag is still in the index after the update
-    assert [r["id"] for r in json.loads(out)] == [existing.pk]
+    # (the other warranty article follows, through the synonym 质保 ~ 保修)
+    assert [r["id"] for r in json.loads(out)][0] == existing.pk
 
 
 def test_bad_rows_are_reported_by_line_and_good_rows_still_land(tmp_path):
@@ -222,7 +223,10 @@ def test_export_to_stdout(categories):
     code, out, _ = kb("export", "-")
 
     assert code == 0
-    assert out.splitlines()[:2] == ["category,title,body", "产品订购,怎么下单,点立即购买。"]
+    assert out.splitlines()[:2] == [
+        "category,title,body,similar_questions",
+        "产品订购,怎么下单,点立即购买。,",
+    ]
 
 
 def test_the_sample_knowledge_base_imports_cleanly():
@@ -337,4 +341,4 @@ def test_a_control_character_in_an_article_does_not_break_the_export(categories)
     code, out, _ = kb("export", "-")
 
     assert code == 0
-    assert out.splitlines()[1] == "产品订购,怎么下单,点立即购买。"
+    assert out.splitlines()[1] == "产品订购,怎么下单,点立即购买。,"

@@ -158,9 +158,10 @@ FIXED_CORPUS = [
 @pytest.mark.parametrize(
     ("query", "top3"),
     [
-        ("能发顺丰快递吗", [1, 4, 5]),
+        # Articles that share no more than 发 or 快递 with the question are no answer to it.
+        ("能发顺丰快递吗", [1, 4]),
         ("快递费多少", [1, 4, 2]),
-        ("今天下单什么时候发货", [3, 1, 5]),
+        ("今天下单什么时候发货", [3]),
     ],
 )
 def test_fixed_corpus_ranks_the_same_on_every_database(index, find, query, top3):

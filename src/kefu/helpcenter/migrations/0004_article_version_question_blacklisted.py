@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpcenter', '0001_initial'),
+        ('helpcenter', '0003_similar_questions_learning_and_search_log'),
     ]
 
     operations = [
