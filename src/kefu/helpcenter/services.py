@@ -336,7 +336,15 @@ def article_update(
     article.updated_by = by
     article.version += 1
     article.save(
-        update_fields=["category", "title", "body", "similar_questions", "updated_by", "updated_at", "version"]
+        update_fields=[
+            "category",
+            "title",
+            "body",
+            "similar_questions",
+            "updated_by",
+            "updated_at",
+            "version",
+        ]
     )
     if tags is not None:
         article.tags.set(_tags(tags))
@@ -381,10 +389,15 @@ def article_view_count(*, article: Article) -> None:
 VOTE_MEMORY_SECONDS = 30 * 24 * 3600
 
 
-def article_feedback(*, article: Article, helpful: bool, visitor: str, ip_address: str) -> bool:
+def article_feedback(
+    *, article: Article, helpful: bool, visitor: str, ip_address: str, from_search: int | None = None
+) -> bool:
     """ "这篇文章有帮助吗？": one vote per visitor and article, and no more than the shop's limit of
     votes from one address an hour, so neither a reload nor a script can stuff the count. The
-    help-center page and the API both count here. True when the vote counted."""
+    help-center page and the API both count here. True when the vote counted.
+
+    ``from_search``: the search the visitor opened the article from; a "yes" proposes the words
+    she searched as a similar question of the article."""
     if not cache.add(f"voted:{article.pk}:{visitor}", 1, timeout=VOTE_MEMORY_SECONDS):
         return False
     if not ratelimit.allow(
@@ -393,6 +406,16 @@ def article_feedback(*, article: Article, helpful: bool, visitor: str, ip_addres
         return False
     field = "helpful_yes" if helpful else "helpful_no"
     Article.objects.filter(pk=article.pk).update(**{field: F(field) + 1})
+    if helpful and from_search:
+        query = (
+            SearchLog.objects.filter(pk=from_search, clicked_article=article)
+            .values_list("query", flat=True)
+            .first()
+        )
+        if query:
+            similar_question_propose(
+                article=article, text=query, source=SimilarQuestionProposal.Source.SEARCH_HELPFUL
+            )
     return True
 
 

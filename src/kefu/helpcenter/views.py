@@ -31,6 +31,7 @@ from kefu.search.synonyms import synonym_groups_replace
 
 STAFF_PAGE_SIZE = 20
 VOTED_SESSION_KEY = "helpcenter_voted"
+FROM_SEARCH_SESSION_KEY = "helpcenter_from_search"
 
 
 VERB_LABELS = {
@@ -146,6 +147,9 @@ def article_detail(request, pk: int):
     from_search = request.GET.get("s", "")
     if from_search.isdigit() and len(from_search) < 18:
         services.search_log_click(log_id=int(from_search), article=article)
+        # kept so that a "helpful" on this page knows which search it answered
+        remembered = {**request.session.get(FROM_SEARCH_SESSION_KEY, {}), str(pk): int(from_search)}
+        request.session[FROM_SEARCH_SESSION_KEY] = dict(list(remembered.items())[-50:])
     services.article_view_count(article=article)
     article.views += 1
     related = _related(article)
@@ -185,6 +189,7 @@ def article_feedback(request, pk: int):
             helpful=helpful,
             visitor=ratelimit.visitor_key(request),
             ip_address=ratelimit.client_ip(request),
+            from_search=request.session.get(FROM_SEARCH_SESSION_KEY, {}).get(str(pk)),
         )
         request.session[VOTED_SESSION_KEY] = [*voted, pk][-200:]
     if is_htmx(request):

@@ -751,3 +751,16 @@ def test_a_vote_on_the_page_and_one_through_the_api_from_the_same_browser_count_
     )
     article.refresh_from_db()
     assert article.helpful_yes == 1
+
+
+def test_a_customer_who_found_an_article_helpful_after_a_search_teaches_it_her_words(client, shop):
+    article = shop["warranty_article"]
+    link = reverse("helpcenter:article", args=[article.pk])
+    html = client.get(HOME, {"q": "美容仪坏了保修吗"}).content.decode()
+    log_id = re.search(rf'href="{link}\?s=(\d+)"', html).group(1)
+
+    client.get(link, {"s": log_id})
+    client.post(reverse("helpcenter:article_feedback", args=[article.pk]), {"helpful": "true"})
+
+    proposals = list(article.similar_proposals.values_list("text", "source", "status"))
+    assert proposals == [("美容仪坏了保修吗", "search_helpful", "pending")]
