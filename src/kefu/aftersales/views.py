@@ -26,6 +26,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.core.operations import OperationPage, is_htmx
 from kefu.core.worklist import Priority
+from kefu.customers import services as customer_services
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.orders.models import Order
 
@@ -208,8 +209,19 @@ def _case_page(request, case, *, bound: dict | None = None, status: int = 200) -
         "can_money": roles.has_role(request.user, roles.AFTERSALES, roles.SUPERVISOR),
         "photos": list(case.photos.all()),
         "open_action": open_action,
+        "survey_url": _survey_url(request, "case", case, case.refunded_by_id or case.inspected_by_id)
+        if case.is_final
+        else "",
     }
     return render(request, "aftersales/case_detail.html", context, status=status)
+
+
+def _survey_url(request, kind: str, row, agent_id: int | None) -> str:
+    """The no-account satisfaction survey for a finished case or complaint, to send the customer."""
+    token = customer_services.survey_token(
+        kind=kind, source_id=row.pk, agent_id=agent_id, customer_id=row.customer_id
+    )
+    return request.build_absolute_uri(reverse("customers_survey:survey", args=[token]))
 
 
 def _shown_steps(actions: list[str], open_action: str) -> list[str]:
@@ -543,6 +555,9 @@ def _complaint_page(request, complaint, *, bound: dict | None = None, status: in
         else forms.ComplaintProgressForm(initial=_complaint_initial(complaint)),
         "close_form": bound["close"] if "close" in bound else forms.ComplaintCloseForm(),
         "is_supervisor": roles.has_role(request.user, roles.SUPERVISOR),
+        "survey_url": _survey_url(request, "complaint", complaint, complaint.signed_off_by_id)
+        if complaint.closed_at
+        else "",
     }
     return render(request, "aftersales/complaint_detail.html", context, status=status)
 

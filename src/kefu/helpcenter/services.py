@@ -20,6 +20,7 @@ from kefu.core import ratelimit, roles, shopsettings, worklist
 from kefu.core.activity import activity_list, activity_record, verb_label
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
+from kefu.customers.services import customer_for_buyer
 from kefu.helpcenter import rules
 from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal, Tag
 from kefu.helpcenter.selectors import SEARCH_KIND
@@ -489,6 +490,8 @@ def question_submit(
     # A blacklisted customer is answered like everybody else (the page does not tell who is on
     # the blacklist); the question is marked and waits on a supervisor, who decides.
     blacklisted = _blacklisted(phone=values["phone"], im_id=values["im_id"])
+    # the 旺旺 named in the question is the buyer's member name: her profile, and a lead's clock
+    customer_for_buyer(buyer_nick=values["im_id"], name=values["name"], phone=values["phone"])
     question = Question(
         category=category, ip_address=ip_address or None, from_blacklisted=blacklisted, **values
     )

@@ -65,3 +65,4 @@ def test_an_administrator_has_the_admin_in_the_navigation(login, admin_user):
     client = login(admin_user)
     assert client.get("/admin/").status_code == 200
     assert "系统管理" in client.get("/desk/").content.decode()
+

@@ -2,12 +2,14 @@
 page and the API turn the same bad input away with the same field errors."""
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kefu.aftersales import services
 from kefu.aftersales.models import AfterSalesCase, CaseState, Complaint
 from kefu.core.operations import form_errors
+from kefu.customers.models import Satisfaction
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,14 @@ def test_closing_a_complaint_records_the_follow_up_from_the_page(login, aftersal
     assert r.status_code == 302
     complaint.refresh_from_db()
     assert complaint.closed_at and complaint.follow_up == "已补发"
+
+    # the closed complaint offers the customer's own survey: her score reaches the figures
+    page = login(aftersales_agent).get(f"/desk/aftersales/complaints/{complaint.pk}/")
+    survey = page.context["survey_url"]
+    assert survey and survey in page.content.decode()
+    answered = Client().post(survey, {"score": "4", "comment": "处理很快"})
+    assert answered.status_code in (200, 302)
+    assert Satisfaction.objects.filter(kind="complaint", source_id=complaint.pk, score=4).exists()
 
 
 def test_the_case_page_offers_the_shops_exclusions_and_refuses_others(login, aftersales_agent, make_case):

@@ -4,6 +4,7 @@ API answer the same, and the team sees the question marked."""
 import pytest
 from rest_framework.test import APIClient
 
+from kefu.customers.models import Customer
 from kefu.customers.tests.factories import BlacklistedCustomerFactory
 from kefu.helpcenter import services
 from kefu.helpcenter.models import Question
@@ -56,3 +57,9 @@ def test_a_customer_not_on_the_blacklist_is_not_marked():
         title="什么时候发货", name="李四", phone="13900001111", im_id="tb_honest"
     )
     assert question.pk and not question.from_blacklisted
+
+
+def test_a_question_naming_a_member_name_reaches_her_profile():
+    services.question_submit(title="什么时候发货", name="李女士", im_id="tb_lily", phone="13800138000")
+    customer = Customer.objects.get(buyer_nick="tb_lily")
+    assert customer.last_contact_at is not None and customer.name == "李女士"

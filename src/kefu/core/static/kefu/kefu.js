@@ -34,7 +34,7 @@ document.addEventListener("click", function (event) {
   if (!button || !navigator.clipboard) { return; }
   var source = document.querySelector(button.dataset.copy);
   if (!source) { return; }
-  navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+  navigator.clipboard.writeText((source.value !== undefined ? source.value : source.textContent).trim()).then(function () {
     if (button.dataset.copied) { button.textContent = button.dataset.copied; }
   });
 });
