@@ -17,7 +17,7 @@ class AftersalesConfig(AppConfig):
         from kefu.aftersales import demo as aftersales_demo
         from kefu.aftersales.sweep import aftersales_sweep
         from kefu.aftersales.views import VERB_LABELS
-        from kefu.core import activity, demo, navigation, panels, segments, sweeps, worklist
+        from kefu.core import activity, demo, navigation, panels, roles, segments, sweeps, worklist
 
         sweeps.register("aftersales", aftersales_sweep)
         sweeps.register("customer_figures", customer_card.customer_figures_refresh)
@@ -27,9 +27,11 @@ class AftersalesConfig(AppConfig):
         segments.register(
             "case_closed_within", label=_("售后结案在几天内（天数）"), nicks=customer_card.case_closed_within
         )
-        navigation.register_link(_("售后单"), "aftersales:cases", order=30)
-        navigation.register_link(_("投诉"), "aftersales:complaints", order=31)
-        navigation.register_link(_("中差评"), "aftersales:reviews", order=32)
+        # the after-sales pages are the after-sales agents' and the supervisors' work
+        aftersales_team = (roles.AFTERSALES, roles.SUPERVISOR)
+        navigation.register_link(_("售后单"), "aftersales:cases", order=30, only_roles=aftersales_team)
+        navigation.register_link(_("投诉"), "aftersales:complaints", order=31, only_roles=aftersales_team)
+        navigation.register_link(_("中差评"), "aftersales:reviews", order=32, only_roles=aftersales_team)
         worklist.register_source(
             "aftersales",
             label=_("售后"),

@@ -17,8 +17,10 @@ class CustomersConfig(AppConfig):
         )
 
         navigation.register_link(_("客户"), "customers:list", order=40)
-        navigation.register_link(_("客户分组"), "customers:groups", order=41)
-        navigation.register_link(_("咨询未下单"), "customers:leads", order=42)
+        navigation.register_link(_("客户分组"), "customers:groups", order=41, only_roles=(roles.SUPERVISOR,))
+        navigation.register_link(
+            _("咨询未下单"), "customers:leads", order=42, only_roles=(roles.AGENT, roles.SUPERVISOR)
+        )
         navigation.register_link(_("回访"), "customers:visits", order=43)
         navigation.register_link(_("客户通知"), "customers:notices", order=44, only_roles=(roles.SUPERVISOR,))
         # messages that failed are tried again with back-off

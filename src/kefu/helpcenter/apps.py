@@ -18,14 +18,25 @@ class HelpcenterConfig(AppConfig):
         navigation.register_badge("new_questions", lambda request: question_new_count())
         navigation.register_link(_("客户问题"), "helpcenter:staff_questions", order=10, badge="new_questions")
         navigation.register_link(_("文章目录"), "helpcenter:staff_articles", order=11)
-        navigation.register_link(_("提交文章"), "helpcenter:staff_article_add", order=12)
+        navigation.register_link(
+            _("提交文章"),
+            "helpcenter:staff_article_add",
+            order=12,
+            only_roles=(roles.SUPERVISOR, roles.ADMIN),
+        )
         navigation.register_link(
             _("类别管理"), "helpcenter:staff_categories", order=13, only_roles=(roles.ADMIN,)
         )
-        navigation.register_link(_("搜索同义词"), "helpcenter:staff_synonyms", order=14)
+        navigation.register_link(
+            _("搜索同义词"), "helpcenter:staff_synonyms", order=14, only_roles=(roles.SUPERVISOR, roles.ADMIN)
+        )
         navigation.register_badge("similar_proposals", lambda request: similar_proposal_pending_count())
         navigation.register_link(
-            _("相似问法建议"), "helpcenter:staff_similar_proposals", order=15, badge="similar_proposals"
+            _("相似问法建议"),
+            "helpcenter:staff_similar_proposals",
+            order=15,
+            badge="similar_proposals",
+            only_roles=(roles.SUPERVISOR, roles.ADMIN),
         )
         navigation.register_link(
             _("搜索分析"),

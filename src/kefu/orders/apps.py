@@ -11,7 +11,7 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, home, navigation, panels, segments, sweeps
+        from kefu.core import demo, home, navigation, panels, roles, segments, sweeps
         from kefu.orders import (
             customer_profiles,
             lifecycle,
@@ -31,8 +31,20 @@ class OrdersConfig(AppConfig):
         navigation.register_badge("orders_review", lambda request: selectors.review_queue_count())
         navigation.register_badge("orders_reminders", lambda request: selectors.reminder_queue_count())
         navigation.register_link(_("订单"), "orders:list", order=20)
-        navigation.register_link(_("订单审核"), "orders:review", order=21, badge="orders_review")
-        navigation.register_link(_("催付"), "orders:reminders", order=22, badge="orders_reminders")
+        navigation.register_link(
+            _("订单审核"),
+            "orders:review",
+            order=21,
+            badge="orders_review",
+            only_roles=(roles.AGENT, roles.SUPERVISOR),
+        )
+        navigation.register_link(
+            _("催付"),
+            "orders:reminders",
+            order=22,
+            badge="orders_reminders",
+            only_roles=(roles.AGENT, roles.SUPERVISOR),
+        )
         home.register_tile(
             "orders_review",
             _("待审核订单"),

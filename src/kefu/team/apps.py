@@ -26,7 +26,9 @@ class TeamConfig(AppConfig):
         navigation.register_badge(
             "team_handovers_open", _unacknowledged_badge(selectors, has_role, SUPERVISOR)
         )
-        navigation.register_link(_("团队"), "team:home", order=60, badge="team_handovers_open")
+        navigation.register_link(
+            _("团队"), "team:home", order=60, badge="team_handovers_open", only_roles=(SUPERVISOR,)
+        )
         home.register_tile(
             "team_handovers",
             _("待确认的交接"),
