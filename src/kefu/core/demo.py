@@ -11,6 +11,8 @@ from kefu.core.models import ShopSetting
 
 _LOADERS: list[tuple[str, Callable[[], str]]] = []
 DEMO_MARKER = "demo_loaded"
+# One shop, one name: the demo's articles, phrases and reminders all speak of it.
+DEMO_SHOP_NAME = "天天化妆品旗舰店"
 
 DEMO_USERS = [
     # username, password, display name, roles, superuser
@@ -42,10 +44,21 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def demo_load() -> list[str]:
-    """Run every app's loader once; a second call finds the marker and loads nothing."""
+def shop_has_own_data() -> bool:
+    """A database with people of its own (anyone but the demo logins) and no demo in it is a real
+    shop: the demo neither loads into it nor touches its accounts."""
     if ShopSetting.objects.filter(key=DEMO_MARKER).exists():
+        return False
+    demo_names = [username for username, *_rest in DEMO_USERS]
+    return get_user_model().objects.exclude(username__in=demo_names).exists()
+
+
+def demo_load() -> list[str]:
+    """Run every app's loader once; a second call finds the marker and loads nothing, and a real
+    shop's database is left alone."""
+    if ShopSetting.objects.filter(key=DEMO_MARKER).exists() or shop_has_own_data():
         return []
+    ShopSetting.objects.get_or_create(key="shop_name", defaults={"value": DEMO_SHOP_NAME})
     reports = [f"{name}: {loader()}" for name, loader in _LOADERS]
     ShopSetting.objects.create(key=DEMO_MARKER, value=True)
     return reports

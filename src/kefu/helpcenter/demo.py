@@ -5,7 +5,7 @@ from pathlib import Path
 from kefu.helpcenter.kb_io import kb_import
 from kefu.helpcenter.models import Category
 
-DEMO_CATEGORIES = ["产品订购", "保修条例", "维修保养", "技术支持", "常见问题"]
+DEMO_CATEGORIES = ["下单与发货", "退换货与售后", "付款、物流与评价", "保存与使用", "常见问题"]
 
 
 def load() -> str:

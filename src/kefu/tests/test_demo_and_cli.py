@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
-from kefu.core import demo
+from kefu.core import demo, shopsettings
 from kefu.helpcenter.models import Article, Category
 
 REPO = Path(__file__).resolve().parents[3]
@@ -20,13 +20,15 @@ REPO = Path(__file__).resolve().parents[3]
 def test_demo_shop_loads_once_with_five_categories_and_thirty_articles():
     first = demo.demo_load()
     assert first, "the first load reports what it created"
-    assert set(Category.objects.values_list("name", flat=True)) >= {
-        "产品订购",
-        "保修条例",
-        "维修保养",
-        "技术支持",
+    # a cosmetics shop: no warranty or repair categories
+    assert set(Category.objects.values_list("name", flat=True)) == {
+        "下单与发货",
+        "退换货与售后",
+        "付款、物流与评价",
+        "保存与使用",
         "常见问题",
     }
+    assert shopsettings.get("shop_name") == "天天化妆品旗舰店"
     articles = Article.objects.count()
     assert articles >= 30
     assert demo.demo_load() == []
@@ -118,3 +120,14 @@ def test_kefu_serve_demo_starts_gunicorn_with_the_demo_shop(tmp_path):
         output, _ = proc.communicate(timeout=30)
     assert "admin / kefu-admin" in output
     assert "gunicorn" in output.lower() or "Listening at" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_a_real_shops_database_alone(make_user):
+    owner = make_user("zhangsan", "管理员")
+    owner_password = owner.password
+
+    assert demo.demo_load() == []
+    assert not Article.objects.exists()
+    owner.refresh_from_db()
+    assert owner.password == owner_password

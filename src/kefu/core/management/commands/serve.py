@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, demo, host, port, workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已就绪 (database ready)")
-        if demo:
+        if demo and demo_data.shop_has_own_data():
+            self.stdout.write("这个数据库里已有店铺自己的数据：不加载演示数据，也不改动任何账号。")
+        elif demo:
             for line in demo_data.demo_load():
                 self.stdout.write(f"演示数据 (demo data) — {line}")
             self.stdout.write("演示账号 (demo logins):")
