@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "csp",
+    "channels",
     "kefu.core",
     "kefu.search",
     "kefu.helpcenter",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kefu.urls"
 WSGI_APPLICATION = "kefu.wsgi.application"
+ASGI_APPLICATION = "kefu.asgi.application"
 
 TEMPLATES = [
     {
@@ -221,6 +223,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 _redis_url = os.environ.get("KEFU_REDIS_URL")
+# The chat's push: with Redis, every `kefu serve` process (on any machine) shares the groups; without
+# it, the single embedded process keeps them in memory.
+if _redis_url:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_redis_url], "prefix": "kefu-chat", "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
 HUEY = {
     "name": "kefu",
     "immediate": _env_bool("KEFU_HUEY_IMMEDIATE"),
