@@ -113,6 +113,15 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
     async def on_ping(self, content):
         await self.send_json({"type": "pong"})
 
+    async def answer(self, content: dict, result: dict) -> None:
+        """The answer to a send: ``ack`` with the message's number, or ``error`` with why."""
+        client_id = content.get("client_id")
+        if "error" in result:
+            error = {"type": "error", "message": result.pop("error"), "client_id": client_id}
+            await self.send_json({**error, **result})
+        else:
+            await self.send_json({"type": "ack", "client_id": client_id, **result})
+
     async def deliver(self, conversation_id: int, payloads: list[dict]) -> None:
         """Send messages of one conversation in order: drop what was sent, fill a gap first."""
         for payload in payloads:
@@ -250,7 +259,7 @@ class CustomerConsumer(_ChatSocket):
 
     async def on_send(self, content):
         result = await _customer_send(self.conversation_id, self.ip, content.get("text"), content.get("group"))
-        await self.send_json({"type": "error" if "error" in result else "ack", "client_id": content.get("client_id"), **result})
+        await self.answer(content, result)
 
     async def on_sync(self, content):
         after = _as_int(content.get("after"))
@@ -375,7 +384,7 @@ class StaffConsumer(_ChatSocket):
         result = await _staff_send(self.user, conversation_id, content.get("text"), content.get("force") is True)
         if "error" not in result:
             await self.watch(conversation_id, None)
-        await self.send_json({"type": "error" if "error" in result else "ack", "client_id": content.get("client_id"), **result})
+        await self.answer(content, result)
 
     async def on_typing(self, content):
         conversation_id = _as_int(content.get("conversation"))
@@ -396,8 +405,8 @@ class StaffConsumer(_ChatSocket):
 
     async def chat_assigned(self, event):
         state = event["state"]
-        await self.watch(state["conversation"], 0)
         await self.send_json({"type": "assigned", **state})
+        await self.watch(state["conversation"], 0)
 
     async def chat_state(self, event):
         await self.send_json({"type": "state", **event["state"]})
