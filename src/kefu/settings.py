@@ -119,9 +119,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the gunicorn workers read while one writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers go on while one writes; IMMEDIATE avoids the "database is locked" upgrade
+    # deadlock when two requests write at once. Connections are kept (per thread) for a minute: the
+    # chat's socket does a short database call per message, and opening SQLite each time would be
+    # a third of its cost.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",

@@ -15,8 +15,10 @@ missed. Every write goes through the same services as the REST API (one transact
 push leaves after the commit.
 """
 
+import asyncio
 import json
 import time
+from collections import Counter
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -31,6 +33,32 @@ from kefu.core import ratelimit, roles, shopsettings
 
 FRAME_MAX = 8 * 1024  # characters of one incoming frame; a message is at most 1000
 TYPING_EVERY = 2.0  # seconds between two typing nudges from one socket
+QUEUE_REFRESH = 1.0  # seconds: a waiting customer's place is recomputed at most this often
+
+
+class _LocalCounter:
+    """Fixed-window counters in this process: exact when the whole shop is this one process (no
+    Redis), and costs no database write per message. With Redis the shared cache counts."""
+
+    def __init__(self) -> None:
+        self.window = 0
+        self.counts: Counter[str] = Counter()
+
+    def allow(self, key: str, limit: int, window_seconds: int = 60) -> bool:
+        window = int(time.time() // window_seconds)
+        if window != self.window:
+            self.window, self.counts = window, Counter()
+        self.counts[key] += 1
+        return self.counts[key] <= limit
+
+
+_local = _LocalCounter()
+
+
+def _allow(key: str, limit: int) -> bool:
+    if settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer"):
+        return _local.allow(key, limit)
+    return ratelimit.allow(key=key, limit=limit, window_seconds=60)
 
 
 def _client_ip(scope) -> str:
@@ -205,7 +233,7 @@ def _customer_send(conversation_id: int, ip: str, text: Any, group: Any) -> dict
             (f"chat-conv:{conversation_id}", int(shopsettings.get("chat_conversation_rate_limit"))),
         )
         for key, limit in limits:
-            if not ratelimit.allow(key=key, limit=limit, window_seconds=60):
+            if not _allow(key, limit):
                 return {"error": _("消息发得太快了，请稍等一会儿再发。"), "code": "rate_limited"}
         if not isinstance(text, str):
             return {"error": _("请输入消息内容。")}
@@ -239,19 +267,25 @@ class CustomerConsumer(_ChatSocket):
         self.conversation_id = conversation.pk
         self.ip = _client_ip(self.scope)
         await self.channel_layer.group_add(push.conversation_group(self.conversation_id), self.channel_name)
-        await self.channel_layer.group_add(push.QUEUE, self.channel_name)
-        self.status = conversation.status
+        self.in_queue = False
+        self.queue_refresh: asyncio.Task | None = None
         await self.send_state()
         await self.catch_up(self.conversation_id, _query_int(self.scope, "after"))
 
     async def disconnect(self, code):
         if getattr(self, "conversation_id", None) is not None:
             await self.channel_layer.group_discard(push.conversation_group(self.conversation_id), self.channel_name)
-            await self.channel_layer.group_discard(push.QUEUE, self.channel_name)
+            if self.in_queue:
+                await self.channel_layer.group_discard(push.QUEUE, self.channel_name)
 
     async def send_state(self):
         state = await _customer_state(self.conversation_id)
-        self.status = state["status"]
+        # only a customer waiting in the queue listens to the queue moving
+        in_queue = state["queue_position"] is not None
+        if in_queue != self.in_queue:
+            self.in_queue = in_queue
+            change = self.channel_layer.group_add if in_queue else self.channel_layer.group_discard
+            await change(push.QUEUE, self.channel_name)
         await self.send_json(state)
 
     async def send_message(self, payload):
@@ -280,8 +314,13 @@ class CustomerConsumer(_ChatSocket):
         await self.send_state()
 
     async def chat_queue(self, event):
-        if self.status == ConversationStatus.WAITING:
-            await self.send_state()
+        # the queue moves in bursts: one fresh position a second is enough
+        if self.in_queue and (self.queue_refresh is None or self.queue_refresh.done()):
+            self.queue_refresh = asyncio.create_task(self._refresh_later())
+
+    async def _refresh_later(self):
+        await asyncio.sleep(QUEUE_REFRESH)
+        await self.send_state()
 
 
 # --- the console ----------------------------------------------------------------------------

@@ -92,7 +92,9 @@ def message_sent(message: Message) -> None:
     )
 
 
-def conversation_changed(conversation: Conversation, *, previous_agent_id: int | None = None) -> None:
+def conversation_changed(
+    conversation: Conversation, *, previous_agent_id: int | None = None, queue_moved: bool = True
+) -> None:
     """Status or agent changed: the conversation's watchers, the agent it went to, every console's
     waiting list, and the waiting customers' queue positions."""
     state = {
@@ -106,7 +108,8 @@ def conversation_changed(conversation: Conversation, *, previous_agent_id: int |
     if conversation.agent_id and conversation.agent_id != previous_agent_id:
         _after_commit(agent_group(conversation.agent_id), {"type": "chat.assigned", "state": state})
     _after_commit(STAFF, {"type": "chat.inbox", "state": state})
-    _after_commit(QUEUE, {"type": "chat.queue"})
+    if queue_moved:
+        _after_commit(QUEUE, {"type": "chat.queue"})
 
 
 def waiting_changed(conversation_id: int) -> None:

@@ -240,7 +240,9 @@ def customer_message_send(*, conversation: Conversation, text: str, group: str |
         changed = True
     conversation.save(update_fields=fields)
     if changed:
-        push.conversation_changed(conversation)
+        # a new or reopened chat joins the end of the queue or goes straight to an agent: nobody
+        # else's place moves
+        push.conversation_changed(conversation, queue_moved=False)
     elif conversation.status == ConversationStatus.WAITING:
         push.waiting_changed(conversation.pk)
     return out
@@ -532,7 +534,9 @@ def conversation_transfer(*, conversation: Conversation, by: User, to: User | No
         verb="chat_transfer",
         message=f"{_agent_name(previous) if previous else '—'} → {_agent_name(to)}",
     )
-    push.conversation_changed(conversation, previous_agent_id=previous.pk if previous else None)
+    push.conversation_changed(
+        conversation, previous_agent_id=previous.pk if previous else None, queue_moved=False
+    )
     return conversation
 
 

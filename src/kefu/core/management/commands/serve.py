@@ -74,13 +74,16 @@ class Command(BaseCommand):
             "20",
             "--ws-max-size",
             str(64 * 1024),
+            # chat frames are small: compressing them costs more CPU than it saves
+            "--ws-per-message-deflate",
+            "false",
             "--timeout-graceful-shutdown",
             "10",
             "--timeout-keep-alive",
             "10",
         ]
         if no_access_log:
-            server_cmd.append("--no-access-log")
+            server_cmd += ["--no-access-log", "--log-level", "warning"]
         self.stdout.write(f"kefu 正在运行：http://{host}:{port}/  ({processes} 个进程, Ctrl+C 退出)")
         self.stdout.flush()
         server = subprocess.Popen(server_cmd, env=env)  # noqa: S603
