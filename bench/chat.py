@@ -387,15 +387,16 @@ def run(args) -> dict:
         try:
             import urllib.request
 
-            for _ in range(150):
+            deadline = time.monotonic() + 300  # `kefu serve` migrates first; slow on a busy machine
+            while True:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:  # noqa: S310
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # noqa: S310
                         if r.status == 200:
                             break
                 except OSError:
-                    time.sleep(0.2)
-            else:
-                raise SystemExit("kefu serve did not come up")
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("kefu serve did not come up") from None
+                    time.sleep(0.5)
             stats = Stats()
             cpu_before, me_before = _tree_cpu(server.pid), resource.getrusage(resource.RUSAGE_SELF)
 
