@@ -332,7 +332,8 @@ async def drive(base: str, keys: dict, args, stats: Stats) -> float:
     stop = asyncio.Event()
     ready = asyncio.Semaphore(0)
     agents = [
-        asyncio.create_task(agent(n, s, base, args, stats, stop, ready)) for n, s in enumerate(keys["sessions"])
+        asyncio.create_task(agent(n, s, base, args, stats, stop, ready))
+        for n, s in enumerate(keys["sessions"])
     ]
     for _ in agents:
         await asyncio.wait_for(ready.acquire(), 120)
@@ -371,7 +372,15 @@ def run(args) -> dict:
             redis.Redis.from_url(args.redis_url).flushdb()
             env["KEFU_REDIS_URL"] = args.redis_url
         done = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--setup", "--agents", str(args.agents), "--customers", str(args.customers)],
+            [
+                sys.executable,
+                __file__,
+                "--setup",
+                "--agents",
+                str(args.agents),
+                "--customers",
+                str(args.customers),
+            ],
             env=env,
             check=True,
             capture_output=True,
@@ -490,18 +499,26 @@ def table(r: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--customers", type=int, default=500, help="concurrent customers = conversations")
     parser.add_argument("--agents", type=int, default=20, help="agents online")
     parser.add_argument("--messages", type=int, default=3, help="messages per customer")
-    parser.add_argument("--think", type=float, default=3.0, help="a customer's pause between messages, s (up to)")
+    parser.add_argument(
+        "--think", type=float, default=3.0, help="a customer's pause between messages, s (up to)"
+    )
     parser.add_argument("--ramp", type=float, default=10.0, help="customers arrive over this many seconds")
-    parser.add_argument("--linger", type=float, default=2.0, help="sockets stay open this long after the last answer")
+    parser.add_argument(
+        "--linger", type=float, default=2.0, help="sockets stay open this long after the last answer"
+    )
     parser.add_argument("--reply-timeout", type=float, default=30.0)
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/kefu_bench_chat")
-    parser.add_argument("--redis", action="store_true", help="KEFU_REDIS_URL set: channels-redis, --workers processes")
+    parser.add_argument(
+        "--redis", action="store_true", help="KEFU_REDIS_URL set: channels-redis, --workers processes"
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="end with the one-line JSON summary")

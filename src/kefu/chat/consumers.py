@@ -181,18 +181,30 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
 
     async def chat_typing(self, event):
         if event["origin"] != self.channel_name and event["sender"] != self.side:
-            await self.send_json({"type": "typing", "conversation": event["conversation"], "sender": event["sender"]})
+            await self.send_json(
+                {"type": "typing", "conversation": event["conversation"], "sender": event["sender"]}
+            )
 
     async def chat_read(self, event):
         if event["sender"] != self.side:
             await self.send_json(
-                {"type": "read", "conversation": event["conversation"], "sender": event["sender"], "seq": event["seq"]}
+                {
+                    "type": "read",
+                    "conversation": event["conversation"],
+                    "sender": event["sender"],
+                    "seq": event["seq"],
+                }
             )
 
     async def typing_send(self, conversation_id: int) -> None:
         await self.channel_layer.group_send(
             push.conversation_group(conversation_id),
-            {"type": "chat.typing", "conversation": conversation_id, "sender": self.side, "origin": self.channel_name},
+            {
+                "type": "chat.typing",
+                "conversation": conversation_id,
+                "sender": self.side,
+                "origin": self.channel_name,
+            },
         )
 
     def typing_allowed(self) -> bool:
@@ -274,7 +286,9 @@ class CustomerConsumer(_ChatSocket):
 
     async def disconnect(self, code):
         if getattr(self, "conversation_id", None) is not None:
-            await self.channel_layer.group_discard(push.conversation_group(self.conversation_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                push.conversation_group(self.conversation_id), self.channel_name
+            )
             if self.in_queue:
                 await self.channel_layer.group_discard(push.QUEUE, self.channel_name)
 
@@ -292,7 +306,9 @@ class CustomerConsumer(_ChatSocket):
         await self.send_json({"type": "message", "message": push.customer_view(payload)})
 
     async def on_send(self, content):
-        result = await _customer_send(self.conversation_id, self.ip, content.get("text"), content.get("group"))
+        result = await _customer_send(
+            self.conversation_id, self.ip, content.get("text"), content.get("group")
+        )
         await self.answer(content, result)
 
     async def on_sync(self, content):
@@ -418,22 +434,32 @@ class StaffConsumer(_ChatSocket):
     async def on_send(self, content):
         conversation_id = _as_int(content.get("conversation"))
         if conversation_id is None:
-            await self.send_json({"type": "error", "message": _("会话不存在。"), "client_id": content.get("client_id")})
+            await self.send_json(
+                {"type": "error", "message": _("会话不存在。"), "client_id": content.get("client_id")}
+            )
             return
-        result = await _staff_send(self.user, conversation_id, content.get("text"), content.get("force") is True)
+        result = await _staff_send(
+            self.user, conversation_id, content.get("text"), content.get("force") is True
+        )
         if "error" not in result:
             await self.watch(conversation_id, None)
         await self.answer(content, result)
 
     async def on_typing(self, content):
         conversation_id = _as_int(content.get("conversation"))
-        if conversation_id is not None and push.conversation_group(conversation_id) in self.groups_joined:
-            if self.typing_allowed():
-                await self.typing_send(conversation_id)
+        watching = (
+            conversation_id is not None and push.conversation_group(conversation_id) in self.groups_joined
+        )
+        if watching and self.typing_allowed():
+            await self.typing_send(conversation_id)
 
     async def on_read(self, content):
         conversation_id, seq = _as_int(content.get("conversation")), _as_int(content.get("seq"))
-        if conversation_id is not None and seq and push.conversation_group(conversation_id) in self.groups_joined:
+        if (
+            conversation_id is not None
+            and seq
+            and push.conversation_group(conversation_id) in self.groups_joined
+        ):
             await _read(conversation_id, "agent", seq)
 
     async def on_ping(self, content):

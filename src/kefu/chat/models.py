@@ -143,7 +143,9 @@ class Message(models.Model):
         verbose_name_plural = _("消息")
         ordering = ["id"]
         indexes = [models.Index(fields=["conversation", "id"])]
-        constraints = [models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]

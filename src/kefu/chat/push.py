@@ -88,7 +88,8 @@ def _after_commit(group: str, event: dict[str, Any]) -> None:
 
 def message_sent(message: Message) -> None:
     _after_commit(
-        conversation_group(message.conversation_id), {"type": "chat.message", "message": message_payload(message)}
+        conversation_group(message.conversation_id),
+        {"type": "chat.message", "message": message_payload(message)},
     )
 
 

@@ -96,7 +96,10 @@ def open_chats_by_agent(*, now: dt.datetime | None = None) -> dict[int, int]:
     rows = (
         AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout)
         .annotate(
-            n=Count("user__chat_conversations", filter=Q(user__chat_conversations__status=ConversationStatus.ACTIVE))
+            n=Count(
+                "user__chat_conversations",
+                filter=Q(user__chat_conversations__status=ConversationStatus.ACTIVE),
+            )
         )
         .values_list("user_id", "n")
     )

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from kefu.chat import push, selectors
 from kefu.chat.models import (
     AgentPresence,
-    Conversation,
     ChatGroup,
+    Conversation,
     ConversationStatus,
     Message,
     PresenceStatus,
@@ -152,7 +152,9 @@ def conversations_offer(*, limit: int = 20) -> int:
     for pk in selectors.waiting_ids(limit=limit):
         with transaction.atomic():
             conversation = (
-                Conversation.objects.select_for_update().filter(pk=pk, status=ConversationStatus.WAITING).first()
+                Conversation.objects.select_for_update()
+                .filter(pk=pk, status=ConversationStatus.WAITING)
+                .first()
             )
             if conversation is None:
                 continue
@@ -199,7 +201,9 @@ def conversation_profile_update(
 
 
 @transaction.atomic
-def customer_message_send(*, conversation: Conversation, text: str, group: str | None = None) -> list[Message]:
+def customer_message_send(
+    *, conversation: Conversation, text: str, group: str | None = None
+) -> list[Message]:
     """The customer writes. A closed conversation reopens (a returning customer continues it).
 
     On the first message of a session the ``first_message`` auto-reply goes out, or ``off_hours``
@@ -599,7 +603,9 @@ def _transcript(conversation: Conversation, limit: int) -> str:
     """The conversation as the question's details: newest lines kept when it is too long."""
     lines = []
     for m in Message.objects.filter(conversation=conversation).exclude(is_auto=True).order_by("id"):
-        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[Sender(m.sender)]
+        who = {Sender.CUSTOMER: _("客户"), Sender.AGENT: _("客服"), Sender.SYSTEM: _("系统")}[
+            Sender(m.sender)
+        ]
         lines.append(f"[{timezone.localtime(m.created_at):%m-%d %H:%M}] {who}：{m.text}")
     text = "\n".join(lines)
     while len(text) > limit and len(lines) > 1:

@@ -112,7 +112,12 @@ def test_a_customer_message_reaches_the_agent_and_the_answer_comes_back(agent, l
 
         # the agent answers over the console's socket; the customer gets it without asking
         await console.send_json_to(
-            {"type": "send", "conversation": conversation.pk, "text": "您好，今天下单今天发", "client_id": "b1"}
+            {
+                "type": "send",
+                "conversation": conversation.pk,
+                "text": "您好，今天下单今天发",
+                "client_id": "b1",
+            }
         )
         assert (await receive_until(console, "ack"))["seq"] == 3
         got = await messages_of(customer, 3)
@@ -238,7 +243,9 @@ def test_a_socket_from_another_site_is_refused(settings_for_push):
     async def body():
         conversation = await start()
         socket = WebsocketCommunicator(
-            asgi.application, f"/ws/chat/c/{conversation.token}/", headers=[(b"origin", b"https://evil.example")]
+            asgi.application,
+            f"/ws/chat/c/{conversation.token}/",
+            headers=[(b"origin", b"https://evil.example")],
         )
         connected, _code = await socket.connect()
         return connected

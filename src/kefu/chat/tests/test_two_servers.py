@@ -97,7 +97,18 @@ def two_servers(tmp_path):
     ports = [_free_port(), _free_port()]
     servers = [
         subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "kefu", "serve", "--no-worker", "--no-access-log", "--workers", "1", "--port", str(p)],
+            [
+                sys.executable,
+                "-m",
+                "kefu",
+                "serve",
+                "--no-worker",
+                "--no-access-log",
+                "--workers",
+                "1",
+                "--port",
+                str(p),
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
         )
@@ -151,7 +162,9 @@ def test_a_customer_on_one_server_reaches_an_agent_on_the_other(two_servers):
         assigned = await _until(console, "assigned")
         first = await _until(console, "message")
         conversation = assigned["conversation"]
-        await console.send(json.dumps({"type": "send", "conversation": conversation, "text": "在的，我在二号服务器"}))
+        await console.send(
+            json.dumps({"type": "send", "conversation": conversation, "text": "在的，我在二号服务器"})
+        )
         answers = []
         while len(answers) < 3:
             answers.append((await _until(widget, "message"))["message"])
