@@ -120,7 +120,7 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None:
-            await self.send_json({"type": "error", "message": _("只能发送文字消息；图片请用上传按钮。")})
+            await self.send_json({"type": "error", "message": _("只能发送文字消息。")})
             return
         if text_data is None or len(text_data) > FRAME_MAX:
             await self.send_json({"type": "error", "message": _("消息太长了。")})
