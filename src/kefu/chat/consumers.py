@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,6 +59,14 @@ def _allow(key: str, limit: int) -> bool:
     if settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer"):
         return _local.allow(key, limit)
     return ratelimit.allow(key=key, limit=limit, window_seconds=60)
+
+
+def database_sync_to_async(func):
+    """The consumers' database calls. On SQLite they queue on one thread (one writer at a time
+    anyway); on PostgreSQL they run on a small pool, so one slow write does not hold up the other
+    sockets of the process."""
+    sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    return DatabaseSyncToAsync(func, thread_sensitive=sqlite)
 
 
 def _client_ip(scope) -> str:
@@ -113,6 +121,7 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.sent: dict[int, int] = {}  # conversation id -> last sequence number sent
         self.last_typing = 0.0
+        self.sending: set[asyncio.Task] = set()
         await self.open()
 
     async def open(self):  # pragma: no cover - overridden
@@ -136,7 +145,13 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self.send_json({"type": "error", "message": _("无法识别的消息。")})
             return
-        await handler(content)
+        if content["type"] == "send":
+            # a send waits for the database: meanwhile the socket keeps delivering what arrives
+            task = asyncio.create_task(handler(content))
+            self.sending.add(task)
+            task.add_done_callback(self.sending.discard)
+        else:
+            await handler(content)
 
     async def on_ping(self, content):
         await self.send_json({"type": "pong"})

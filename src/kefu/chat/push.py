@@ -14,10 +14,12 @@ missed something fetches it by sequence number (the consumers do it for a gap, t
 reconnect), so a lost push delays a message, it never loses one.
 """
 
+import asyncio
 import logging
+import os
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
@@ -72,14 +74,29 @@ def customer_view(payload: dict[str, Any]) -> dict[str, Any]:
     return {key: payload[key] for key in CUSTOMER_FIELDS}
 
 
+async def _group_send(layer, group: str, event: dict[str, Any]) -> None:
+    try:
+        await layer.group_send(group, event)
+    except Exception:  # a push is only a nudge: the write stands, windows catch up by sequence
+        log.warning("chat push to %s failed", group, exc_info=True)
+
+
 def _send(group: str, event: dict[str, Any]) -> None:
+    """Hand the push to the server's event loop without waiting for it when the write ran inside
+    the server (a socket or a page): the database thread goes on with the next write at once, and
+    the sockets put what arrives out of order right by its sequence number. Elsewhere (a sweep, a
+    command) send and wait."""
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # a push is only a nudge: the write stands, windows catch up by sequence
-        log.warning("chat push to %s failed", group, exc_info=True)
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid():
+        try:
+            asyncio.run_coroutine_threadsafe(_group_send(layer, group, event), loop)
+            return
+        except RuntimeError:  # the loop is closing: send the ordinary way
+            pass
+    async_to_sync(_group_send)(layer, group, event)
 
 
 def _after_commit(group: str, event: dict[str, Any]) -> None:
