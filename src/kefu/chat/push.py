@@ -90,12 +90,10 @@ def _send(group: str, event: dict[str, Any]) -> None:
     if layer is None:
         return
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid():
-        try:
-            asyncio.run_coroutine_threadsafe(_group_send(layer, group, event), loop)
-            return
-        except RuntimeError:  # the loop is closing: send the ordinary way
-            pass
+    in_server = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+    if loop is not None and in_server and loop.is_running():
+        asyncio.run_coroutine_threadsafe(_group_send(layer, group, event), loop)
+        return
     async_to_sync(_group_send)(layer, group, event)
 
 

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from kefu import asgi
-from kefu.chat import push, selectors, services
+from kefu.chat import consumers, push, selectors, services
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, Message, PresenceStatus
 from kefu.chat.tests.conftest import set_setting
 from kefu.core import routing
@@ -286,6 +286,7 @@ def test_bad_frames_get_a_clear_message_and_the_socket_stays_open(frame, error, 
 def test_a_flooding_customer_is_slowed_down_per_conversation(settings_for_push):
     set_setting("chat_conversation_rate_limit", 5)
     cache.clear()
+    consumers._local.counts.clear()
 
     async def body():
         conversation = await start()
@@ -307,6 +308,7 @@ def test_a_flooding_customer_is_slowed_down_per_conversation(settings_for_push):
 def test_a_flood_from_one_address_is_slowed_down_across_conversations(settings_for_push):
     set_setting("chat_send_rate_limit", 3)
     cache.clear()  # the counters of the other tests' sends from the same test address
+    consumers._local.counts.clear()
 
     async def body():
         results = []
