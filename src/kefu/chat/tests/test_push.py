@@ -42,24 +42,53 @@ def staff_socket(client) -> WebsocketCommunicator:
     )
 
 
+# What a socket received and a test has not looked at yet: an ``ack`` and the pushed messages may
+# arrive in either order (a send runs beside the delivery), so nothing read is thrown away.
+_unread: dict[int, list[dict]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_buffers():
+    _unread.clear()
+    yield
+    _unread.clear()
+
+
+async def _next(socket: WebsocketCommunicator, timeout: float) -> dict:
+    return await socket.receive_json_from(timeout=timeout)
+
+
 async def receive_until(socket: WebsocketCommunicator, kind: str, timeout: float = 3) -> dict:
+    buffer = _unread.setdefault(id(socket), [])
+    for i, event in enumerate(buffer):
+        if event["type"] == kind:
+            return buffer.pop(i)
     while True:
-        event = await socket.receive_json_from(timeout=timeout)
+        event = await _next(socket, timeout)
         if event["type"] == kind:
             return event
+        buffer.append(event)
 
 
 async def messages_of(socket: WebsocketCommunicator, count: int, timeout: float = 3) -> list[dict]:
-    got: list[dict] = []
+    buffer = _unread.setdefault(id(socket), [])
+    got = [e["message"] for e in buffer if e["type"] == "message"][:count]
+    kept = [e for e in buffer if e["type"] != "message"] + [e for e in buffer if e["type"] == "message"][
+        count:
+    ]
+    buffer[:] = kept
     while len(got) < count:
-        event = await socket.receive_json_from(timeout=timeout)
+        event = await _next(socket, timeout)
         if event["type"] == "message":
             got.append(event["message"])
+        else:
+            buffer.append(event)
     return got
 
 
 async def no_more_messages(socket: WebsocketCommunicator) -> bool:
     """Nothing but state nudges arrives any more."""
+    assert not [e for e in _unread.get(id(socket), []) if e["type"] == "message"]
     while not await socket.receive_nothing(timeout=0.3):
         event = await socket.receive_json_from()
         assert event["type"] != "message", event
