@@ -438,6 +438,8 @@ def run(args) -> dict:
                 server.kill()
 
     c2a = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent]
+    # the first message of a chat also waits for the routing to offer it to an agent
+    c2a_first = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent and k[1] == 0]
     a2c = [stats.to_customer[k] - t for k, t in stats.sent_agent.items() if k in stats.to_customer]
     sent = len(stats.sent_customer) + len(stats.sent_agent)
     delivered = len(c2a) + len(a2c)
@@ -462,6 +464,7 @@ def run(args) -> dict:
         "messages_each": args.messages,
         "seconds": round(elapsed, 1),
         "customer_to_agent": figures(c2a),
+        "customer_to_agent_first_message": figures(c2a_first),
         "agent_to_customer": figures(a2c),
         "messages_per_s": round(sent / elapsed, 1),
         "cpu_server_s": round(cpu_server, 1),

@@ -234,13 +234,26 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
 
 
 @database_sync_to_async
-def _customer_open(token: str) -> Conversation | None:
-    return selectors.conversation_find_by_token(token=token)
+def _customer_open(token: str) -> int | None:
+    conversation = selectors.conversation_find_by_token(token=token)
+    return conversation.pk if conversation is not None else None
 
 
 @database_sync_to_async
-def _customer_state(conversation_id: int) -> dict:
+def _customer_catch_up(conversation_id: int, after: int) -> tuple[dict, list[dict]]:
+    """A window connected (and joined its group): its state and what it missed, in one trip to the
+    database thread (hundreds of windows connect at once when a promotion starts)."""
     conversation = Conversation.objects.select_related("agent").get(pk=conversation_id)
+    missed = []
+    if conversation.last_seq > after:
+        missed = [
+            push.message_payload(m)
+            for m in selectors.message_list_after_seq(conversation_id=conversation.pk, after_seq=after)
+        ]
+    return _state_of(conversation), missed
+
+
+def _state_of(conversation: Conversation) -> dict:
     agent = conversation.agent
     return {
         "type": "state",
@@ -250,6 +263,11 @@ def _customer_state(conversation_id: int) -> dict:
         "agent_read_seq": conversation.agent_read_seq,
         "last_seq": conversation.last_seq,
     }
+
+
+@database_sync_to_async
+def _customer_state(conversation_id: int) -> dict:
+    return _state_of(Conversation.objects.select_related("agent").get(pk=conversation_id))
 
 
 @database_sync_to_async
@@ -285,19 +303,23 @@ class CustomerConsumer(_ChatSocket):
     side = "customer"
 
     async def open(self):
-        conversation = await _customer_open(self.scope["url_route"]["kwargs"]["token"])
+        after = _query_int(self.scope, "after")
+        conversation_id = await _customer_open(self.scope["url_route"]["kwargs"]["token"])
         await self.accept()
-        if conversation is None:
+        if conversation_id is None:
             await self.send_json({"type": "error", "message": _("会话不存在。")})
             await self.close(code=4404)
             return
-        self.conversation_id = conversation.pk
+        self.conversation_id = conversation_id
         self.ip = _client_ip(self.scope)
+        # join first, then read: whatever is written meanwhile arrives twice at worst (dropped), never not
         await self.channel_layer.group_add(push.conversation_group(self.conversation_id), self.channel_name)
         self.in_queue = False
         self.queue_refresh: asyncio.Task | None = None
-        await self.send_state()
-        await self.catch_up(self.conversation_id, _query_int(self.scope, "after"))
+        state, missed = await _customer_catch_up(self.conversation_id, after)
+        await self.show_state(state)
+        self.sent[self.conversation_id] = after
+        await self.deliver(self.conversation_id, missed)
 
     async def disconnect(self, code):
         if getattr(self, "conversation_id", None) is not None:
@@ -308,7 +330,9 @@ class CustomerConsumer(_ChatSocket):
                 await self.channel_layer.group_discard(push.QUEUE, self.channel_name)
 
     async def send_state(self):
-        state = await _customer_state(self.conversation_id)
+        await self.show_state(await _customer_state(self.conversation_id))
+
+    async def show_state(self, state: dict) -> None:
         # only a customer waiting in the queue listens to the queue moving
         in_queue = state["queue_position"] is not None
         if in_queue != self.in_queue:
