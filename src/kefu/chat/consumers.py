@@ -510,7 +510,16 @@ class StaffConsumer(_ChatSocket):
     async def chat_assigned(self, event):
         state = event["state"]
         await self.send_json({"type": "assigned", **state})
-        await self.watch(state["conversation"], 0)
+        conversation_id = state["conversation"]
+        messages = event.get("messages") or []
+        group = push.conversation_group(conversation_id)
+        if group not in self.groups_joined:
+            self.groups_joined.add(group)
+            await self.channel_layer.group_add(group, self.channel_name)
+        if conversation_id not in self.sent:
+            # the offer carries the latest lines: start from there (the console loads older ones)
+            self.sent[conversation_id] = messages[0]["seq"] - 1 if messages else 0
+        await self.deliver(conversation_id, messages)
 
     async def chat_state(self, event):
         await self.send_json({"type": "state", **event["state"]})

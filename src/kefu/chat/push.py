@@ -29,6 +29,7 @@ from kefu.chat.models import Conversation, Message
 log = logging.getLogger("kefu.chat")
 
 STAFF = "chat-staff"
+ASSIGNED_RECENT = 50
 QUEUE = "chat-queue"
 
 
@@ -122,7 +123,17 @@ def conversation_changed(
     }
     _after_commit(conversation_group(conversation.pk), {"type": "chat.state", "state": state})
     if conversation.agent_id and conversation.agent_id != previous_agent_id:
-        _after_commit(agent_group(conversation.agent_id), {"type": "chat.assigned", "state": state})
+        # the latest lines travel with the offer: the agent's socket need not ask the database
+        recent = list(
+            Message.objects.filter(conversation_id=conversation.pk)
+            .select_related("author")
+            .order_by("-seq")[:ASSIGNED_RECENT]
+        )
+        messages = [message_payload(m) for m in reversed(recent)]
+        _after_commit(
+            agent_group(conversation.agent_id),
+            {"type": "chat.assigned", "state": state, "messages": messages},
+        )
     _after_commit(STAFF, {"type": "chat.inbox", "state": state})
     if queue_moved:
         _after_commit(QUEUE, {"type": "chat.queue"})
