@@ -17,6 +17,7 @@ reconnect), so a lost push delays a message, it never loses one.
 import asyncio
 import logging
 import os
+import weakref
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -82,6 +83,26 @@ async def _group_send(layer, group: str, event: dict[str, Any]) -> None:
         log.warning("chat push to %s failed", group, exc_info=True)
 
 
+# One queue per event loop, sent in order by one task: pushes leave in commit order and never take
+# more than one connection of the channel layer's pool at a time.
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Queue] = weakref.WeakKeyDictionary()
+
+
+def _enqueue(layer, group: str, event: dict[str, Any]) -> None:
+    loop = asyncio.get_running_loop()
+    queue = _queues.get(loop)
+    if queue is None:
+        queue = _queues[loop] = asyncio.Queue()
+        loop.create_task(_sender(layer, queue))
+    queue.put_nowait((group, event))
+
+
+async def _sender(layer, queue: asyncio.Queue) -> None:
+    while True:
+        group, event = await queue.get()
+        await _group_send(layer, group, event)
+
+
 def _send(group: str, event: dict[str, Any]) -> None:
     """Hand the push to the server's event loop without waiting for it when the write ran inside
     the server (a socket or a page): the database thread goes on with the next write at once, and
@@ -93,7 +114,7 @@ def _send(group: str, event: dict[str, Any]) -> None:
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     in_server = getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
     if loop is not None and in_server and loop.is_running():
-        asyncio.run_coroutine_threadsafe(_group_send(layer, group, event), loop)
+        loop.call_soon_threadsafe(_enqueue, layer, group, event)
         return
     async_to_sync(_group_send)(layer, group, event)
 
