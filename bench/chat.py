@@ -458,7 +458,8 @@ def run(args) -> dict:
 
     return {
         "db": db + (" + redis" if args.redis else ""),
-        "server_processes": processes - 1 if args.redis else 1,
+        # the tree is `kefu serve` → uvicorn → its workers
+        "server_processes": max(1, processes - 2) if args.redis else 1,
         "customers": args.customers,
         "agents": args.agents,
         "messages_each": args.messages,
