@@ -1,31 +1,39 @@
-"""Chat benchmark: message round trips through gunicorn, customers and agents polling.
+"""Chat benchmark: customers and agents over WebSocket against `kefu serve`.
 
-    python3 bench/chat.py                         # 200 customers, 20 agents, SQLite
-    python3 bench/chat.py --postgres              # the same on PostgreSQL (kefu_bench_chat, recreated)
-    python3 bench/chat.py --customers 50 --messages 3 --quick
+    python3 bench/chat.py --customers 500 --agents 20 --json     # SQLite, the embedded single process
+    python3 bench/chat.py --postgres --redis --customers 500 --agents 20 --json
+                                                                  # PostgreSQL + Redis, two server processes
+    python3 bench/chat.py --customers 50 --agents 5 --messages 2  # a quick look
 
-The app runs under gunicorn on 127.0.0.1 (a free port) with a fresh database: SQLite in a temporary
-KEFU_HOME, or the PostgreSQL database of --pg-url, dropped and created again (never point it at a
-database you care about). Everything goes through the public HTTP API, as the browser does:
+The app runs as `kefu serve --no-worker` on a free loopback port with a fresh database: SQLite in a
+temporary KEFU_HOME, or the PostgreSQL database of --pg-url, dropped and created again (never point
+it at a database you care about); --redis sets KEFU_REDIS_URL (its database --redis-url is flushed),
+so `kefu serve` starts --workers processes sharing the channel layer.
 
-- ``--customers`` threads (one conversation each, so 200 conversations by default) each fetch a
-  help-center page for the CSRF cookie, open a chat, then send ``--messages`` messages, each after
-  the agent's answer to the previous one arrived, polling ``?after=<last id>`` every ``--poll`` s;
-- ``--agents`` agent threads log in, go online, poll the inbox every ``--poll`` s, take waiting
-  conversations (the take race between agents is real; 409s are counted), fetch the new messages of
-  their conversations and answer each customer message (the linter runs on every answer).
+The agents (logged in by a session made beforehand, 在线) and the customers' conversations (opened
+beforehand, as the widget's first POST does) are set up first. Then, all in this one asyncio process:
 
-Printed: round-trip latency p50/p95/p99 of "customer sends → an agent's poll first shows it" (the
-console's waiting or "mine" list carries each conversation's latest customer message) and "agent
-replies → the customer's poll sees it" (both include the polling interval: that is what a person
-waits), HTTP requests and chat messages per second, and errors by status. Loopback only, bounded
-thread count and time (--max-seconds).
+- ``--agents`` console sockets (``/ws/chat/staff/``) answer every customer message they receive on
+  their conversations (offered to them by the routing: the least busy agent online), linter on;
+- ``--customers`` widget sockets (``/ws/chat/c/<token>/``, connected over --ramp seconds) each send
+  ``--messages`` messages, each after the answer to the previous one arrived and a pause of up to
+  --think seconds.
+
+Every message carries a mark; the latencies are "customer sends → the agent's socket has it" and
+"agent sends → the customer's socket has it" (one clock: both ends are in this process). Lost =
+messages one side sent that the other never received within --reply-timeout, or a gap in the
+sequence numbers a socket received; duplicated = a sequence number received twice on one socket.
+The server's resident memory (all its processes) is sampled every second; the peak is reported.
+
+With --json the last line printed is one JSON object:
+{"p95_customer_to_agent_ms": …, "p95_agent_to_customer_ms": …, "sent": …, "delivered": …,
+ "lost": 0, "duplicated": 0, "errors": {…}, "rss_mb": …} (plus the details).
 """
 
 import argparse
+import asyncio
 import json
 import os
-import queue
 import random
 import re
 import resource
@@ -35,14 +43,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-AGENT_PASSWORD = "bench-agent-pw"
-MAX_THREADS = 500
 QUESTIONS = [
     "请问今天付款今天能发货吗",
     "这款面霜敏感肌可以用吗",
@@ -74,37 +79,56 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def setup(agents: int) -> None:
-    """In the benchmark's database: migrate, the agents, and shop settings for one loopback IP."""
+def setup(agents: int, customers: int) -> None:
+    """In the benchmark's database: migrate, the agents online with a login session each, the
+    customers' conversations, and shop settings for one loopback IP. Prints the keys as JSON."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.utils import timezone
 
+    from kefu.chat.models import AgentPresence, Conversation
     from kefu.core.models import ShopSetting
+    from kefu.replies.models import AutoReplyRule
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     group = Group.objects.get(name="客服")
+    sessions = []
     for i in range(agents):
-        user = get_user_model().objects.create_user(
-            f"bench{i}", password=AGENT_PASSWORD, first_name=f"客服{i}"
-        )
+        user = get_user_model().objects.create_user(f"bench{i}", password=None, first_name=f"客服{i}")
         user.groups.add(group)
-    # Every simulated customer comes from 127.0.0.1: the per-IP limits would stop the benchmark, not
-    # measure it. The team works around the clock so no off-hours reply interferes.
+        AgentPresence.objects.create(user=user, status="online", last_seen_at=timezone.now())
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    Conversation.objects.bulk_create(
+        [Conversation(buyer_name=f"买家{i}", session_started_at=timezone.now()) for i in range(customers)]
+    )
+    tokens = list(Conversation.objects.order_by("id").values_list("token", flat=True))
+    # Every simulated customer comes from 127.0.0.1: the per-IP limit would stop the benchmark, not
+    # measure it (the per-conversation limit stays). Around the clock, no auto-replies: the
+    # benchmark counts the agents' answers.
     for key, value in {
         "chat_send_rate_limit": 1_000_000,
         "chat_poll_rate_limit": 1_000_000,
         "work_hours_start": "00:00",
         "work_hours_end": "00:00",
-        "autoreply_no_answer_seconds": 3600,
+        "chat_presence_timeout_seconds": 3600,
+        "presence_away_minutes": 600,
     }.items():
         ShopSetting.objects.update_or_create(key=key, defaults={"value": value})
+    AutoReplyRule.objects.update(is_enabled=False)
+    print(json.dumps({"sessions": sessions, "tokens": tokens}))
 
 
 def _pg_recreate(url: str) -> str | None:
@@ -123,235 +147,216 @@ def _pg_recreate(url: str) -> str | None:
     return None
 
 
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds of gunicorn's master and workers so far (Linux /proc), startup excluded by the
-    caller taking a difference."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def _tree(pid: int) -> list[int]:
+    """The server process and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def _rss_mb(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
         except OSError:
             continue
-        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
-            total += (int(fields[11]) + int(fields[12])) / tick
+    return total / 1024
+
+
+def _tree_cpu(pid: int) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
 class Stats:
     def __init__(self):
-        self.lock = threading.Lock()
-        self.sent_at: dict[tuple[int, int], float] = {}  # customer message → when it was sent
-        self.reply_sent_at: dict[tuple[int, int], float] = {}
-        self.to_agent: list[float] = []
-        self.agent_saw: set[tuple[int, int]] = set()
-        self.to_customer: list[float] = []
-        self.requests = 0
+        self.sent_customer: dict[tuple[int, int], float] = {}
+        self.sent_agent: dict[tuple[int, int], float] = {}
+        self.to_agent: dict[tuple[int, int], float] = {}
+        self.to_customer: dict[tuple[int, int], float] = {}
+        self.duplicated = 0
+        self.gaps = 0
         self.errors: Counter = Counter()
-        self.messages = 0
-        self.take_conflicts = 0
-        self.durations: list[float] = []
-        self.lint_blocks = 0
 
-    def agent_sees(self, key: tuple[int, int], now: float) -> None:
-        """The first time any agent's poll shows a customer message (waiting list or conversation)."""
-        with self.lock:
-            sent = self.sent_at.get(key)
-            if sent is not None and key not in self.agent_saw:
-                self.agent_saw.add(key)
-                self.to_agent.append(now - sent)
-
-    def request(self, response) -> None:
-        with self.lock:
-            self.requests += 1
-            self.durations.append(response.elapsed.total_seconds())
-            if response.status_code >= 400 and response.status_code != 409:
-                self.errors[response.status_code] += 1
+    def seqs(self, seen: set[int], seq: int, last: int) -> int:
+        """Track one socket's sequence numbers: a repeat is a duplicate, a jump a gap."""
+        if seq in seen:
+            self.duplicated += 1
+            return last
+        seen.add(seq)
+        if seq > last + 1:
+            self.gaps += seq - last - 1
+        return max(last, seq)
 
 
-class _Failed:
-    status_code = 0
+async def customer(i: int, token: str, base: str, args, stats: Stats, answered: dict) -> None:
+    import websockets
 
-
-FAILED = _Failed()
-
-
-def _http(stats: Stats, method, url: str, **kwargs):
-    """One request; a dropped connection is counted and tried once more, as a browser would."""
-    import requests
-
-    for _attempt in (1, 2):
-        try:
-            response = method(url, timeout=60, **kwargs)
-        except requests.RequestException as error:
-            with stats.lock:
-                stats.errors[type(error).__name__] += 1
-            continue
-        stats.request(response)
-        return response
-    return FAILED
-
-
-def customer(i: int, base: str, args, stats: Stats, stop: threading.Event) -> None:
-    import requests
-
-    s = requests.Session()
+    url = f"{base}/ws/chat/c/{token}/"
     rng = random.Random(i)
-    r = _http(stats, s.get, f"{base}/")
-    csrf = s.cookies.get("csrftoken", "")
-    headers = {"X-CSRFToken": csrf, "Referer": f"{base}/"}
-    r = _http(stats, s.post, f"{base}/api/v1/chat/conversations/", json={"name": f"顾客{i}"}, headers=headers)
-    if r.status_code not in (200, 201):
+    await asyncio.sleep(rng.random() * args.ramp)
+    try:
+        ws = await websockets.connect(url, origin="http://127.0.0.1", open_timeout=60, max_size=2**20)
+    except Exception as error:  # noqa: BLE001 - counted, the run goes on
+        stats.errors[f"customer connect: {type(error).__name__}"] += 1
         return
-    token = r.json()["conversation"]["token"]
-    last = max([m["id"] for m in r.json()["messages"]] or [0])
-    url = f"{base}/api/v1/chat/conversations/{token}/messages/"
-    time.sleep(rng.random() * args.poll)  # customers do not all arrive in the same instant
-    for k in range(args.messages):
-        if stop.is_set():
+    seen: set[int] = set()
+    last = 0
+    waiting: dict[int, asyncio.Event] = {}
+
+    async def reader():
+        nonlocal last
+        async for raw in ws:
+            event = json.loads(raw)
+            kind = event["type"]
+            if kind == "message":
+                m = event["message"]
+                before = last
+                last = stats.seqs(seen, m["seq"], last)
+                if last == before and m["seq"] <= before:
+                    continue
+                mark = MARK.search(m["text"])
+                if m["sender"] == "agent" and mark:
+                    key = (int(mark[1]), int(mark[2]))
+                    stats.to_customer.setdefault(key, time.perf_counter())
+                    if key[1] in waiting:
+                        waiting[key[1]].set()
+            elif kind == "error":
+                stats.errors[f"customer: {event.get('code') or event.get('message')}"] += 1
+
+    task = asyncio.create_task(reader())
+    try:
+        for k in range(args.messages):
+            waiting[k] = asyncio.Event()
+            stats.sent_customer[(i, k)] = time.perf_counter()
+            text = f"{rng.choice(QUESTIONS)} 〔{i}-{k}〕"
+            await ws.send(json.dumps({"type": "send", "text": text, "client_id": f"{i}-{k}"}))
+            try:
+                await asyncio.wait_for(waiting[k].wait(), args.reply_timeout)
+            except TimeoutError:
+                stats.errors["customer: no answer in time"] += 1
+                break
+            await asyncio.sleep(rng.random() * args.think)
+        answered[i] = True
+        await asyncio.sleep(args.linger)  # late or repeated deliveries would still show
+    except Exception as error:  # noqa: BLE001 - a dropped connection is counted as an error
+        stats.errors[f"customer: {type(error).__name__}"] += 1
+    finally:
+        task.cancel()
+        await ws.close()
+
+
+async def agent(n: int, session: str, base: str, args, stats: Stats, stop: asyncio.Event, ready) -> None:
+    import websockets
+
+    try:
+        ws = await websockets.connect(
+            f"{base}/ws/chat/staff/",
+            origin="http://127.0.0.1",
+            additional_headers={"Cookie": f"sessionid={session}"},
+            open_timeout=60,
+            max_size=2**22,
+        )
+    except Exception as error:  # noqa: BLE001
+        stats.errors[f"agent connect: {type(error).__name__}"] += 1
+        ready.release()
+        return
+    seen: dict[int, set[int]] = {}
+    last: dict[int, int] = {}
+    rng = random.Random(1000 + n)
+
+    async def ping():
+        while not stop.is_set():
+            await asyncio.sleep(20)
+            await ws.send(json.dumps({"type": "ping"}))
+
+    pinger = asyncio.create_task(ping())
+    try:
+        hello = json.loads(await ws.recv())
+        if hello.get("type") != "hello":
+            stats.errors[f"agent: {hello.get('message')}"] += 1
             return
-        key = (i, k)
-        t0 = time.perf_counter()
-        with stats.lock:
-            stats.sent_at[key] = t0
-        r = _http(stats, s.post, url, json={"text": f"{rng.choice(QUESTIONS)}〔{i}-{k}〕"}, headers=headers)
-        if r.status_code != 201:
-            continue
-        with stats.lock:
-            stats.messages += 1
-        last = max(last, *(m["id"] for m in r.json()))
-        deadline = time.perf_counter() + args.reply_timeout
-        answered = False
-        while not answered and not stop.is_set() and time.perf_counter() < deadline:
-            time.sleep(args.poll)
-            r = _http(stats, s.get, url, params={"after": last})
-            if r.status_code != 200:
-                continue
-            now = time.perf_counter()
-            for m in r.json()["messages"]:
-                last = max(last, m["id"])
-                found = MARK.search(m["text"]) if m["sender"] == "agent" else None
-                if found and (int(found.group(1)), int(found.group(2))) == key:
-                    with stats.lock:
-                        sent = stats.reply_sent_at.get(key)
-                        if sent is not None:
-                            stats.to_customer.append(now - sent)
-                    answered = True
-        time.sleep(rng.uniform(0.2, 1.0) * args.think)
-
-
-def agent(n: int, base: str, args, stats: Stats, stop: threading.Event, ready: threading.Semaphore) -> None:
-    import requests
-
-    s = requests.Session()
-    r = _http(stats, s.get, f"{base}/desk/login/")
-    r = _http(
-        stats,
-        s.post,
-        f"{base}/desk/login/",
-        data={
-            "username": f"bench{n}",
-            "password": AGENT_PASSWORD,
-            "csrfmiddlewaretoken": s.cookies["csrftoken"],
-        },
-        headers={"Referer": f"{base}/desk/login/"},
-    )
-    headers = {"X-CSRFToken": s.cookies["csrftoken"], "Referer": f"{base}/desk/chat/"}
-    api = f"{base}/api/v1/chat/staff/"
-    _http(stats, s.post, f"{api}presence/", json={"status": "online"}, headers=headers)
-    ready.release()
-    # Like the console: the poll runs on its own timer; fetching and answering a conversation is
-    # a second thread (the person typing), so a slow answer never delays the next poll.
-    work: queue.Queue[int] = queue.Queue()
-    pending: set[int] = set()
-    pending_lock = threading.Lock()
-    last_id: dict[int, int] = {}
-
-    def answer() -> None:
-        replier = requests.Session()
-        replier.cookies.update(s.cookies)
-        seen: dict[int, int] = {}
-        rng = random.Random(1000 + n)
+        ready.release()
         while not stop.is_set():
             try:
-                conversation = work.get(timeout=0.5)
-            except queue.Empty:
+                raw = await asyncio.wait_for(ws.recv(), 0.5)
+            except TimeoutError:
                 continue
-            with pending_lock:
-                pending.discard(conversation)
-            m = _http(
-                stats,
-                replier.get,
-                f"{api}conversations/{conversation}/messages/",
-                params={"after": seen.get(conversation, 0)},
-            )
-            if m.status_code != 200:
-                continue
-            for msg in m.json():
-                seen[conversation] = max(seen.get(conversation, 0), msg["id"])
-                found = MARK.search(msg["text"]) if msg["sender"] == "customer" else None
-                if not found:
+            event = json.loads(raw)
+            kind = event["type"]
+            if kind == "message":
+                m = event["message"]
+                c = m["conversation"]
+                before = last.get(c, 0)
+                last[c] = stats.seqs(seen.setdefault(c, set()), m["seq"], before)
+                if last[c] == before and m["seq"] <= before:
                     continue
-                key = (int(found.group(1)), int(found.group(2)))
-                stats.agent_sees(key, time.perf_counter())
-                with stats.lock:
-                    stats.reply_sent_at[key] = time.perf_counter()
-                reply = _http(
-                    stats,
-                    replier.post,
-                    f"{api}conversations/{conversation}/messages/",
-                    json={"text": f"{rng.choice(ANSWERS)}〔{key[0]}-{key[1]}〕"},
-                    headers=headers,
-                )
-                if reply.status_code == 201:
-                    with stats.lock:
-                        stats.messages += 1
-                elif reply.status_code == 409:
-                    with stats.lock:
-                        stats.lint_blocks += 1
+                mark = MARK.search(m["text"])
+                if m["sender"] == "customer" and mark:
+                    key = (int(mark[1]), int(mark[2]))
+                    stats.to_agent.setdefault(key, time.perf_counter())
+                    stats.sent_agent[key] = time.perf_counter()
+                    text = f"{rng.choice(ANSWERS)} 〔{key[0]}-{key[1]}〕"
+                    await ws.send(json.dumps({"type": "send", "conversation": c, "text": text}))
+            elif kind == "error":
+                stats.errors[f"agent: {event.get('code') or event.get('message')}"] += 1
+    except Exception as error:  # noqa: BLE001
+        stats.errors[f"agent: {type(error).__name__}"] += 1
+    finally:
+        pinger.cancel()
+        await ws.close()
 
-    threading.Thread(target=answer, daemon=True).start()
-    while not stop.is_set():
-        tick = time.perf_counter()
-        r = _http(stats, s.get, f"{api}inbox/")
-        if r.status_code == 200:
-            inbox = r.json()
-            now = time.perf_counter()
-            # The console's lists show each conversation's latest customer message: that is when
-            # the agent sees it.
-            for c in inbox["waiting"] + inbox["mine"]:
-                found = MARK.search(c.get("last_customer_text") or "")
-                if found:
-                    stats.agent_sees((int(found.group(1)), int(found.group(2))), now)
-            # Take a share of the waiting ones (as a person would: a few at a time), racing colleagues.
-            for c in inbox["waiting"][n :: args.agents][: args.take_per_tick]:
-                t = _http(stats, s.post, f"{api}conversations/{c['id']}/take/", headers=headers)
-                if t.status_code == 409:
-                    with stats.lock:
-                        stats.take_conflicts += 1
-                elif t.status_code == 200:
-                    inbox["mine"].append(t.json())
-            for c in inbox["mine"]:
-                newest = c.get("last_message_id") or 0
-                if newest <= last_id.get(c["id"], -1):
-                    continue
-                last_id[c["id"]] = newest
-                with pending_lock:
-                    if c["id"] in pending:
-                        continue
-                    pending.add(c["id"])
-                work.put(c["id"])
-        stop.wait(max(0.0, args.poll - (time.perf_counter() - tick)))
+
+async def drive(base: str, keys: dict, args, stats: Stats) -> float:
+    stop = asyncio.Event()
+    ready = asyncio.Semaphore(0)
+    agents = [
+        asyncio.create_task(agent(n, s, base, args, stats, stop, ready))
+        for n, s in enumerate(keys["sessions"])
+    ]
+    for _ in agents:
+        await asyncio.wait_for(ready.acquire(), 120)
+    answered: dict[int, bool] = {}
+    started = time.perf_counter()
+    await asyncio.wait_for(
+        asyncio.gather(
+            *(customer(i, t, base, args, stats, answered) for i, t in enumerate(keys["tokens"])),
+            return_exceptions=True,
+        ),
+        args.max_seconds,
+    )
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await asyncio.gather(*agents, return_exceptions=True)
+    return elapsed
 
 
 def run(args) -> dict:
-    if args.customers + args.agents > MAX_THREADS:
-        raise SystemExit(f"at most {MAX_THREADS} threads")
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("KEFU_DATABASE_URL", None)
+    env.pop("KEFU_REDIS_URL", None)
     with tempfile.TemporaryDirectory(prefix="kefu-bench-chat-") as home:
         env["KEFU_HOME"] = home
         db = "sqlite"
@@ -361,74 +366,83 @@ def run(args) -> dict:
                 return {"db": "postgresql", "skipped": f"PostgreSQL unreachable ({problem})"}
             env["KEFU_DATABASE_URL"] = args.pg_url
             db = "postgresql"
-        subprocess.run(
-            [sys.executable, __file__, "--setup", "--agents", str(args.agents)], env=env, check=True
-        )
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
+        if args.redis:
+            import redis
 
-        server = subprocess.Popen(
+            redis.Redis.from_url(args.redis_url).flushdb()
+            env["KEFU_REDIS_URL"] = args.redis_url
+        done = subprocess.run(  # noqa: S603
             [
-                sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", str(args.workers), "--threads", str(args.threads),
-                "--worker-class", "gthread", "--log-level", "warning",
-                # Longer than the polling interval, or the server drops idle connections just as
-                # the next poll reuses them (gunicorn's default keep-alive is 2 s).
-                "--keep-alive", "10",
+                sys.executable,
+                __file__,
+                "--setup",
+                "--agents",
+                str(args.agents),
+                "--customers",
+                str(args.customers),
             ],
             env=env,
-            cwd=home,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        keys = json.loads(done.stdout.strip().splitlines()[-1])
+        port = _free_port()
+        serve = [sys.executable, "-m", "kefu", "serve", "--no-worker", "--no-access-log", "--port", str(port)]
+        if args.redis:
+            serve += ["--workers", str(args.workers)]
+        server = subprocess.Popen(serve, env=env, cwd=home, stdout=subprocess.DEVNULL)  # noqa: S603
+        rss_peak = 0.0
         try:
-            import requests
+            import urllib.request
 
-            for _ in range(100):
+            deadline = time.monotonic() + 300  # `kefu serve` migrates first; slow on a busy machine
+            while True:
                 try:
-                    if requests.get(f"{base}/", timeout=1).status_code == 200:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.2)
-            else:
-                raise SystemExit("gunicorn did not come up")
-            stats, stop, ready = Stats(), threading.Event(), threading.Semaphore(0)
-            agents = [
-                threading.Thread(target=agent, args=(n, base, args, stats, stop, ready), daemon=True)
-                for n in range(args.agents)
-            ]
-            for t in agents:
-                t.start()
-            # The team is logged in and online before customers arrive (a login hashes a password:
-            # twenty of them would otherwise sit in front of the first customers' requests).
-            for _ in agents:
-                if not ready.acquire(timeout=120):
-                    raise SystemExit("the agents could not log in")
-            customers = [
-                threading.Thread(target=customer, args=(i, base, args, stats, stop), daemon=True)
-                for i in range(args.customers)
-            ]
-            server_cpu_before, self_before = _tree_cpu(server.pid), resource.getrusage(resource.RUSAGE_SELF)
-            with stats.lock:  # count from here: the logins are not the chat's load
-                stats.requests = 0
-                stats.durations.clear()
-            started = time.perf_counter()
-            for t in customers:
-                t.start()
-            timer = threading.Timer(args.max_seconds, stop.set)
-            timer.start()
-            for t in customers:
-                t.join()
-            elapsed = time.perf_counter() - started
-            stop.set()
-            timer.cancel()
-            for t in agents:
-                t.join(timeout=10)
-            cpu_server = _tree_cpu(server.pid) - server_cpu_before
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:  # noqa: S310
+                        if r.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("kefu serve did not come up") from None
+                    time.sleep(0.5)
+            stats = Stats()
+            cpu_before, me_before = _tree_cpu(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+
+            async def main():
+                nonlocal rss_peak
+
+                async def sample():
+                    nonlocal rss_peak
+                    while True:
+                        rss_peak = max(rss_peak, _rss_mb(server.pid))
+                        await asyncio.sleep(1)
+
+                sampler = asyncio.create_task(sample())
+                try:
+                    return await drive(f"ws://127.0.0.1:{port}", keys, args, stats)
+                finally:
+                    sampler.cancel()
+
+            elapsed = asyncio.run(main())
+            rss_peak = max(rss_peak, _rss_mb(server.pid))
+            cpu_server = _tree_cpu(server.pid) - cpu_before
             me = resource.getrusage(resource.RUSAGE_SELF)
-            cpu_client = (me.ru_utime + me.ru_stime) - (self_before.ru_utime + self_before.ru_stime)
+            cpu_client = (me.ru_utime + me.ru_stime) - (me_before.ru_utime + me_before.ru_stime)
+            processes = len(_tree(server.pid))
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+    c2a = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent]
+    # the first message of a chat also waits for the routing to offer it to an agent
+    c2a_first = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent and k[1] == 0]
+    a2c = [stats.to_customer[k] - t for k, t in stats.sent_agent.items() if k in stats.to_customer]
+    sent = len(stats.sent_customer) + len(stats.sent_agent)
+    delivered = len(c2a) + len(a2c)
 
     def figures(values: list[float]) -> dict:
         if not values:
@@ -439,31 +453,34 @@ def run(args) -> dict:
             "p50_ms": round(statistics.median(ms)),
             "p95_ms": round(_percentile(ms, 0.95)),
             "p99_ms": round(_percentile(ms, 0.99)),
+            "max_ms": round(max(ms)),
         }
 
     return {
-        "db": db,
+        "db": db + (" + redis" if args.redis else ""),
+        # the tree is `kefu serve` → uvicorn → its workers
+        "server_processes": max(1, processes - 2) if args.redis else 1,
         "customers": args.customers,
         "agents": args.agents,
-        "gunicorn": f"{args.workers}x{args.threads} gthread",
-        "poll_s": args.poll,
+        "messages_each": args.messages,
         "seconds": round(elapsed, 1),
-        "customer_to_agent": figures(stats.to_agent),
-        "agent_to_customer": figures(stats.to_customer),
-        "messages": stats.messages,
-        "messages_per_s": round(stats.messages / elapsed, 1),
-        "requests": stats.requests,
-        "requests_per_s": round(stats.requests / elapsed, 1),
-        "request": figures(stats.durations),
+        "customer_to_agent": figures(c2a),
+        "customer_to_agent_first_message": figures(c2a_first),
+        "agent_to_customer": figures(a2c),
+        "messages_per_s": round(sent / elapsed, 1),
         "cpu_server_s": round(cpu_server, 1),
         "cpu_client_s": round(cpu_client, 1),
-        "cpu_ms_per_request": round(cpu_server * 1000 / max(1, stats.requests), 1),
         "cores": os.cpu_count(),
-        "reply_timeout_s": args.reply_timeout,
-        "unanswered": args.customers * args.messages - len(stats.to_customer),
-        "take_conflicts_409": stats.take_conflicts,
-        "lint_blocks": stats.lint_blocks,
+        "load_avg": round(os.getloadavg()[0], 1),
+        "gaps": stats.gaps,
+        "p95_customer_to_agent_ms": figures(c2a).get("p95_ms"),
+        "p95_agent_to_customer_ms": figures(a2c).get("p95_ms"),
+        "sent": sent,
+        "delivered": delivered,
+        "lost": sent - delivered + stats.gaps,
+        "duplicated": stats.duplicated,
         "errors": dict(stats.errors),
+        "rss_mb": round(rss_peak, 1),
     }
 
 
@@ -473,17 +490,14 @@ def table(r: dict) -> str:
     a, c = r["customer_to_agent"], r["agent_to_customer"]
     return "\n".join(
         [
-            "| 数据库 | 客户/客服 | 方向 | 条数 | p50 ms | p95 ms | p99 ms |",
-            "|---|---|---|---|---|---|---|",
-            f"| {r['db']} | {r['customers']}/{r['agents']} | 客户发 → 客服看到 | {a['n']} | {a.get('p50_ms', '–')} | {a.get('p95_ms', '–')} | {a.get('p99_ms', '–')} |",
-            f"| {r['db']} | {r['customers']}/{r['agents']} | 客服回 → 客户看到 | {c['n']} | {c.get('p50_ms', '–')} | {c.get('p95_ms', '–')} | {c.get('p99_ms', '–')} |",
+            "| 数据库 | 进程 | 客户/客服 | 方向 | 条数 | p50 ms | p95 ms | p99 ms | max ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+            f"| {r['db']} | {r['server_processes']} | {r['customers']}/{r['agents']} | 客户发 → 客服收到 | {a['n']} | {a.get('p50_ms', '–')} | {a.get('p95_ms', '–')} | {a.get('p99_ms', '–')} | {a.get('max_ms', '–')} |",
+            f"| {r['db']} | {r['server_processes']} | {r['customers']}/{r['agents']} | 客服回 → 客户收到 | {c['n']} | {c.get('p50_ms', '–')} | {c.get('p95_ms', '–')} | {c.get('p99_ms', '–')} | {c.get('max_ms', '–')} |",
             "",
-            f"{r['messages']} 条消息 / {r['seconds']} 秒 = {r['messages_per_s']} 条/秒；"
-            f"{r['requests']} 个请求 = {r['requests_per_s']} 请求/秒；轮询间隔 {r['poll_s']} 秒；"
-            f"单个请求 p50 {r['request'].get('p50_ms')} ms / p95 {r['request'].get('p95_ms')} ms；"
-            f"服务端 CPU {r['cpu_server_s']} 秒（每请求 {r['cpu_ms_per_request']} ms），压测端 CPU {r['cpu_client_s']} 秒，"
-            f"{r['cores']} 核；gunicorn {r['gunicorn']}；{r['reply_timeout_s']:.0f} 秒内未等到回复 {r['unanswered']}；接入冲突 409 {r['take_conflicts_409']}；"
-            f"错误 {r['errors'] or '无'}",
+            f"{r['sent']} 条消息 / {r['seconds']} 秒 = {r['messages_per_s']} 条/秒；送达 {r['delivered']}，丢失 {r['lost']}，重复 {r['duplicated']}；"
+            f"服务端内存峰值 {r['rss_mb']} MB；服务端 CPU {r['cpu_server_s']} 秒，压测端 CPU {r['cpu_client_s']} 秒，"
+            f"{r['cores']} 核，负载 {r['load_avg']}；错误 {r['errors'] or '无'}",
         ]
     )
 
@@ -492,34 +506,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--customers", type=int, default=200, help="concurrent customers = conversations")
+    parser.add_argument("--customers", type=int, default=500, help="concurrent customers = conversations")
+    parser.add_argument("--agents", type=int, default=20, help="agents online")
+    parser.add_argument("--messages", type=int, default=3, help="messages per customer")
     parser.add_argument(
-        "--agents", type=int, default=20, help="agent threads (a person answers about 10 chats)"
+        "--think", type=float, default=3.0, help="a customer's pause between messages, s (up to)"
     )
-    parser.add_argument("--messages", type=int, default=5, help="messages per customer")
+    parser.add_argument("--ramp", type=float, default=10.0, help="customers arrive over this many seconds")
     parser.add_argument(
-        "--poll", type=float, default=2.0, help="polling interval of both sides, s (the widget default)"
+        "--linger", type=float, default=2.0, help="sockets stay open this long after the last answer"
     )
-    parser.add_argument("--think", type=float, default=1.0, help="a customer's pause between messages, s")
     parser.add_argument("--reply-timeout", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--max-seconds", type=float, default=180.0)
-    parser.add_argument("--take-per-tick", type=int, default=10)
-    parser.add_argument("--quick", action="store_true", help="50 customers, 3 messages")
+    parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/kefu_bench_chat")
+    parser.add_argument(
+        "--redis", action="store_true", help="KEFU_REDIS_URL set: channels-redis, --workers processes"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="end with the one-line JSON summary")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup:
-        setup(args.agents)
+        setup(args.agents, args.customers)
         return
-    if args.quick:
-        args.customers, args.messages = 50, 3
     result = run(args)
-    print(json.dumps(result, ensure_ascii=False))
-    print()
     print(table(result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "csp",
+    "channels",
     "kefu.core",
     "kefu.search",
     "kefu.helpcenter",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kefu.urls"
 WSGI_APPLICATION = "kefu.wsgi.application"
+ASGI_APPLICATION = "kefu.asgi.application"
 
 TEMPLATES = [
     {
@@ -133,9 +135,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the gunicorn workers read while one writes; IMMEDIATE avoids the
-    # "database is locked" upgrade deadlock when two requests write at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers go on while one writes; IMMEDIATE avoids the "database is locked" upgrade
+    # deadlock when two requests write at once. Connections are kept (per thread) for a minute: the
+    # chat's socket does a short database call per message, and opening SQLite each time would be
+    # a third of its cost.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
@@ -238,6 +242,19 @@ SPECTACULAR_SETTINGS = {
 }
 
 _redis_url = os.environ.get("KEFU_REDIS_URL")
+# The chat's push: with Redis, every `kefu serve` process (on any machine) shares the groups; without
+# it, the single embedded process keeps them in memory.
+if _redis_url:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_redis_url], "prefix": "kefu-chat", "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+    }
 HUEY = {
     "name": "kefu",
     "immediate": _env_bool("KEFU_HUEY_IMMEDIATE"),

@@ -66,6 +66,9 @@ def _after(request) -> int:
 
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    seq = serializers.IntegerField(
+        help_text="会话内的序号 1, 2, 3…（WebSocket 断线重连时用 after=<序号> 补齐）"
+    )
     sender = serializers.CharField(help_text="customer / agent / system")
     text = serializers.CharField(help_text="纯文本，显示时请转义")
     is_auto = serializers.BooleanField(help_text="自动回复，不计入客服响应")

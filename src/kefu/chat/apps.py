@@ -12,7 +12,7 @@ class ChatConfig(AppConfig):
         from kefu.chat import panels as chat_panels
         from kefu.chat import rules  # noqa: F401 - declares the chat's shop settings
         from kefu.chat.selectors import conversation_mine_list, waiting_count
-        from kefu.chat.services import chat_no_answer_sweep
+        from kefu.chat.services import chat_no_answer_sweep, presence_away_sweep
         from kefu.core import demo, home, navigation, panels, roles, sweeps
 
         navigation.register_badge("chat_waiting", waiting_count)
@@ -22,6 +22,7 @@ class ChatConfig(AppConfig):
             _("推荐采纳"), "chat:learned", order=15, only_roles=(roles.SUPERVISOR, roles.ADMIN)
         )
         sweeps.register("chat_no_answer", chat_no_answer_sweep)
+        sweeps.register("chat_presence_away", presence_away_sweep)
         demo.register("在线咨询", chat_demo.load)
         panels.register("helpcenter.page_end", chat_panels.chat_widget, name="chat.widget")
         home.register_tile(

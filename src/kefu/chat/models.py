@@ -24,6 +24,12 @@ class ConversationStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class ChatGroup(models.TextChoices):
+    ANY = "", _("不限")
+    PRESALES = "presales", _("售前")
+    AFTERSALES = "aftersales", _("售后")
+
+
 class Conversation(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_conversation_token, editable=False)
     buyer_name = models.CharField(_("客户称呼"), max_length=40, blank=True)
@@ -55,6 +61,13 @@ class Conversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="chat_conversations",
     )
+    group = models.CharField(_("咨询类型"), max_length=12, choices=ChatGroup.choices, default="", blank=True)
+    # The sequence number of the conversation's latest message: each new message takes the next one
+    # while the row is locked, so both sides see 1, 2, 3… without gaps or repeats.
+    last_seq = models.PositiveIntegerField(default=0)
+    # What each side has read (a message sequence number): the read receipts.
+    customer_read_seq = models.PositiveIntegerField(default=0)
+    agent_read_seq = models.PositiveIntegerField(default=0)
     page_url = models.CharField(_("来源页面"), max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True, db_index=True)
@@ -111,6 +124,8 @@ class Message(models.Model):
     happens under the conversation's row lock), so ``?after=<id>`` polling never skips one."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # 1, 2, 3… within the conversation: what a reconnecting window asks "after".
+    seq = models.PositiveIntegerField(_("序号"), default=0)
     sender = models.CharField(_("发送方"), max_length=10, choices=Sender.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -128,6 +143,9 @@ class Message(models.Model):
         verbose_name_plural = _("消息")
         ordering = ["id"]
         indexes = [models.Index(fields=["conversation", "id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -136,6 +154,7 @@ class Message(models.Model):
 class PresenceStatus(models.TextChoices):
     ONLINE = "online", _("在线")
     AWAY = "away", _("离开")
+    OFFLINE = "offline", _("离线")
 
 
 class AgentPresence(models.Model):
@@ -149,6 +168,10 @@ class AgentPresence(models.Model):
         _("状态"), max_length=10, choices=PresenceStatus.choices, default=PresenceStatus.AWAY
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # The agent's last own action (a reply, a take, a click on 在线): N minutes without one turns
+    # 在线 into 离开 by itself (``auto_away``), and the next action turns it back.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    auto_away = models.BooleanField(default=False)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

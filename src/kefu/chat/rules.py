@@ -26,3 +26,21 @@ send_rate_limit = define(
 )
 poll_rate_limit = define("chat_poll_rate_limit", 120, label="访客每分钟可刷新消息次数（每个 IP）")
 poll_interval = define("chat_poll_interval_seconds", 2, label="聊天窗口刷新间隔（秒）")
+auto_assign = define(
+    "chat_auto_assign",
+    True,
+    label="自动分配会话",
+    help_text="客户发来消息时，按分组和客服的接待量自动分给在线客服；关闭后由客服在“待接入”中自己接入",
+)
+presence_away_minutes = define(
+    "presence_away_minutes",
+    5,
+    label="客服无操作自动“离开”（分钟）",
+    help_text="在线客服这么久没有任何操作，就自动改为“离开”，再次操作时恢复“在线”",
+)
+conversation_rate_limit = define(
+    "chat_conversation_rate_limit",
+    20,
+    label="每个会话每分钟可发消息数",
+    help_text="同一会话中客户发消息过快时，提示稍后再试",
+)

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +90,49 @@ def colleagues_on_duty(*, user, now: dt.datetime | None = None) -> list[dict]:
     return [{"id": p.user_id, "name": p.user.get_full_name() or p.user.username} for p in rows]
 
 
+def open_chats_by_agent(*, now: dt.datetime | None = None) -> dict[int, int]:
+    """Every agent on duty (在线, console alive) with the number of conversations they are serving:
+    what routing chooses from. One query."""
+    now = now or timezone.now()
+    timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
+    rows = (
+        AgentPresence.objects.filter(status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout)
+        .annotate(
+            n=Count(
+                "user__chat_conversations",
+                filter=Q(user__chat_conversations__status=ConversationStatus.ACTIVE),
+            )
+        )
+        .values_list("user_id", "n")
+    )
+    return dict(rows)
+
+
+def waiting_ids(*, limit: int) -> list[int]:
+    """The longest-waiting conversations first (what is offered first when an agent frees up)."""
+    return list(
+        Conversation.objects.filter(status=ConversationStatus.WAITING)
+        .order_by(F("awaiting_since").asc(nulls_last=True), "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def queue_position(*, conversation: Conversation) -> int | None:
+    """1 for the longest-waiting conversation, None when this one is not waiting (or has not
+    written yet)."""
+    if conversation.status != ConversationStatus.WAITING or conversation.awaiting_since is None:
+        return None
+    return (
+        Conversation.objects.filter(status=ConversationStatus.WAITING, awaiting_since__isnull=False)
+        .filter(
+            Q(awaiting_since__lt=conversation.awaiting_since)
+            | Q(awaiting_since=conversation.awaiting_since, id__lt=conversation.pk)
+        )
+        .count()
+        + 1
+    )
+
+
 def presence_get(*, user) -> str:
     status = AgentPresence.objects.filter(user=user).values_list("status", flat=True).first()
     return status or PresenceStatus.AWAY
@@ -148,6 +191,15 @@ def access_conversation(*, pk: int, user, check_reader: bool = True) -> Conversa
     if check_reader and not may_read_conversation(conversation, user):
         raise PermissionDenied(_("这个会话由同事接待，只有主管可以查看。"))
     return conversation
+
+
+def message_list_after_seq(*, conversation_id: int, after_seq: int, limit: int = 500) -> list[Message]:
+    """What a reconnecting window missed: the messages numbered after ``after_seq``, in order."""
+    return list(
+        Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+        .select_related("author")
+        .order_by("seq")[:limit]
+    )
 
 
 def message_list(*, conversation: Conversation, after: int = 0, limit: int = 200) -> list[Message]:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from typing import TypedDict
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -21,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.chat import selectors
+from kefu.chat import push, selectors
 from kefu.chat.models import (
     AgentPresence,
+    ChatGroup,
     Conversation,
     ConversationStatus,
     Message,
@@ -31,7 +33,7 @@ from kefu.chat.models import (
     Sender,
     SuggestionUse,
 )
-from kefu.core import roles
+from kefu.core import roles, routing, shopsettings
 from kefu.core.activity import activity_record
 from kefu.core.types import User
 from kefu.helpcenter import services as helpcenter_services
@@ -89,18 +91,79 @@ def _lock(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
+def _next_seqs(conversation_ids: list[int]) -> dict[int, int]:
+    """Take the next sequence number of each conversation (one conditional UPDATE, then read
+    back): the row stays locked until commit, so numbers are unique and gapless per conversation
+    on SQLite and PostgreSQL; the unique (conversation, seq) constraint backs it."""
+    Conversation.objects.filter(pk__in=conversation_ids).update(last_seq=F("last_seq") + 1)
+    return dict(Conversation.objects.filter(pk__in=conversation_ids).values_list("pk", "last_seq"))
+
+
+def _new_message(*, conversation: Conversation, **fields) -> Message:
+    """Every message of the chat is created here: numbered, and pushed once the write commits."""
+    seq = _next_seqs([conversation.pk])[conversation.pk]
+    conversation.last_seq = seq
+    message = Message.objects.create(conversation=conversation, seq=seq, **fields)
+    push.message_sent(message)
+    return message
+
+
 def _auto_message(*, conversation: Conversation, trigger: str, now: dt.datetime) -> Message | None:
     """The replies app's rule text for ``trigger``, as an automatic message; None when the rule is off."""
     text = replies_selectors.autoreply_text(trigger=trigger, buyer=conversation.buyer_name)
     if not text:
         return None
-    return Message.objects.create(
+    return _new_message(
         conversation=conversation, sender=Sender.SYSTEM, text=text, is_auto=True, auto_trigger=trigger
     )
 
 
 def _system_note(*, conversation: Conversation, text: str) -> Message:
-    return Message.objects.create(conversation=conversation, sender=Sender.SYSTEM, text=text)
+    return _new_message(conversation=conversation, sender=Sender.SYSTEM, text=text)
+
+
+def _offer(conversation: Conversation, *, now: dt.datetime) -> bool:
+    """A waiting conversation (locked by the caller): ask routing whom to offer it to and give it
+    to them. False when automatic assignment is off, outside the hours, or nobody fits (the
+    customer stays in the queue)."""
+    if not shopsettings.get("chat_auto_assign") or not selectors.within_working_hours(now=now):
+        return False
+    open_chats = selectors.open_chats_by_agent(now=now)
+    if not open_chats and not routing.has_chooser():
+        return False
+    user_id = routing.choose_agent(group=conversation.group, open_chats=open_chats)
+    agent = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if agent is None:
+        return False
+    conversation.status = ConversationStatus.ACTIVE
+    conversation.agent = agent
+    conversation.taken_at = now
+    _system_note(conversation=conversation, text=_("客服 %(name)s 为您服务。") % {"name": _agent_name(agent)})
+    activity_record(target=conversation, actor=None, verb="chat_offer", message=_agent_name(agent))
+    return True
+
+
+def conversations_offer(*, limit: int = 20) -> int:
+    """Offer the longest-waiting conversations while routing finds someone (an agent came online
+    or finished a chat). Each in its own short transaction; a conversation taken meanwhile is
+    skipped. Returns how many were given out."""
+    given = 0
+    now = timezone.now()
+    for pk in selectors.waiting_ids(limit=limit):
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update()
+                .filter(pk=pk, status=ConversationStatus.WAITING)
+                .first()
+            )
+            if conversation is None:
+                continue
+            if not _offer(conversation, now=now):
+                break
+            conversation.save(update_fields=["status", "agent", "taken_at"])
+            push.conversation_changed(conversation)
+            given += 1
+    return given
 
 
 # --- the customer's side --------------------------------------------------------------------
@@ -138,7 +201,9 @@ def conversation_profile_update(
 
 
 @transaction.atomic
-def customer_message_send(*, conversation: Conversation, text: str) -> list[Message]:
+def customer_message_send(
+    *, conversation: Conversation, text: str, group: str | None = None
+) -> list[Message]:
     """The customer writes. A closed conversation reopens (a returning customer continues it).
 
     On the first message of a session the ``first_message`` auto-reply goes out, or ``off_hours``
@@ -149,6 +214,12 @@ def customer_message_send(*, conversation: Conversation, text: str) -> list[Mess
     now = timezone.now()
     fields = ["awaiting_since", "last_message_at", "customer_message_count"]
     first_of_session = conversation.customer_message_count == 0 or conversation.is_closed
+    changed = conversation.is_closed
+    if group is not None and group != conversation.group and conversation.status != ConversationStatus.ACTIVE:
+        if group not in ChatGroup.values:
+            raise ValidationError({"group": _("请选择售前或售后咨询。")})
+        conversation.group = group
+        fields.append("group")
     if conversation.is_closed:
         conversation.status = ConversationStatus.WAITING
         conversation.agent = None
@@ -157,7 +228,7 @@ def customer_message_send(*, conversation: Conversation, text: str) -> list[Mess
         conversation.closed_by = None
         conversation.session_started_at = now
         fields += ["status", "agent", "taken_at", "closed_at", "closed_by", "session_started_at"]
-    message = Message.objects.create(conversation=conversation, sender=Sender.CUSTOMER, text=text)
+    message = _new_message(conversation=conversation, sender=Sender.CUSTOMER, text=text)
     if conversation.awaiting_since is None:
         conversation.awaiting_since = message.created_at
     conversation.last_message_at = message.created_at
@@ -168,7 +239,16 @@ def customer_message_send(*, conversation: Conversation, text: str) -> list[Mess
         auto = _auto_message(conversation=conversation, trigger=trigger, now=now)
         if auto:
             out.append(auto)
+    if conversation.status == ConversationStatus.WAITING and _offer(conversation, now=now):
+        fields += [f for f in ("status", "agent", "taken_at") if f not in fields]
+        changed = True
     conversation.save(update_fields=fields)
+    if changed:
+        # a new or reopened chat joins the end of the queue or goes straight to an agent: nobody
+        # else's place moves
+        push.conversation_changed(conversation, queue_moved=False)
+    elif conversation.status == ConversationStatus.WAITING:
+        push.waiting_changed(conversation.pk)
     return out
 
 
@@ -205,7 +285,7 @@ def no_answer_fire(*, conversation: Conversation, now: dt.datetime | None = None
         ).update(no_answer_for=F("awaiting_since"), last_message_at=now)
         if not claimed:
             return None
-        return Message.objects.create(
+        return _new_message(
             conversation=conversation, sender=Sender.SYSTEM, text=text, is_auto=True, auto_trigger="no_answer"
         )
 
@@ -230,22 +310,26 @@ def chat_no_answer_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         ids = [pk for pk, _name in due]
         Conversation.objects.filter(id__in=ids).update(no_answer_for=F("awaiting_since"), last_message_at=now)
         texts: dict[str, str | None] = {}
-        messages = []
-        for pk, name in due:
+        for _pk, name in due:
             if name not in texts:
                 texts[name] = replies_selectors.autoreply_text(trigger="no_answer", buyer=name)
-            text = texts[name]
-            if text:
-                messages.append(
-                    Message(
-                        conversation_id=pk,
-                        sender=Sender.SYSTEM,
-                        text=text,
-                        is_auto=True,
-                        auto_trigger="no_answer",
-                    )
-                )
+        replying = [pk for pk, name in due if texts[name]]
+        seqs = _next_seqs(replying) if replying else {}
+        messages = [
+            Message(
+                conversation_id=pk,
+                seq=seqs[pk],
+                sender=Sender.SYSTEM,
+                text=texts[name] or "",
+                is_auto=True,
+                auto_trigger="no_answer",
+            )
+            for pk, name in due
+            if texts[name]
+        ]
         Message.objects.bulk_create(messages)
+        for message in messages:
+            push.message_sent(message)
     return {"no_answer_replies": len(messages)}
 
 
@@ -305,7 +389,7 @@ def conversation_leave_message(
         **_question_contact(contact, fallback=contact),
     )
     now = timezone.now()
-    Message.objects.create(conversation=conversation, sender=Sender.CUSTOMER, text=text)
+    _new_message(conversation=conversation, sender=Sender.CUSTOMER, text=text)
     _system_note(
         conversation=conversation,
         text=_("您的留言已收到，客服上班后会尽快答复。答复会显示在这里：%(url)s")
@@ -336,6 +420,7 @@ def conversation_leave_message(
     activity_record(
         target=conversation, actor=None, verb="chat_leave_message", data={"question": question.pk}
     )
+    push.conversation_changed(conversation)
     return question
 
 
@@ -363,6 +448,8 @@ def conversation_take(*, conversation: Conversation, by: User) -> Conversation:
         )
     _system_note(conversation=current, text=_("客服 %(name)s 为您服务。") % {"name": _agent_name(by)})
     activity_record(target=current, actor=by, verb="chat_take")
+    push.conversation_changed(current)
+    presence_touch(by=by, now=now)
     return current
 
 
@@ -411,12 +498,13 @@ def agent_message_send(*, conversation: Conversation, by: User, text: str, force
                 conversation=conversation, text=_("客服 %(name)s 为您服务。") % {"name": _agent_name(by)}
             )
             activity_record(target=conversation, actor=by, verb="chat_take")
+            push.conversation_changed(conversation)
         else:
             _may_write(conversation, by)
         waited = None
         if conversation.awaiting_since is not None:
             waited = max(0.0, (now - conversation.awaiting_since).total_seconds())
-        message = Message.objects.create(
+        message = _new_message(
             conversation=conversation,
             sender=Sender.AGENT,
             author=by,
@@ -434,6 +522,7 @@ def agent_message_send(*, conversation: Conversation, by: User, text: str, force
         conversation.save(update_fields=fields)
         if hits:
             replies_services.lint_override_record(by=by, text=text, hits=hits)
+        presence_touch(by=by, now=now)
     return message
 
 
@@ -460,6 +549,9 @@ def conversation_transfer(*, conversation: Conversation, by: User, to: User | No
         verb="chat_transfer",
         message=f"{_agent_name(previous) if previous else '—'} → {_agent_name(to)}",
     )
+    push.conversation_changed(
+        conversation, previous_agent_id=previous.pk if previous else None, queue_moved=False
+    )
     return conversation
 
 
@@ -479,6 +571,8 @@ def conversation_close(*, conversation: Conversation, by: User) -> Conversation:
     conversation.save(update_fields=["status", "closed_at", "closed_by", "awaiting_since"])
     _system_note(conversation=conversation, text=_("会话已结束，感谢您的咨询。有新问题可以随时再发消息。"))
     activity_record(target=conversation, actor=by, verb="chat_close")
+    push.conversation_changed(conversation)
+    transaction.on_commit(lambda: conversations_offer(limit=1))
     return conversation
 
 
@@ -574,24 +668,67 @@ def conversation_to_question(*, conversation: Conversation, by: User, title: str
 
 @transaction.atomic
 def presence_set(*, by: User, status: str) -> AgentPresence:
-    """An agent marks themselves 在线 or 离开 in the console."""
+    """An agent marks themselves 在线, 离开 or 离线 in the console; colleagues see it at once, and
+    an agent coming online is offered the longest-waiting conversations."""
     roles.require_staff(by)
     if status not in PresenceStatus.values:
-        raise ValidationError({"status": _("状态只能是“在线”或“离开”。")})
+        raise ValidationError({"status": _("状态只能是“在线”、“离开”或“离线”。")})
+    now = timezone.now()
     presence, _created = AgentPresence.objects.update_or_create(
-        user=by, defaults={"status": status, "last_seen_at": timezone.now()}
+        user=by, defaults={"status": status, "last_seen_at": now, "last_activity_at": now, "auto_away": False}
     )
     activity_record(target=presence, actor=by, verb=f"chat_presence_{status}")
+    push.presence_changed(user_id=by.pk, name=_agent_name(by), status=status)
+    if status == PresenceStatus.ONLINE:
+        transaction.on_commit(lambda: conversations_offer())
     return presence
 
 
 def presence_heartbeat(*, by: User, now: dt.datetime | None = None) -> None:
-    """The console's poll keeps an online agent on duty; written at most every 15 s, so polling
-    stays (almost) read-only."""
+    """The console's poll (or its open WebSocket) keeps an online agent on duty; written at most
+    every 15 s, so polling stays (almost) read-only."""
     now = now or timezone.now()
     AgentPresence.objects.filter(user=by, status=PresenceStatus.ONLINE).filter(
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - HEARTBEAT_EVERY)
     ).update(last_seen_at=now)
+
+
+def presence_touch(*, by: User, now: dt.datetime | None = None) -> None:
+    """The agent did something (a reply, a take): it counts as activity, and an agent the console
+    had set to 离开 for being idle is 在线 again (colleagues are told)."""
+    now = now or timezone.now()
+    AgentPresence.objects.filter(user=by).filter(
+        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - HEARTBEAT_EVERY)
+    ).update(last_activity_at=now)
+    back = AgentPresence.objects.filter(user=by, status=PresenceStatus.AWAY, auto_away=True).update(
+        status=PresenceStatus.ONLINE, auto_away=False, last_seen_at=now, last_activity_at=now
+    )
+    if back:
+        push.presence_changed(user_id=by.pk, name=_agent_name(by), status=PresenceStatus.ONLINE)
+
+
+def presence_away_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """在线 agents without any activity for ``presence_away_minutes`` become 离开 (marked as set by
+    the system, so their next action brings them back); colleagues are told. One UPDATE."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=int(shopsettings.get("presence_away_minutes")))
+    with transaction.atomic():
+        idle = list(
+            AgentPresence.objects.select_for_update(skip_locked=True)
+            .filter(status=PresenceStatus.ONLINE)
+            .filter(Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, changed_at__lt=cutoff))
+            .select_related("user")
+        )
+        if not idle:
+            return {"agents_away": 0}
+        AgentPresence.objects.filter(pk__in=[p.pk for p in idle]).update(
+            status=PresenceStatus.AWAY, auto_away=True
+        )
+        for presence in idle:
+            push.presence_changed(
+                user_id=presence.user_id, name=_agent_name(presence.user), status=PresenceStatus.AWAY
+            )
+    return {"agents_away": len(idle)}
 
 
 # --- quick phrases and suggestions ----------------------------------------------------------
@@ -670,3 +807,20 @@ def suggestion_use(
         agent=by,
     )
     return use, text
+
+
+# --- read receipts --------------------------------------------------------------------------
+
+
+def conversation_read(*, conversation: Conversation, side: str, seq: int) -> bool:
+    """One side read the conversation up to message ``seq`` (a read receipt for the other side).
+    Only ever moves forward (a conditional UPDATE); True when it moved."""
+    field = {"customer": "customer_read_seq", "agent": "agent_read_seq"}[side]
+    seq = max(0, min(int(seq), conversation.last_seq if conversation.last_seq else int(seq)))
+    with transaction.atomic():
+        moved = Conversation.objects.filter(
+            pk=conversation.pk, **{f"{field}__lt": seq, "last_seq__gte": seq}
+        ).update(**{field: seq})
+        if moved:
+            push.read(conversation.pk, sender=side, seq=seq)
+    return bool(moved)

@@ -23,6 +23,8 @@ def shop(make_user, open_hours, autoreplies):
     admin = make_user("boss", "管理员")
     agent = make_user("xiaomei", "客服", password="pw-kefu-123", first_name="小美")
     shop_setting_set(key="chat_poll_interval_seconds", value=1, by=admin)
+    # the agent takes the chat from the waiting list herself (routing is tested in test_push.py)
+    shop_setting_set(key="chat_auto_assign", value=False, by=admin)
     QuickPhraseFactory(text="{买家}您好，我是客服{客服}，您的面霜今天下午就发货哦", shortcut="fhx")
     ArticleFactory(title="几点前付款当天发货？", body="每天 16:30 前付款的订单当天发货。", tags=["发货"])
     return {"agent": agent}

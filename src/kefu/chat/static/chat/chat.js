@@ -1,6 +1,8 @@
 /* The customer's chat window on every help-center page.
  * No account: the conversation's token comes from the API (which keeps it in an httponly cookie, so a
- * returning customer continues the same conversation). New messages arrive by polling ?after=<last id>.
+ * returning customer continues the same conversation). New messages are pushed over a WebSocket
+ * (/ws/chat/c/<token>/); a dropped socket reconnects with the last sequence number it has and gets
+ * what it missed; while it is down the window polls ?after=<last id> as before.
  * Every text goes into the page through textContent: customer and agent text is never HTML. */
 (function () {
   "use strict";
@@ -19,7 +21,11 @@
   var stateLabel = root.querySelector(".kc-state");
   var sendError = root.querySelector(".kc-send-error");
   var profile = root.querySelector(".kc-profile");
-  var token = null, lastId = 0, pollMs = 2000, timer = null, unread = 0, busy = false;
+  var token = null, lastId = 0, lastSeq = 0, pollMs = 2000, timer = null, unread = 0, busy = false;
+  var ws = null, wsOpen = false, wsRetry = 1000, wsTimer = null, typingTimer = null, lastTyping = 0;
+  var typingLabel = document.createElement("div");
+  typingLabel.className = "kc-typing muted small"; typingLabel.hidden = true; typingLabel.textContent = T.typing;
+  list.parentNode.insertBefore(typingLabel, list.nextSibling);
 
   function fmt(s, values) { return s.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k] == null ? "" : values[k]; }); }
 
@@ -52,9 +58,11 @@
   function addMessage(m) {
     if (m.id <= lastId) return;
     lastId = m.id;
+    if (m.seq) lastSeq = Math.max(lastSeq, m.seq);
     var li = document.createElement("li");
     li.className = "msg-line " + (m.sender === "customer" ? "mine" : m.sender === "system" && !m.is_auto ? "system" : "theirs") + (m.is_auto ? " auto" : "");
     li.dataset.id = m.id;
+    if (m.seq) li.dataset.seq = m.seq;
     var meta = document.createElement("span");
     meta.className = "meta";
     var when = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -67,6 +75,49 @@
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
     if (panel.hidden && m.sender !== "customer") { unread += 1; badge.textContent = unread; badge.hidden = false; }
+    if (m.sender === "agent") { typingLabel.hidden = true; markRead(); }
+  }
+
+  function markRead() {
+    if (!panel.hidden && wsOpen && lastSeq) ws.send(JSON.stringify({ type: "read", seq: lastSeq }));
+  }
+
+  function showRead(seq) {
+    list.querySelectorAll("li.mine").forEach(function (li) {
+      if (+li.dataset.seq <= seq && !li.classList.contains("read")) {
+        li.classList.add("read");
+        var meta = li.querySelector(".meta");
+        if (meta) meta.textContent += " · " + T.read;
+      }
+    });
+  }
+
+  function showQueue(position) {
+    if (position && position > 1) stateLabel.textContent = fmt(T.queue, { n: position - 1 });
+  }
+
+  // --- the push socket ---
+  function connect() {
+    if (!token || ws || !("WebSocket" in window)) return;
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/chat/c/" + token + "/?after=" + lastSeq;
+    ws = new WebSocket(url);
+    ws.onopen = function () { wsOpen = true; wsRetry = 1000; clearTimeout(timer); };
+    ws.onmessage = function (ev) {
+      var d = JSON.parse(ev.data);
+      if (d.type === "message") addMessage(d.message);
+      else if (d.type === "state") { showState(d.status, d.agent_name); showQueue(d.queue_position); if (d.agent_read_seq) showRead(d.agent_read_seq); }
+      else if (d.type === "typing") { typingLabel.hidden = false; clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingLabel.hidden = true; }, 4000); }
+      else if (d.type === "read") showRead(d.seq);
+      else if (d.type === "error" && d.message) sendError.textContent = d.message;
+    };
+    ws.onclose = function (ev) {
+      ws = null; wsOpen = false;
+      if (ev.code === 4404) return; // not her conversation any more: polling says so
+      poll(); // fall back while the socket is down
+      clearTimeout(wsTimer);
+      wsTimer = setTimeout(connect, wsRetry);
+      wsRetry = Math.min(wsRetry * 2, 15000);
+    };
   }
 
   function showState(status, agentName, service) {
@@ -92,20 +143,20 @@
 
   function poll() {
     clearTimeout(timer);
-    if (!token) return;
+    if (!token || wsOpen) return;
     call("GET", api + token + "/messages/?after=" + lastId).then(function (r) {
       if (r.status === 200) {
         r.data.messages.forEach(addMessage);
         showState(r.data.status, r.data.agent_name, r.data.service);
       }
     }).catch(function () {}).then(function () {
-      timer = setTimeout(poll, panel.hidden ? Math.max(pollMs, 10000) : pollMs);
+      if (!wsOpen) timer = setTimeout(poll, panel.hidden ? Math.max(pollMs, 10000) : pollMs);
     });
   }
 
   function resume() {
     return call("GET", api + "current/").then(function (r) {
-      if (r.status === 200) { applyState(r.data); poll(); }
+      if (r.status === 200) { applyState(r.data); poll(); connect(); }
     }).catch(function () {});
   }
 
@@ -119,6 +170,7 @@
     return call("POST", api, body).then(function (r) {
       if (r.status !== 200 && r.status !== 201) throw r;
       applyState(r.data);
+      connect();
       return token;
     });
   }
@@ -136,7 +188,7 @@
     unread = 0; badge.hidden = true;
     try { sessionStorage.setItem("kefu-chat-open", "1"); } catch (e) { /* private mode */ }
     sendForm.querySelector("textarea").focus();
-    if (!token) resume(); else poll();
+    if (!token) resume(); else { poll(); connect(); markRead(); }
   }
 
   function close() {
@@ -160,6 +212,10 @@
       if (r.status === 201) { box.value = ""; r.data.forEach(addMessage); poll(); }
       else sendError.textContent = errorText(r);
     }).catch(function (r) { sendError.textContent = errorText(r); }).then(function () { busy = false; });
+  });
+  sendForm.querySelector("textarea").addEventListener("input", function () {
+    var now = Date.now();
+    if (wsOpen && now - lastTyping > 2000) { lastTyping = now; ws.send(JSON.stringify({ type: "typing" })); }
   });
   sendForm.querySelector("textarea").addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); sendForm.requestSubmit(); }

@@ -1,5 +1,8 @@
-/* The agents' chat console: one poll of the inbox (waiting + mine) every few seconds, then only the
- * new messages of each open conversation (?after=<last id>). Several conversations stay open as tabs.
+/* The agents' chat console: the inbox (waiting + mine) and the new messages of each open
+ * conversation (?after=<last id>). A WebSocket (/ws/chat/staff/) pushes messages, offers, waiting-list
+ * and presence changes as they happen; while it is down the console polls every few seconds as
+ * before, and on reconnect it fetches what it missed. New chats ring and show in the page title.
+ * Several conversations stay open as tabs.
  * All customer text enters the page through textContent, never as HTML. */
 (function () {
   "use strict";
@@ -90,6 +93,7 @@
       wirePane(c.id);
       fillColleagues(pane.querySelector(".transfer select"));
       fetchMessages(c.id);
+      wsSend({ type: "watch", conversation: c.id });
     }
     update(c.id, c);
     activate(c.id);
@@ -132,6 +136,7 @@
     update(id, s.data);
     s.pane.querySelector("textarea").focus();
     loadSuggestions(id);
+    sendRead(id);
   }
 
   function addMessage(id, m) {
@@ -140,6 +145,7 @@
     s.lastId = m.id;
     var li = el("li", "msg-line " + (m.sender === "agent" ? "mine" : m.sender === "system" && !m.is_auto ? "system" : "theirs") + (m.is_auto ? " auto" : ""));
     li.dataset.id = m.id;
+    if (m.seq) s.lastSeq = Math.max(s.lastSeq || 0, m.seq);
     var who = m.sender === "customer" ? T.customer : m.is_auto ? T.auto : m.author || "";
     var meta = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     if (m.response_seconds != null) meta += " · " + Math.round(m.response_seconds) + T.seconds;
@@ -150,9 +156,58 @@
     box.scrollTop = box.scrollHeight;
     if (m.sender === "customer") {
       s.lastCustomerId = m.id;
+      var typing = s.pane.querySelector(".cc-typing");
+      if (typing) typing.hidden = true;
       if (id !== active) { s.unread = true; update(id, s.data); }
-      else loadSuggestions(id);
+      else { loadSuggestions(id); sendRead(id); }
+      if (document.hidden) { unseen += 1; showTitle(); }
     }
+  }
+
+  // --- push: the console's socket --------------------------------------------------------
+  var ws = null, wsOpen = false, wsRetry = 1000, soon = null, unseen = 0, title = document.title;
+  function showTitle() { document.title = (unseen ? "(" + unseen + ") " : "") + title; }
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { unseen = 0; showTitle(); } });
+  function ring() {
+    try {
+      var ctx = new (window.AudioContext || window.webkitAudioContext)();
+      var osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.1;
+      osc.connect(gain); gain.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.25);
+    } catch (e) { /* no sound: the title still shows it */ }
+  }
+  function tickSoon() { clearTimeout(soon); soon = setTimeout(tick, 300); }
+  function wsSend(data) { if (wsOpen) ws.send(JSON.stringify(data)); }
+  function sendRead(id) { var s = convs[id]; if (s && s.lastSeq) wsSend({ type: "read", conversation: id, seq: s.lastSeq }); }
+  function showTyping(id) {
+    var s = convs[id];
+    if (!s) return;
+    var t = s.pane.querySelector(".cc-typing");
+    if (!t) { t = el("div", "cc-typing muted small", T.typing || "…"); s.pane.querySelector(".cc-messages").after(t); }
+    t.hidden = false;
+    clearTimeout(s.typingTimer);
+    s.typingTimer = setTimeout(function () { t.hidden = true; }, 4000);
+  }
+  function connect() {
+    if (ws || !("WebSocket" in window)) return;
+    ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/chat/staff/");
+    ws.onopen = function () { wsOpen = true; wsRetry = 1000; order.forEach(function (id) { wsSend({ type: "watch", conversation: id }); }); tickSoon(); };
+    ws.onmessage = function (ev) {
+      var d = JSON.parse(ev.data);
+      if (d.type === "message") {
+        if (convs[d.message.conversation]) addMessage(d.message.conversation, d.message);
+        else tickSoon();
+      } else if (d.type === "assigned") { ring(); unseen += 1; showTitle(); tickSoon(); }
+      else if (d.type === "inbox" || d.type === "state" || d.type === "presence") tickSoon();
+      else if (d.type === "typing") showTyping(d.conversation);
+    };
+    ws.onclose = function () {
+      ws = null; wsOpen = false;
+      tickSoon();
+      setTimeout(connect, wsRetry);
+      wsRetry = Math.min(wsRetry * 2, 15000);
+    };
   }
 
   function fetchMessages(id) {
@@ -402,11 +457,15 @@
         var stillMine = d.mine.some(function (c) { return c.id === id; });
         if (!stillMine && convs[id].data.status !== "closed") fetchMessages(id);
       });
-    }).catch(function () {}).then(function () { timer = setTimeout(tick, pollMs); });
+    }).catch(function () {}).then(function () {
+      // with the socket open the inbox is refreshed on each push; the slow tick is the heartbeat
+      timer = setTimeout(tick, wsOpen ? Math.max(pollMs, 15000) : pollMs);
+    });
   }
 
   setInterval(function () {
     document.querySelectorAll(".wait[data-since]").forEach(function (span) { waitLabel(span, span.dataset.since); });
   }, 1000);
   tick();
+  connect();
 })();

@@ -1,6 +1,14 @@
-"""``kefu serve [--demo]``: migrate, optionally load the demo shop, then serve with gunicorn.
+"""``kefu serve [--demo]``: migrate, optionally load the demo shop, then serve with uvicorn (ASGI:
+the pages, the API and the chat's WebSocket push from one server).
 
-The huey consumer runs beside gunicorn so the periodic sweeps (timeouts, SLA) happen without a
+Which setup it runs follows from the environment, nothing to choose:
+
+- without ``KEFU_REDIS_URL`` (the embedded shop): ONE server process; the chat's channel layer lives
+  in its memory, so several processes would not see each other's pushes (``--workers`` is ignored).
+- with ``KEFU_REDIS_URL``: the channel layer is Redis, shared by every process and machine;
+  ``--workers`` processes (default 2) serve behind one port, and more hosts may run ``kefu serve``.
+
+The huey consumer runs beside the server so the periodic sweeps (timeouts, SLA) happen without a
 second command.
 """
 
@@ -16,16 +24,19 @@ from kefu.core import demo as demo_data
 
 
 class Command(BaseCommand):
-    help = "Serve the desk with gunicorn (migrates first; --demo loads a demo shop once)."
+    help = "Serve the desk with uvicorn: pages, API and chat push (migrates first; --demo loads a demo shop once)."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="load the demo shop and demo logins")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument(
+            "--workers", type=int, default=None, help="server processes (only with KEFU_REDIS_URL; default 2)"
+        )
         parser.add_argument("--no-worker", action="store_true", help="do not start the huey consumer")
+        parser.add_argument("--no-access-log", action="store_true", help="do not log every request")
 
-    def handle(self, *args, demo, host, port, workers, no_worker, **options):
+    def handle(self, *args, demo, host, port, workers, no_worker, no_access_log, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已就绪 (database ready)")
         if demo and demo_data.shop_has_own_data():
@@ -44,29 +55,40 @@ class Command(BaseCommand):
                     [sys.executable, "-m", "kefu", "run_huey", "--quiet", "--flush-locks"], env=env
                 )  # noqa: S603
             )
-        gunicorn = [
+        shared = bool(os.environ.get("KEFU_REDIS_URL"))
+        if not shared and workers not in (None, 1):
+            self.stdout.write("未设置 KEFU_REDIS_URL：只启动 1 个服务进程 (one process without Redis)")
+        processes = (workers or 2) if shared else 1
+        server_cmd = [
             sys.executable,
             "-m",
-            "gunicorn",
-            "kefu.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
+            "uvicorn",
+            "kefu.asgi:application",
+            "--host",
+            host,
+            "--port",
+            str(port),
             "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-            # longer than the chat's 2-second poll, so a browser's kept-alive connection is still
-            # open when its next poll reuses it
-            "--keep-alive",
+            str(processes),
+            # behind nginx: the client's address and scheme from X-Forwarded-* of the local proxy
+            "--proxy-headers",
+            "--ws-ping-interval",
+            "20",
+            "--ws-max-size",
+            str(64 * 1024),
+            # chat frames are small: compressing them costs more CPU than it saves
+            "--ws-per-message-deflate",
+            "false",
+            "--timeout-graceful-shutdown",
             "10",
-            "--access-logfile",
-            "-",
+            "--timeout-keep-alive",
+            "10",
         ]
-        self.stdout.write(f"kefu 正在运行：http://{host}:{port}/  (Ctrl+C 退出)")
+        if no_access_log:
+            server_cmd += ["--no-access-log", "--log-level", "warning"]
+        self.stdout.write(f"kefu 正在运行：http://{host}:{port}/  ({processes} 个进程, Ctrl+C 退出)")
         self.stdout.flush()
-        server = subprocess.Popen(gunicorn, env=env)  # noqa: S603
+        server = subprocess.Popen(server_cmd, env=env)  # noqa: S603
         children.append(server)
 
         def stop(signum, frame):
