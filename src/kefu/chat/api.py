@@ -49,6 +49,9 @@ class CustomerCsrf(BasePermission):
         return check.process_view(request._request, None, (), {}) is None
 
 
+_lazy_score = gettext_lazy("请选择 1 到 5 分。")
+
+
 def _limit(request, kind: str) -> None:
     key = "chat_poll_rate_limit" if kind == "poll" else "chat_send_rate_limit"
     if not ratelimit.allow(
@@ -312,6 +315,47 @@ class CustomerMessagesApi(CustomerApi):
             conversation=self.conversation(token), text=data.validated_data["text"]
         )
         return Response(MessageSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RatingApi(CustomerApi):
+    """The customer rates the chat after it ended (1–5, an optional comment), once."""
+
+    class InputSerializer(serializers.Serializer):
+        score = serializers.IntegerField(
+            min_value=1,
+            max_value=5,
+            error_messages={
+                "min_value": _lazy_score,
+                "max_value": _lazy_score,
+                "invalid": _lazy_score,
+                "required": _lazy_score,
+            },
+        )
+        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+        class Meta:
+            ref_name = "ChatRatingInput"
+
+    class OutputSerializer(serializers.Serializer):
+        score = serializers.IntegerField()
+        comment = serializers.CharField()
+
+        class Meta:
+            ref_name = "ChatRating"
+
+    @extend_schema(
+        tags=[TAG],
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        summary="会话结束后评价（1–5 分）",
+        operation_id="chat_rate",
+    )
+    def post(self, request, token: str):
+        _limit(request, "send")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = services.conversation_rate(conversation=self.conversation(token), **data.validated_data)
+        return Response({"score": rating.score, "comment": rating.comment}, status=status.HTTP_201_CREATED)
 
 
 class LeaveMessageApi(CustomerApi):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("conversations/<str:token>/", api.ConversationStateApi.as_view(), name="state"),
     path("conversations/<str:token>/messages/", api.CustomerMessagesApi.as_view(), name="messages"),
     path("conversations/<str:token>/leave-message/", api.LeaveMessageApi.as_view(), name="leave_message"),
+    path("conversations/<str:token>/rating/", api.RatingApi.as_view(), name="rating"),
     # service team
     path("staff/inbox/", api.InboxApi.as_view(), name="staff_inbox"),
     path("staff/presence/", api.PresenceApi.as_view(), name="staff_presence"),

@@ -36,6 +36,9 @@ from kefu.chat.models import (
 from kefu.core import roles, routing, shopsettings
 from kefu.core.activity import activity_record
 from kefu.core.types import User
+from kefu.customers import services as customer_services
+from kefu.customers.models import Satisfaction
+from kefu.customers.selectors import customer_for_nick
 from kefu.helpcenter import services as helpcenter_services
 from kefu.helpcenter.models import Article, Question
 from kefu.helpcenter.services import QUESTION_LIMITS
@@ -197,6 +200,10 @@ def conversation_profile_update(
     conversation.buyer_name = name
     conversation.buyer_contact = contact
     conversation.save(update_fields=["buyer_name", "buyer_contact"])
+    # a 旺旺 given as the contact is the buyer's member name: her profile, and a lead's clock
+    nick = _question_contact(contact, fallback="").get("im_id", "")
+    if nick:
+        customer_services.customer_for_buyer(buyer_nick=nick, name=name)
     return conversation
 
 
@@ -824,3 +831,25 @@ def conversation_read(*, conversation: Conversation, side: str, seq: int) -> boo
         if moved:
             push.read(conversation.pk, sender=side, seq=seq)
     return bool(moved)
+
+
+# --- the customer's rating -------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_rate(*, conversation: Conversation, score: int, comment: str = "") -> Satisfaction:
+    """After the chat ends the customer rates it, 1 to 5 with an optional comment: her own word,
+    once per chat, never a default; it counts for the agent who served her."""
+    conversation = _lock(conversation)
+    if conversation.status != ConversationStatus.CLOSED or conversation.taken_at is None:
+        raise ValidationError(_("会话结束后才能评价。"))
+    contact = _question_contact(conversation.buyer_contact, fallback="")
+    nick = contact.get("im_id", "")
+    return customer_services.satisfaction_submit(
+        kind="chat",
+        source_id=conversation.pk,
+        score=score,
+        comment=comment,
+        agent_id=conversation.agent_id,
+        customer=customer_for_nick(nick) if nick else None,
+    )

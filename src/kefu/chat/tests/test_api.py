@@ -14,6 +14,7 @@ from kefu.chat import api as chat_api
 from kefu.chat import selectors, services
 from kefu.chat.models import Conversation, ConversationStatus, Message, SuggestionUse
 from kefu.chat.tests.conftest import set_setting
+from kefu.customers.models import Customer, Satisfaction
 from kefu.helpcenter.models import Question
 from kefu.helpcenter.tests.factories import ArticleFactory, QuestionFactory
 from kefu.orders.models import Order
@@ -400,7 +401,7 @@ def test_the_chat_endpoints_generate_a_schema_without_warnings_or_errors():
 
     assert problems == {"warnings": {}, "errors": {}}
     operations = [op for item in schema["paths"].values() for op in item.values()]
-    assert len(operations) == 25
+    assert len(operations) == 26
     assert len({op["operationId"] for op in operations}) == len(operations)
     assert all(op["summary"] and op["tags"] for op in operations)
 
@@ -464,3 +465,42 @@ def test_an_agent_cannot_read_or_change_a_colleagues_conversation_through_the_ap
     assert waiting.order_id is None and waiting.question_id is None
     assert login(supervisor).get(base).status_code == 200
     assert api.get(f"/desk/chat/history/{waiting.pk}/").status_code == 403  # the page says the same
+
+
+def test_after_the_chat_ends_the_customer_rates_it_once_for_the_agent_who_served_her(
+    client, agent, open_hours
+):
+    token = customer_start(client)["conversation"]["token"]
+    customer_say(client, token, "敏感肌能用吗")
+    conversation = Conversation.objects.get(token=token)
+    rate = f"{API}conversations/{token}/rating/"
+
+    too_early = client.post(rate, {"score": 5}, content_type="application/json")
+    services.conversation_take(conversation=conversation, by=agent)
+    services.conversation_close(conversation=conversation, by=agent)
+    bad = client.post(rate, {"score": 9}, content_type="application/json")
+    rated = client.post(rate, {"score": 4, "comment": "回复很快"}, content_type="application/json")
+    again = client.post(rate, {"score": 1}, content_type="application/json")
+
+    assert too_early.status_code == 400 and "结束后" in too_early.content.decode()
+    assert bad.status_code == 400 and "1 到 5" in bad.content.decode()
+    assert rated.status_code == 201
+    assert again.status_code == 400
+    assert list(Satisfaction.objects.values_list("kind", "source_id", "score", "agent_id")) == [
+        ("chat", conversation.pk, 4, agent.pk)
+    ]
+
+
+def test_a_customer_naming_her_member_name_in_the_chat_reaches_her_profile(client, open_hours):
+    token = customer_start(client)["conversation"]["token"]
+    client.patch(
+        f"{API}conversations/{token}/",
+        {"name": "王女士", "contact": "tb_wang88"},
+        content_type="application/json",
+    )
+    client.patch(
+        f"{API}conversations/{token}/",
+        {"name": "王女士", "contact": "13800138000"},
+        content_type="application/json",
+    )
+    assert list(Customer.objects.values_list("buyer_nick", "name")) == [("tb_wang88", "王女士")]

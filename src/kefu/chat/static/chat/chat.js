@@ -21,6 +21,7 @@
   var stateLabel = root.querySelector(".kc-state");
   var sendError = root.querySelector(".kc-send-error");
   var profile = root.querySelector(".kc-profile");
+  var rateForm = root.querySelector(".kc-rate");
   var token = null, lastId = 0, lastSeq = 0, pollMs = 2000, timer = null, unread = 0, busy = false;
   var ws = null, wsOpen = false, wsRetry = 1000, wsTimer = null, typingTimer = null, lastTyping = 0;
   var typingLabel = document.createElement("div");
@@ -122,7 +123,7 @@
 
   function showState(status, agentName, service) {
     if (status === "active" && agentName) stateLabel.textContent = fmt(T.serving, { name: agentName });
-    else if (status === "closed") stateLabel.textContent = T.closed;
+    else if (status === "closed") { stateLabel.textContent = T.closed; if (rateForm && agentName && !rateForm.dataset.done) rateForm.hidden = false; }
     else if (token) stateLabel.textContent = T.waiting;
     if (service) {
       var off = !service.within_hours, none = !service.available;
@@ -254,4 +255,22 @@
   });
 
   try { if (sessionStorage.getItem("kefu-chat-open")) open(); } catch (e) { /* private mode */ }
+
+  // After the chat ends the customer rates it, 1 to 5, with an optional comment: hers, never a default.
+  if (rateForm) rateForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var chosen = rateForm.querySelector("input[name=score]:checked");
+    var err = rateForm.querySelector(".kc-error");
+    if (!token) return;
+    call("POST", api + token + "/rating/", {
+      score: chosen ? Number(chosen.value) : 0,
+      comment: rateForm.querySelector("[name=comment]").value
+    }).then(function (r) {
+      if (r.status === 201 || (r.status === 400 && r.data && r.data.detail && String(r.data.detail).indexOf("已经评价") >= 0)) {
+        rateForm.dataset.done = "1"; rateForm.hidden = true; stateLabel.textContent = T.rated; return;
+      }
+      var d = r.data || {};
+      err.textContent = (d.score && d.score[0]) || (d.comment && d.comment[0]) || (d.detail && (d.detail[0] || d.detail)) || T.error;
+    }, function () { err.textContent = T.error; });
+  });
 })();
