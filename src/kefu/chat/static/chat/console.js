@@ -107,6 +107,10 @@
     var head = s.pane.querySelector("header");
     head.querySelector(".who").textContent = c.buyer_label;
     head.querySelector(".contact").textContent = c.buyer_contact || "";
+    // the buyer card beside the chat follows the pane: a contact that is no phone or e-mail is
+    // the buyer's 旺旺, her member name
+    var contact = (c.buyer_contact || "").trim();
+    s.pane.dataset.buyerNick = (/^[+\d\s-]{6,}$/.test(contact) || contact.indexOf("@") >= 0) ? "" : contact;
     waitLabel(head.querySelector(".wait"), c.awaiting_since);
     var links = head.querySelector(".links");
     links.textContent = "";
@@ -134,6 +138,7 @@
     if (!s) return;
     s.unread = false;
     update(id, s.data);
+    document.dispatchEvent(new CustomEvent("kefu:buyer", { detail: { nick: s.pane.dataset.buyerNick || "" } }));
     s.pane.querySelector("textarea").focus();
     loadSuggestions(id);
     sendRead(id);
