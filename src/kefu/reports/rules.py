@@ -1,12 +1,19 @@
 """The reports' shop settings: every number a default the shop can change.
 
 The first-response target is the chat's own setting (``chat_first_response_target_seconds``), so
-the console's red mark and the report's "in time" agree.
+the console's red mark and the report's "in time" agree; during a promotion (大促, the team's
+calendar) the promotion's target is in force, and each chat is judged against the target of its time.
 """
+
+import datetime as dt
+
+from django.db.models import Case, FloatField, Q, Value, When
+from django.utils import timezone
 
 from kefu.chat import rules as chat_rules
 from kefu.core import shopsettings
 from kefu.core.shopsettings import define
+from kefu.team import selectors as team_selectors
 
 conversion_days = define(
     "report_conversion_days",
@@ -36,6 +43,24 @@ abandon_target = define("report_abandon_rate_target", 5, label="放弃率目标�
 fcr_target = define("report_first_contact_resolution_target", 80, label="一次解决率目标（%）")
 
 
-def first_response_target() -> float:
-    """The chat's first-response target in seconds (the shop's setting)."""
-    return float(shopsettings.get(chat_rules.first_response_target.key))
+def first_response_target(at: dt.datetime | None = None) -> float:
+    """The first-response target in seconds in force now (or at ``at``): a promotion's while one
+    runs, else the chat's own setting."""
+    return float(team_selectors.first_response_target_at(at or timezone.now()))
+
+
+def first_response_target_of_chat(*, since: dt.datetime, until: dt.datetime) -> Case | Value:
+    """In SQL, each chat's target: the one in force when the chat began (``created_at``), for the
+    promotions that overlap the period; the shop's usual target otherwise."""
+    usual = float(shopsettings.get(chat_rules.first_response_target.key))
+    promotion_default = shopsettings.get("promotion_first_response_seconds")
+    whens = [
+        When(
+            Q(created_at__gte=p.starts_at, created_at__lt=p.ends_at),
+            then=Value(float(p.first_response_seconds or promotion_default)),
+        )
+        for p in team_selectors.promotion_list().filter(starts_at__lt=until, ends_at__gt=since)
+    ]
+    if not whens:
+        return Value(usual)
+    return Case(*whens, default=Value(usual), output_field=FloatField())

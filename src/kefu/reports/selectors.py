@@ -296,7 +296,15 @@ def service_report(*, rng: Range, agent_ids: list[int] | None = None, target_sec
         rng,
         chats=Count("id"),
         answered_chats=Count("id", filter=Q(first_response_at__isnull=False)),
-        in_time_chats=Count("id", filter=Q(first_response_seconds__lte=target_seconds)),
+        # judged against the target in force when each chat began (a promotion's during one)
+        in_time_chats=Count(
+            "id",
+            filter=Q(
+                first_response_seconds__lte=rules.first_response_target_of_chat(
+                    since=rng.since, until=rng.until
+                )
+            ),
+        ),
         first_response_avg=Avg("first_response_seconds"),
         abandoned_chats=Count(
             "id", filter=Q(status=ConversationStatus.CLOSED, first_response_at__isnull=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kefu.chat.models import Conversation, ConversationStatus
 from kefu.reports.tests.conftest import at
+from kefu.team.models import Promotion
 
 RANGE = "start=2026-11-01&end=2026-11-07&by=day"
 
@@ -163,3 +164,20 @@ def test_live_figures_count_overdue_items_and_waiting_chats(supervisor, login):
 
     assert data["waiting_chats"] == 1
     assert data["overdue_items"] == 0
+
+
+def test_chats_during_a_promotion_are_judged_against_the_promotions_target(agent, supervisor, login):
+    Promotion.objects.create(
+        name="双十一",
+        starts_at=at("2026-11-02 00:00"),
+        ends_at=at("2026-11-03 00:00"),
+        first_response_seconds=300,
+    )
+    _chat(agent, first_response=100, when="2026-11-02 10:00")  # in time during the promotion
+    _chat(agent, first_response=100, when="2026-11-01 10:00")  # late on a normal day (20 s)
+    _chat(agent, first_response=400, when="2026-11-02 11:00")  # late even for the promotion
+
+    rows = login(supervisor).get(f"/api/reports/service/?{RANGE}").json()["rows"]
+    by_day = {row["period"]: (row["chats"], row["in_time_chats"]) for row in rows if row["chats"]}
+
+    assert by_day == {"2026-11-01": (1, 0), "2026-11-02": (2, 1)}
