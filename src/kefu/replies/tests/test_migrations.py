@@ -78,4 +78,4 @@ def test_the_demo_loader_adds_phrases_and_usage_once():
     assert "快捷短语" in summary
     assert QuickPhrase.objects.get(owner__isnull=True, shortcut="hy").use_count == demo.USES["hy"]
     assert QuickPhrase.objects.filter(owner__username="agent").count() == len(demo.AGENT)
-    assert selectors.phrase_search(user=None, text="穿多大码合适")
+    assert selectors.phrase_search(user=None, text="敏感肌可以用吗")
