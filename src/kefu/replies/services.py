@@ -135,7 +135,7 @@ def _shortcut_taken(shortcut: str, owner, exclude_pk: int | None = None) -> str 
     other = qs.order_by("owner_id").first()
     if other is None:
         return None
-    if other.owner_id is None:
+    if other.owner is None:
         where = _("团队短语“%(text)s”") % {"text": other.text[:20]}
     elif owner is not None and other.owner_id == getattr(owner, "pk", None):
         where = _("您的短语“%(text)s”") % {"text": other.text[:20]}
