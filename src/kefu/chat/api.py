@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from kefu.chat import selectors, services
 from kefu.chat.models import Conversation, ConversationStatus, PresenceStatus, SuggestionUse
-from kefu.core import ratelimit, shopsettings
+from kefu.core import promotion, ratelimit, shopsettings
 from kefu.helpcenter.models import Question
 from kefu.helpcenter.selectors import article_search
 from kefu.helpcenter.services import TOO_FREQUENT_CODE
@@ -514,7 +514,8 @@ class InboxApi(APIView):
         data = {
             "now": now,
             "presence": selectors.presence_get(user=request.user),
-            "first_response_target_seconds": int(shopsettings.get("chat_first_response_target_seconds")),
+            # a promotion's target while one runs
+            "first_response_target_seconds": promotion.first_response_target(),
             "service": selectors.service_state(now=now),
             # The longest-waiting first; the console shows a screenful and the total.
             "waiting": [conversation_row(c) for c in selectors.conversation_waiting_list()[:INBOX_WAITING]],

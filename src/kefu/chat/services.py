@@ -33,7 +33,7 @@ from kefu.chat.models import (
     Sender,
     SuggestionUse,
 )
-from kefu.core import roles, routing, shopsettings
+from kefu.core import promotion, roles, routing, shopsettings
 from kefu.core.activity import activity_record
 from kefu.core.types import User
 from kefu.customers import services as customer_services
@@ -112,8 +112,12 @@ def _new_message(*, conversation: Conversation, **fields) -> Message:
 
 
 def _auto_message(*, conversation: Conversation, trigger: str, now: dt.datetime) -> Message | None:
-    """The replies app's rule text for ``trigger``, as an automatic message; None when the rule is off."""
-    text = replies_selectors.autoreply_text(trigger=trigger, buyer=conversation.buyer_name)
+    """The replies app's rule text for ``trigger``, as an automatic message; None when the rule is off.
+    During a promotion (大促) the promotion's own greeting answers a customer's first message."""
+    text = ""
+    if trigger == "first_message":
+        text = promotion.promotion_auto_reply(now)
+    text = text or replies_selectors.autoreply_text(trigger=trigger, buyer=conversation.buyer_name)
     if not text:
         return None
     return _new_message(
