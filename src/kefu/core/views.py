@@ -59,6 +59,7 @@ def shop_settings(request):
                     "default": shopsettings.display_default(rule),
                     "changed": value != shopsettings.display_default(rule),
                     "changed_by": change.updated_by if change else None,
+                    "changed_by_name": _person(change.updated_by) if change else "",
                     "changed_at": change.updated_at if change else None,
                     "error": " ".join(errors.get(rule.key, [])),
                     "is_bool": rule.kind is bool,
@@ -71,3 +72,10 @@ def shop_settings(request):
         {"sections": sections, "can_edit": can_edit},
         status=400 if errors else 200,
     )
+
+
+def _person(user) -> str:
+    """Who changed a setting, as colleagues call them (an account since deleted: the admin)."""
+    if user is None:
+        return _("管理员")
+    return user.get_full_name() or user.username

@@ -24,10 +24,13 @@ def test_pages_need_a_login(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_the_nav_links_to_the_replies_pages(agent_client):
-    html = agent_client.get(reverse("replies:phrases")).content.decode()
+def test_the_nav_links_to_the_replies_pages_a_supervisor_edits(agent_client, login, supervisor):
+    html = login(supervisor).get(reverse("replies:phrases")).content.decode()
     for name in ("replies:phrases", "replies:autoreply", "replies:forbidden", "replies:lint"):
         assert f'href="{reverse(name)}"' in html
+    agents = agent_client.get(reverse("replies:phrases")).content.decode()
+    assert f'href="{reverse("replies:phrases")}"' in agents
+    assert f'href="{reverse("replies:autoreply")}"' not in agents
 
 
 def test_the_phrase_list_shows_groups_usage_and_no_edit_for_team_phrases(agent_client, agent):

@@ -20,8 +20,8 @@ from kefu.reports.tests.conftest import at
 
 def _chat(agent, *, first_response=10.0, replies=("您好，请问有什么可以帮您？",), when=None):
     chat = Conversation.objects.create(buyer_name="小花", agent=agent, status=ConversationStatus.CLOSED)
-    for text in replies:
-        Message.objects.create(conversation=chat, sender=Sender.AGENT, author=agent, text=text)
+    for seq, text in enumerate(replies, start=1):
+        Message.objects.create(conversation=chat, seq=seq, sender=Sender.AGENT, author=agent, text=text)
     created = when or timezone.now() - dt.timedelta(hours=1)
     Conversation.objects.filter(pk=chat.pk).update(
         created_at=created, first_response_seconds=first_response, first_response_at=created

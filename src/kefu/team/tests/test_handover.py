@@ -57,9 +57,9 @@ def test_promises_with_a_time_made_in_chats(team, text, listed):
     conversation = Conversation.objects.create(
         buyer_name="小蓝", status=ConversationStatus.ACTIVE, agent=team["li"]
     )
-    Message.objects.create(conversation=conversation, sender=Sender.AGENT, author=team["li"], text=text)
+    Message.objects.create(conversation=conversation, seq=1, sender=Sender.AGENT, author=team["li"], text=text)
     Message.objects.create(
-        conversation=conversation, sender=Sender.CUSTOMER, text="明天给您发货"
+        conversation=conversation, seq=2, sender=Sender.CUSTOMER, text="明天给您发货"
     )  # not the agent's
     promises = list(selectors.promises_in_chats(now=timezone.now()))
     assert [m.text for m in promises] == ([text] if listed else [])
