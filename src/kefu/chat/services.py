@@ -117,7 +117,7 @@ def _auto_message(*, conversation: Conversation, trigger: str, now: dt.datetime)
     text = ""
     if trigger == "first_message":
         text = promotion.promotion_auto_reply(now)
-    text = text or replies_selectors.autoreply_text(trigger=trigger, buyer=conversation.buyer_name)
+    text = text or replies_selectors.autoreply_text(trigger=trigger, buyer=conversation.buyer_name) or ""
     if not text:
         return None
     return _new_message(
