@@ -1,7 +1,10 @@
 """The pages: a case from registration to refund through forms, complaints, reviews,
 customers and the blacklist flag; permissions as the pages show them."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -192,3 +195,15 @@ def test_a_case_photo_over_the_image_ceiling_is_refused(login, aftersales_agent,
     )
     assert response.status_code in (302, 400)
     assert case.photos.count() == 0
+
+
+def test_a_complaint_record_and_a_case_can_be_printed(login, aftersales_agent, make_case):
+    complaint = services.complaint_create(
+        by=aftersales_agent, customer_name="王女士", channel="phone", problem="漏液", phone="139"
+    )
+    client = login(aftersales_agent)
+    for url in (f"/desk/aftersales/complaints/{complaint.pk}/", f"/desk/aftersales/cases/{make_case().pk}/"):
+        assert "data-print" in client.get(url).content.decode()
+    stylesheet = (Path(settings.BASE_DIR) / "core" / "static" / "kefu" / "kefu.css").read_text()
+    printing = stylesheet[stylesheet.rindex("@media print") :]
+    assert ".topbar" in printing and ".no-print" in printing

@@ -71,3 +71,9 @@ document.addEventListener("click", function (event) {
     timers.set(field, setTimeout(function () { check(field); }, 600));
   });
 })();
+
+// A 打印 button: <button data-print> prints the page (the print stylesheet keeps the record only).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) { window.print(); }
+});
