@@ -431,6 +431,7 @@ class StaffConversationSerializer(serializers.Serializer):
     last_customer_text = serializers.CharField(allow_null=True, default=None, help_text="客户最新一条消息")
     customer_message_count = serializers.IntegerField()
     agent_message_count = serializers.IntegerField()
+    transfer_note = serializers.CharField(help_text="转接时同事留给接手客服的话（客户看不到）")
 
     class Meta:
         ref_name = "ChatConversation"
@@ -473,6 +474,7 @@ def conversation_row(c: Conversation) -> dict:
         "last_customer_text": getattr(c, "last_customer_text", None),
         "customer_message_count": c.customer_message_count,
         "agent_message_count": c.agent_message_count,
+        "transfer_note": c.transfer_note,
     }
 
 
@@ -681,6 +683,13 @@ class CloseApi(APIView):
 class TransferApi(APIView):
     class InputSerializer(serializers.Serializer):
         agent = serializers.IntegerField(help_text="接手的同事（用户编号）")
+        note = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=200,
+            help_text="留给接手同事的话（客户看不到）",
+        )
 
         class Meta:
             ref_name = "ChatTransferInput"
@@ -696,7 +705,12 @@ class TransferApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         to = get_user_model().objects.filter(pk=data.validated_data["agent"], is_active=True).first()
-        services.conversation_transfer(conversation=_staff_conversation(request, pk), by=request.user, to=to)
+        services.conversation_transfer(
+            conversation=_staff_conversation(request, pk),
+            by=request.user,
+            to=to,
+            note=data.validated_data["note"],
+        )
         # handed over, it is the colleague's now: shown once more to the one who handed it over
         moved = selectors.access_conversation(pk=pk, user=request.user, check_reader=False)
         return Response(StaffConversationSerializer(moved).data)

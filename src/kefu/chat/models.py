@@ -62,6 +62,8 @@ class Conversation(models.Model):
         related_name="chat_conversations",
     )
     group = models.CharField(_("咨询类型"), max_length=12, choices=ChatGroup.choices, default="", blank=True)
+    # What the colleague who handed the chat over wrote for the one taking it (never shown to the customer).
+    transfer_note = models.CharField(_("转接备注"), max_length=240, blank=True)
     # The sequence number of the conversation's latest message: each new message takes the next one
     # while the row is locked, so both sides see 1, 2, 3… without gaps or repeats.
     last_seq = models.PositiveIntegerField(default=0)

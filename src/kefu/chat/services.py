@@ -538,9 +538,12 @@ def agent_message_send(*, conversation: Conversation, by: User, text: str, force
 
 
 @transaction.atomic
-def conversation_transfer(*, conversation: Conversation, by: User, to: User | None) -> Conversation:
+def conversation_transfer(
+    *, conversation: Conversation, by: User, to: User | None, note: str = ""
+) -> Conversation:
     """Hand an active conversation to a colleague (转接): its agent or a supervisor may. The wait
-    clock keeps running, so the colleague's first reply is measured from the customer's message."""
+    clock keeps running, so the colleague's first reply is measured from the customer's message.
+    ``note``: what the colleague should know (shown to her beside the chat, never to the customer)."""
     roles.require_staff(by)
     if to is None or not roles.is_staff_member(to):
         raise ValidationError({"agent": _("只能转接给客服团队成员。")})
@@ -551,14 +554,17 @@ def conversation_transfer(*, conversation: Conversation, by: User, to: User | No
     if conversation.agent_id == to.pk:
         raise ValidationError({"agent": _("这个会话已经由 %(name)s 接待。") % {"name": _agent_name(to)}})
     previous = conversation.agent
+    note = " ".join((note or "").split())[:200]
     conversation.agent = to
-    conversation.save(update_fields=["agent"])
+    conversation.transfer_note = f"{_agent_name(by)}：{note}" if note else ""
+    conversation.save(update_fields=["agent", "transfer_note"])
     _system_note(conversation=conversation, text=_("已为您转接客服 %(name)s。") % {"name": _agent_name(to)})
     activity_record(
         target=conversation,
         actor=by,
         verb="chat_transfer",
-        message=f"{_agent_name(previous) if previous else '—'} → {_agent_name(to)}",
+        message=f"{_agent_name(previous) if previous else '—'} → {_agent_name(to)}"
+        + (f"（{note}）" if note else ""),
     )
     push.conversation_changed(
         conversation, previous_agent_id=previous.pk if previous else None, queue_moved=False

@@ -504,3 +504,25 @@ def test_a_customer_naming_her_member_name_in_the_chat_reaches_her_profile(clien
         content_type="application/json",
     )
     assert list(Customer.objects.values_list("buyer_nick", "name")) == [("tb_wang88", "王女士")]
+
+
+def test_a_transfer_carries_a_note_for_the_colleague_that_the_customer_never_sees(
+    client, login, agent, colleague, open_hours
+):
+    token = customer_start(client)["conversation"]["token"]
+    customer_say(client, token, "我要开发票")
+    conversation = Conversation.objects.get(token=token)
+    services.conversation_take(conversation=conversation, by=agent)
+
+    moved = login(agent).post(
+        f"{API}staff/conversations/{conversation.pk}/transfer/",
+        {"agent": colleague.pk, "note": "客户要开公司抬头的发票，订单已核对"},
+        content_type="application/json",
+    )
+
+    assert moved.status_code == 200
+    mine = login(colleague).get(f"{API}staff/inbox/").json()["mine"]
+    assert mine[0]["transfer_note"] == "小美：客户要开公司抬头的发票，订单已核对"
+    polled = client.get(f"{API}conversations/{token}/messages/").json()["messages"]
+    seen_by_customer = " ".join(m["text"] for m in polled)
+    assert "发票抬头" not in seen_by_customer and "订单已核对" not in seen_by_customer

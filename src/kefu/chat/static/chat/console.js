@@ -107,6 +107,11 @@
     var head = s.pane.querySelector("header");
     head.querySelector(".who").textContent = c.buyer_label;
     head.querySelector(".contact").textContent = c.buyer_contact || "";
+    // a colleague's words when she handed the chat over (staff only)
+    var handedNote = head.querySelector(".transfer-note");
+    if (!handedNote) { handedNote = el("div", "transfer-note small", ""); head.appendChild(handedNote); }
+    handedNote.textContent = c.transfer_note || "";
+    handedNote.hidden = !c.transfer_note;
     // the buyer card beside the chat follows the pane: a contact that is no phone or e-mail is
     // the buyer's 旺旺, her member name
     var contact = (c.buyer_contact || "").trim();
@@ -335,7 +340,8 @@
       ev.preventDefault();
       var select = ev.target.querySelector("select");
       if (!select.value) return;
-      call("POST", base + "conversations/" + id + "/transfer/", { agent: parseInt(select.value, 10) }).then(function (r) {
+      var noteInput = ev.target.querySelector("[name=note]");
+      call("POST", base + "conversations/" + id + "/transfer/", { agent: parseInt(select.value, 10), note: noteInput ? noteInput.value : "" }).then(function (r) {
         if (r.status === 200) {
           update(id, r.data); fetchMessages(id); tick();
           err.textContent = ""; err.appendChild(el("span", "saved", T.transferred + " " + r.data.agent));
