@@ -22,6 +22,15 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls stay synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+# With the suite on two workers a page can take a few seconds to answer: wait as long as an action
+# does (15 s) before an expectation fails, not Playwright's default 5 s.
+try:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+except ImportError:  # no Playwright: the browser tests skip themselves
+    pass
+
 BROWSER_TEST = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
