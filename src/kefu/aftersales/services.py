@@ -36,7 +36,7 @@ from kefu.aftersales.models import (
     Satisfaction,
 )
 from kefu.core import roles, worklist
-from kefu.core.activity import activity_list, activity_record, verb_label
+from kefu.core.activity import activity_record, changes_since
 from kefu.core.types import User
 from kefu.core.worklist import Priority
 from kefu.customers import services as customer_services
@@ -146,32 +146,10 @@ def _case_saved(
     activity_record(target=case, actor=by, verb=verb, message=message, data=data or {})
 
 
-def _field_label(row, name: str) -> str:
-    try:
-        return str(row._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
-        return name
-
-
 def _changed_since(row, saves: int) -> str:
-    """ "Changed meanwhile" in the shop's words: who, when and (for corrections) which fields, from the
-    row's last ``saves`` history entries."""
-    entries = list(activity_list(target=row).order_by("-created_at", "-id")[: max(saves, 1)])
-    parts = []
-    for entry in entries:
-        who = _name(entry.actor)
-        changed = (entry.data or {}).get("changed") or []
-        labels = "、".join(str(_field_label(row, name)) for name in changed)
-        parts.append(
-            _("%(who)s %(when)s %(what)s")
-            % {
-                "who": who,
-                "when": timezone.localtime(entry.created_at).strftime("%m-%d %H:%M"),
-                "what": (_("修改了%(fields)s") % {"fields": labels}) if labels else verb_label(entry.verb),
-            }
-        )
+    """ "Changed meanwhile": who changed the row since the editor opened it, when and what."""
     return _("您打开后，这张单已被修改（%(changes)s）。请查看最新内容后再保存，您填写的内容仍在表单里。") % {
-        "changes": "；".join(parts) or _("有人保存过")
+        "changes": changes_since(row, saves)
     }
 
 

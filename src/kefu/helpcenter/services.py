@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.core import ratelimit, roles, shopsettings, worklist
-from kefu.core.activity import activity_list, activity_record, verb_label
+from kefu.core.activity import activity_record, changes_since
 from kefu.core.types import User
 from kefu.customers.selectors import blacklist_entry_for
 from kefu.customers.services import customer_for_buyer
@@ -201,28 +201,11 @@ def can_publish_articles(user: User | None) -> bool:
     return roles.is_staff_member(user) and bool(shopsettings.get("helpcenter_agents_publish"))
 
 
-ARTICLE_FIELD_LABELS = {"category": _lazy("类别"), "title": _lazy("标题"), "body": _lazy("正文")}
-
-
 def _article_changed_since(article: Article, saves: int) -> str:
     """ "Changed meanwhile": who saved the article since the editor opened it, when, and what."""
-    entries = list(activity_list(target=article).order_by("-created_at", "-id")[: max(saves, 1)])
-    parts = []
-    for entry in entries:
-        changed = (entry.data or {}).get("changed") or []
-        labels = "、".join(str(ARTICLE_FIELD_LABELS.get(name, name)) for name in changed)
-        who = (entry.actor.get_full_name() or entry.actor.username) if entry.actor else _("系统")
-        parts.append(
-            _("%(who)s %(when)s %(what)s")
-            % {
-                "who": who,
-                "when": timezone.localtime(entry.created_at).strftime("%m-%d %H:%M"),
-                "what": (_("修改了%(fields)s") % {"fields": labels}) if labels else verb_label(entry.verb),
-            }
-        )
     return _(
         "您打开后，这篇文章已被修改（%(changes)s）。请查看最新内容后再保存，您填写的内容仍在表单里。"
-    ) % {"changes": "；".join(parts) or _("有人保存过")}
+    ) % {"changes": changes_since(article, saves)}
 
 
 def _tags(names: Iterable[str]) -> list[Tag]:
