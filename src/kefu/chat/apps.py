@@ -26,7 +26,12 @@ class ChatConfig(AppConfig):
         demo.register("在线咨询", chat_demo.load)
         panels.register("helpcenter.page_end", chat_panels.chat_widget, name="chat.widget")
         home.register_tile(
-            "chat_waiting", _("等待接入的咨询"), waiting_count, "chat:console", order=1, urgent=True
+            "chat_waiting",
+            _("等待接入的咨询"),
+            navigation.badge_count("chat_waiting"),
+            "chat:console",
+            order=1,
+            urgent=True,
         )
         home.register_tile(
             "chat_mine",

@@ -42,7 +42,17 @@ def badge_names() -> list[str]:
 
 
 def badges(request) -> dict[str, int]:
-    return {name: count(request) for name, count in _BADGES.items()}
+    """Every counter, counted once per request (the top bar and the front page share them)."""
+    cached = getattr(request, "_kefu_badges", None)
+    if cached is None:
+        cached = request._kefu_badges = {name: count(request) for name, count in _BADGES.items()}
+    return cached
+
+
+def badge_count(name: str) -> Callable:
+    """``count(request)`` of the counter ``name``, from the request's shared counts (for a front-page
+    tile that shows the same number as a navigation badge)."""
+    return lambda request: badges(request)[name]
 
 
 # The back office's sections, by the URL namespace a link lives in, in the order of a working day.

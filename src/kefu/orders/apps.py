@@ -48,14 +48,14 @@ class OrdersConfig(AppConfig):
         home.register_tile(
             "orders_review",
             _("待审核订单"),
-            lambda request: selectors.review_queue_count(),
+            navigation.badge_count("orders_review"),
             "orders:review",
             order=20,
         )
         home.register_tile(
             "orders_reminders",
             _("待催付"),
-            lambda request: selectors.reminder_queue_count(),
+            navigation.badge_count("orders_reminders"),
             "orders:reminders",
             order=21,
         )

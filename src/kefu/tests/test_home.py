@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.inbox.models import WorkItem
@@ -66,3 +68,15 @@ def test_an_administrator_has_the_admin_in_the_navigation(login, admin_user):
     assert client.get("/admin/").status_code == 200
     assert "系统管理" in client.get("/desk/").content.decode()
 
+
+def test_a_tile_and_its_navigation_badge_are_counted_once(login, agent):
+    client = login(agent)
+    client.get("/desk/")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/desk/")
+    waiting = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "chat_conversation" in q["sql"] and "COUNT" in q["sql"].upper() and "waiting" in q["sql"]
+    ]
+    assert len(waiting) == 1, waiting
