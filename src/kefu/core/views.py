@@ -51,13 +51,14 @@ def shop_settings(request):
             # what this page showed: kept across a refused save, so the next save still compares with it
             was = request.POST.get(f"was-{rule.key}", value) if errors else value
             change = changes.get(rule.key)
+            default = shopsettings.display_default(rule)
             rows.append(
                 {
                     "rule": rule,
                     "value": raw,
                     "was": was,
-                    "default": shopsettings.display_default(rule),
-                    "changed": value != shopsettings.display_default(rule),
+                    "default": default,
+                    "changed": value != default,
                     "changed_by": change.updated_by if change else None,
                     "changed_by_name": _person(change.updated_by) if change else "",
                     "changed_at": change.updated_at if change else None,
