@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import segments
+from kefu.core.lint import lint_attrs
 from kefu.customers import senders
 from kefu.customers.models import CustomerGroup, SatisfactionKind, VisitOutcome
 
@@ -141,7 +142,7 @@ class NoticeForm(forms.Form):
     template = forms.CharField(
         label=_("通知内容"),
         initial=NOTICE_TEMPLATE,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=4)),
         help_text=_("占位符：{name} 客户称呼，{nick} 会员名"),
     )
     channel = forms.ChoiceField(label=_("发送方式"), choices=[])

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.lint import lint_attrs
 from kefu.core.uploads import MaxUploadSize
 from kefu.replies import services
 from kefu.replies.models import ForbiddenPhrase, QuickPhrase
@@ -19,7 +20,7 @@ SCOPES = [("personal", _("我的个人短语")), ("team", _("团队短语（主�
 class PhraseForm(forms.Form):
     text = forms.CharField(
         label=_("内容"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=4)),
         help_text=_("可用占位符：")
         + " ".join("{" + name + "}" for name in PLACEHOLDERS)
         + _("；可以使用表情 😊"),
@@ -126,7 +127,7 @@ class AutoReplyForm(forms.Form):
     text = forms.CharField(
         label=_("回复内容"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=3)),
         help_text=_("可用 {买家} {店铺} {上班时间}"),
     )
     is_enabled = forms.BooleanField(label=_("启用"), required=False)
@@ -156,13 +157,13 @@ class PromotionForm(forms.Form):
     offer = forms.CharField(
         label=_("活动内容"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=2)),
         help_text=_("例如：全场5折包邮，满300减30"),
     )
     text = forms.CharField(
         label=_("大促欢迎语"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs=lint_attrs(rows=3)),
         help_text=_(
             "大促期间代替普通欢迎语发给首次咨询的客户；可用 {活动名称} {活动时间} {活动内容} {买家} {店铺}"
         ),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.lint import lint_attrs
 from kefu.team.models import WORKING_DUTIES, AgentGroup, Duty
 
 
@@ -72,7 +73,7 @@ class PromotionForm(forms.Form):
     )
     first_response_seconds = forms.IntegerField(label=_("首次响应目标（秒）"), required=False, min_value=1)
     auto_reply = forms.CharField(
-        label=_("大促自动回复"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("大促自动回复"), widget=forms.Textarea(attrs=lint_attrs(rows=3)), required=False
     )
     expected_chats = forms.IntegerField(label=_("预计每日咨询量"), required=False, min_value=1)
 

@@ -44,3 +44,28 @@ def test_the_check_under_a_field_is_silent_while_all_is_well(login, agent):
     loud = client.post("/desk/replies/lint/", {"text": "我们不能改价", "inline": "1"}, HTTP_HX_REQUEST="true")
     assert quiet.content == b""
     assert "不能" in loud.content.decode()
+
+
+# Where staff write text that a customer reads, and the name of that field on the page.
+CUSTOMER_TEXT_FIELDS = [
+    ("replies:phrase_add", "text", "agent"),
+    ("replies:autoreply", "first_message-text", "supervisor"),
+    ("replies:autoreply", "off_hours-text", "supervisor"),
+    ("replies:autoreply", "promo-text", "supervisor"),
+    ("replies:autoreply", "promo-offer", "supervisor"),
+    ("customers:notices", "template", "supervisor"),
+    ("team:promotions", "auto_reply", "supervisor"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "field", "who"), CUSTOMER_TEXT_FIELDS)
+def test_text_a_customer_will_read_is_checked_where_it_is_written(page, field, who, login, request):
+    import re
+
+    from django.urls import reverse
+
+    html = login(request.getfixturevalue(who)).get(reverse(page)).content.decode()
+    textarea = re.search(rf'<textarea[^>]*name="{field}"[^>]*>', html)
+    assert textarea, f"{page} has no field {field}"
+    assert "data-lint" in textarea.group(0)
