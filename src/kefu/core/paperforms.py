@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django import forms
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -131,3 +133,35 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+class PeriodForm(forms.Form):
+    """The days a register form covers (both included); by default this month up to today."""
+
+    start = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    MAX_DAYS = 366
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
+        if start and end and (end - start).days >= self.MAX_DAYS:
+            raise forms.ValidationError(_("一次最多一年。"))
+        return data
+
+    def period(self) -> tuple[date, date]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or end.replace(day=1)
+        return start, end
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as aware times: from the first day's midnight to the midnight after the last."""
+        start, end = self.period()
+        first = timezone.make_aware(datetime.combine(start, time.min))
+        after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        return first, after
