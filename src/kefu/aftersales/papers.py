@@ -48,7 +48,7 @@ def record_columns() -> list[str]:
     ]
 
 
-def record_rows(complaints: QuerySet[Complaint]) -> list[list[object]]:
+def record_rows(complaints: list[Complaint]) -> list[list[object]]:
     return [
         [
             number,
@@ -57,7 +57,7 @@ def record_rows(complaints: QuerySet[Complaint]) -> list[list[object]]:
             c.phone,
             c.buyer_nick,
             c.get_channel_display(),
-            c.order.number if c.order_id else "",
+            c.order.number if c.order else "",
             c.product,
             c.product_batch,
             _or_blank(c.production_date),

@@ -144,7 +144,7 @@ class PeriodForm(forms.Form):
     MAX_DAYS = 366
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
