@@ -425,3 +425,14 @@ def test_the_review_form_prints_the_order_as_the_departments_sign_it(
         2,
         128,
     ]
+
+
+def test_in_english_the_page_is_english_and_the_excel_stays_the_shops_chinese(login, agent, order_factory):
+    change = _request(order_factory(paid=True), agent)
+    client = login(agent)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/desk/orders/changes/{change.pk}/").content.decode()
+    assert "Order change notice" in html and "Cost to the customer" in html and "Awaiting supervisor" in html
+    assert "订单更改通知书" not in html
+    sheet = _sheet(client.get(f"/desk/orders/changes/{change.pk}/xlsx/"))
+    assert sheet["A1"].value == "订单更改通知书" and _fields(sheet)["更改项目"].value == "规格/颜色"
