@@ -1,6 +1,7 @@
 """客户投诉记录表 as a page to print and an Excel file, for a period of days."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -48,4 +49,14 @@ def complaint_record_xlsx(request):
     start, end = form.period()
     return xlsx_response(
         papers.record_workbook(qs, start, end), f"客户投诉记录表-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    )
+
+
+@staff_required
+@require_safe
+def complaint_feedback_xlsx(request, pk: int):
+    complaint = selectors.complaint_get(pk=pk)
+    return xlsx_response(
+        papers.feedback_workbook(complaint),
+        f"客户投诉反馈表-{complaint.pk}-{timezone.localtime(complaint.received_at):%Y%m%d}.xlsx",
     )

@@ -100,3 +100,17 @@ def record_workbook(complaints: QuerySet[Complaint], start: date, end: date) -> 
                 signatures=[(_("记录人"), ""), (_("部门领导签字"), "")],
             )
         )
+
+
+def feedback_workbook(complaint: Complaint) -> bytes:
+    """One complaint's 《客户投诉反馈表》, the record's columns as the form's lines."""
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = record_columns()[1:]
+        values = record_rows([complaint])[0][1:]
+        return paper_workbook(
+            PaperForm(
+                title=_("客户投诉反馈表"),
+                fields=list(zip(labels, values, strict=True)),
+                signatures=[(_("记录人"), ""), (_("部门领导签字"), _name(complaint.signed_off_by))],
+            )
+        )

@@ -34,6 +34,7 @@ urlpatterns = [
     path("complaints/record/", paper_views.complaint_record, name="complaint_record"),
     path("complaints/record/xlsx/", paper_views.complaint_record_xlsx, name="complaint_record_xlsx"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("complaints/<int:pk>/xlsx/", paper_views.complaint_feedback_xlsx, name="complaint_xlsx"),
     path("complaints/<int:pk>/update/", views.ComplaintUpdate.as_view(), name="complaint_update"),
     path("complaints/<int:pk>/sign-off/", views.ComplaintSignOff.as_view(), name="complaint_sign_off"),
     path("complaints/<int:pk>/steps/", views.ComplaintStep.as_view(), name="complaint_step"),

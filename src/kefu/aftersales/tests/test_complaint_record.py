@@ -89,3 +89,15 @@ def test_the_default_period_is_this_month(login, aftersales_agent, db):
     )  # fmt: skip
     html = login(aftersales_agent).get(URL).content.decode()
     assert "本月客户" in html and "上月客户" not in html
+
+
+def test_one_complaints_feedback_form_downloads_from_its_page(login, aftersales_agent, complaints):
+    closed, _open = complaints
+    client = login(aftersales_agent)
+    url = f"/desk/aftersales/complaints/{closed.pk}/xlsx/"
+    assert url in client.get(f"/desk/aftersales/complaints/{closed.pk}/").content.decode()
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    fields = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, max_col=2, values_only=True) if row[0]}
+    assert sheet["A1"].value == "客户投诉反馈表"
+    assert fields["客户名称"] == "陈女士" and fields["处理意见"] == "退货退款"
+    assert fields["结案时间"] == datetime(2026, 11, 5, 15) and fields["部门领导签字"] == "王主管"
