@@ -436,3 +436,32 @@ def test_in_english_the_page_is_english_and_the_excel_stays_the_shops_chinese(lo
     assert "订单更改通知书" not in html
     sheet = _sheet(client.get(f"/desk/orders/changes/{change.pk}/xlsx/"))
     assert sheet["A1"].value == "订单更改通知书" and _fields(sheet)["更改项目"].value == "规格/颜色"
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_the_shipping_page_and_a_notice_cost_the_same_queries_for_two_or_six_orders(
+    login, agent, order_factory, order_line_factory, notice_flag
+):
+    client = login(agent)
+
+    def add(n: int) -> list:
+        orders = [order_factory(paid=True) for _i in range(n)]
+        for order in orders:
+            order_line_factory(order=order)
+            OrderRemark.objects.create(order=order, text="防震", flag=notice_flag)
+        return orders
+
+    add(2)
+    few = _queries(client, "/desk/orders/shipping/")
+    add(4)
+    assert _queries(client, "/desk/orders/shipping/") == few
+    small = paperwork.shipping_notice_create(order_ids=[o.pk for o in add(2)], by=agent)
+    large = paperwork.shipping_notice_create(order_ids=[o.pk for o in add(6)], by=agent)
+    assert _queries(client, f"/desk/orders/shipping/notices/{small.pk}/") == _queries(
+        client, f"/desk/orders/shipping/notices/{large.pk}/"
+    )
