@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kefu.aftersales import views
+from kefu.aftersales import paper_views, views
 
 app_name = "aftersales"
 urlpatterns = [
@@ -31,7 +31,10 @@ urlpatterns = [
     path("photos/<int:pk>/", views.case_photo, name="photo"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/record/", paper_views.complaint_record, name="complaint_record"),
+    path("complaints/record/xlsx/", paper_views.complaint_record_xlsx, name="complaint_record_xlsx"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("complaints/<int:pk>/xlsx/", paper_views.complaint_feedback_xlsx, name="complaint_xlsx"),
     path("complaints/<int:pk>/update/", views.ComplaintUpdate.as_view(), name="complaint_update"),
     path("complaints/<int:pk>/sign-off/", views.ComplaintSignOff.as_view(), name="complaint_sign_off"),
     path("complaints/<int:pk>/steps/", views.ComplaintStep.as_view(), name="complaint_step"),

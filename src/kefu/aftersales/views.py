@@ -511,7 +511,8 @@ def complaint_list(request):
             "open_only": open_only,
             "params": "open=1" if open_only else "",
             "header_actions": [
-                {"label": _("登记投诉"), "url": reverse("aftersales:complaint_new"), "primary": True}
+                {"label": _("登记投诉"), "url": reverse("aftersales:complaint_new"), "primary": True},
+                {"label": _("客户投诉记录表"), "url": reverse("aftersales:complaint_record"), "id": "record"},
             ],
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.customers import views
+from kefu.customers import paper_views, views
 
 app_name = "customers"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("visits/<int:pk>/record/", views.VisitRecord.as_view(), name="visit_record"),
     path("export/", views.customer_export, name="export"),
     path("satisfaction/", views.satisfaction_results, name="satisfaction"),
+    path("satisfaction/survey-form/", paper_views.survey_form, name="survey_form"),
+    path("satisfaction/survey-form/xlsx/", paper_views.survey_form_xlsx, name="survey_form_xlsx"),
     path("<int:pk>/tags/", views.CustomerTags.as_view(), name="tags"),
     path("<int:pk>/merge/", views.CustomerMergeView.as_view(), name="merge"),
     path("<int:pk>/", views.customer_detail, name="detail"),

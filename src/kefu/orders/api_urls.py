@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from kefu.orders import api
+from kefu.orders import api, paper_api
 
 app_name = "orders_api"
 N = r"^(?P<number>\d{1,32})/"
@@ -20,7 +20,20 @@ urlpatterns = [
     path("imports/", api.ImportStartApi.as_view(), name="imports"),
     path("imports/<int:pk>/", api.ImportStatusApi.as_view(), name="import"),
     path("imports/<int:pk>/resume/", api.ImportResumeApi.as_view(), name="import_resume"),
+    path("changes/", paper_api.OrderChangeListApi.as_view(), name="changes"),
+    path("changes/<int:pk>/", paper_api.OrderChangeDetailApi.as_view(), name="change"),
+    path("changes/<int:pk>/approve/", paper_api.OrderChangeApproveApi.as_view(), name="change_approve"),
+    path("changes/<int:pk>/refuse/", paper_api.OrderChangeRefuseApi.as_view(), name="change_refuse"),
+    path(
+        "changes/<int:pk>/warehouse-notified/",
+        paper_api.OrderChangeWarehouseNotifyApi.as_view(),
+        name="change_warehouse_notify",
+    ),
+    path("shipping/ready/", paper_api.ShippingReadyApi.as_view(), name="shipping_ready"),
+    path("shipping/notices/", paper_api.ShippingNoticeListApi.as_view(), name="shipping_notices"),
+    path("shipping/notices/<int:pk>/", paper_api.ShippingNoticeDetailApi.as_view(), name="shipping_notice"),
     re_path(N + "$", api.OrderDetailApi.as_view(), name="order"),
+    re_path(N + "changes/$", paper_api.OrderChangeRequestApi.as_view(), name="change_request"),
     re_path(N + "transition/$", api.OrderTransitionApi.as_view(), name="transition"),
     re_path(N + "remarks/$", api.OrderRemarkApi.as_view(), name="remarks"),
     re_path(N + "flag/$", api.OrderFlagApi.as_view(), name="flag"),

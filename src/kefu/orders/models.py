@@ -324,3 +324,132 @@ class OrderImport(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done_bytes / self.total_bytes) if self.total_bytes else 0
+
+
+# --- paper forms the desk keeps: order changes after payment, shipping notices ------------------
+
+
+class ChangeSubject(models.TextChoices):
+    """What part of a paid order the customer asks to change."""
+
+    GOODS = "goods", _("宝贝/数量")
+    SPEC = "spec", _("规格/颜色")
+    ADDRESS = "address", _("收货信息")
+    COURIER = "courier", _("快递")
+    DELIVERY = "delivery", _("发货时间")
+    OTHER = "other", _("其他")
+
+
+class ChangeState(models.TextChoices):
+    REQUESTED = "requested", _("待主管批准")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+
+
+class OrderChange(models.Model):
+    """订单更改通知书: a paid order the customer wants changed, in the customer's own words, what it
+    was and what it becomes, what it costs the customer, who approved it and when the warehouse
+    (物控部) was told to take back the old order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="changes", verbose_name=_("订单"))
+    subject = models.CharField(_("更改项目"), max_length=10, choices=ChangeSubject.choices)
+    before = models.TextField(_("更改前"))
+    after = models.TextField(_("更改后"))
+    customer_request = models.TextField(_("客户更改要求（客户原话）"), blank=True)
+    extra_cost = models.DecimalField(_("客户需承担费用（元）"), max_digits=10, decimal_places=2, default=0)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ChangeState.choices, default=ChangeState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办客服"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    decision_note = models.CharField(_("主管意见"), max_length=200, blank=True)
+    warehouse_contact = models.CharField(_("仓库接收人"), max_length=60, blank=True)
+    warehouse_notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("通知仓库的客服"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    warehouse_notified_at = models.DateTimeField(_("通知仓库时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("订单更改通知书")
+        verbose_name_plural = _("订单更改通知书")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # one change waits for the supervisor at a time: a second one would be decided on an
+            # order the first may already have changed
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(state="requested"),
+                name="order_change_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} {self.get_subject_display()}"
+
+    @property
+    def notice_number(self) -> str:
+        return f"GG{timezone.localtime(self.requested_at):%Y%m%d}-{self.pk:04d}"
+
+
+class ShippingNotice(models.Model):
+    """发货通知单: a batch of reviewed orders handed to the warehouse (物控部) to pack and ship."""
+
+    urgent = models.BooleanField(_("加急"), default=False)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编制人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("转物控部时间"), default=timezone.now, db_index=True)
+    ship_on = models.DateField(_("发货日期"))
+
+    class Meta:
+        verbose_name = _("发货通知单")
+        verbose_name_plural = _("发货通知单")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.notice_number
+
+    @property
+    def notice_number(self) -> str:
+        return f"FH{timezone.localtime(self.created_at):%Y%m%d}-{self.pk:04d}"
+
+
+class ShippingNoticeOrder(models.Model):
+    notice = models.ForeignKey(ShippingNotice, on_delete=models.CASCADE, related_name="entries")
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="shipping_notice_entry", verbose_name=_("订单")
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("发货通知单订单")
+        verbose_name_plural = _("发货通知单订单")
+        ordering = ["notice", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}:{self.order_id}"

@@ -94,6 +94,11 @@ VERB_LABELS = {
     "order_address_edit": gettext_lazy("修改收货信息"),
     "order_terms_changed": gettext_lazy("修改交易条件"),
     "payment_reminder": gettext_lazy("催付"),
+    "order_change_request": gettext_lazy("申请订单更改"),
+    "order_change_approve": gettext_lazy("主管批准订单更改"),
+    "order_change_refuse": gettext_lazy("主管不批准订单更改"),
+    "order_change_warehouse_notify": gettext_lazy("订单更改已通知仓库"),
+    "shipping_notice_add": gettext_lazy("编入发货通知单"),
 }
 
 
