@@ -89,5 +89,8 @@ class StaffingForm(forms.Form):
     october_avg = forms.FloatField(label=_("今年10月日均咨询量"), required=False, min_value=0)
     last_october_avg = forms.FloatField(label=_("去年10月日均咨询量"), required=False, min_value=0)
     last_double11 = forms.FloatField(label=_("去年双十一咨询量"), required=False, min_value=0)
+    orders_october_avg = forms.FloatField(label=_("今年10月日均订单量"), required=False, min_value=0)
+    orders_last_october_avg = forms.FloatField(label=_("去年10月日均订单量"), required=False, min_value=0)
+    orders_last_double11 = forms.FloatField(label=_("去年双十一订单量"), required=False, min_value=0)
     daily_volume = forms.FloatField(label=_("直接指定当日咨询量"), required=False, min_value=0)
     aht = forms.FloatField(label=_("平均处理时长（秒）"), required=False, min_value=1)

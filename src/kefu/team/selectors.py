@@ -544,10 +544,12 @@ def staffing_plan(
     return plan
 
 
-def double11_volume(*, year: int, entered: VolumeHistory | None = None) -> tuple[float | None, VolumeHistory]:
-    """This year's Double-11 chats: this October's daily average × last year's Double-11 ÷ last
-    year's October daily average; entered figures fill what the history lacks."""
-    history = volume_history(year=year)
+def double11_volume(
+    *, year: int, entered: VolumeHistory | None = None, kind: str = "chats"
+) -> tuple[float | None, VolumeHistory]:
+    """This year's Double-11 chats (or orders): this October's daily average × last year's
+    Double-11 ÷ last year's October daily average; entered figures fill what the history lacks."""
+    history = volume_history(year=year, kind=kind)
     if entered is not None:
         history = VolumeHistory(
             entered.october_avg or history.october_avg,
@@ -555,6 +557,51 @@ def double11_volume(*, year: int, entered: VolumeHistory | None = None) -> tuple
             entered.last_double11 or history.last_double11,
         )
     return history.estimate(), history
+
+
+@dataclass(frozen=True)
+class Double11Forecast:
+    """The Double-11 estimate from the shop's own chats and orders, side by side.
+
+    ``chats_from_orders`` is the chats the expected orders bring at this October's chats per
+    order; the plan takes the larger of the two chat figures, so a shop whose chat history is
+    thin (or whose orders grow faster than its chats did last year) is not staffed short.
+    """
+
+    chats: VolumeHistory
+    orders: VolumeHistory
+    chats_estimate: float | None
+    orders_estimate: float | None
+    chats_per_order: float | None
+    chats_from_orders: float | None
+
+    @property
+    def volume(self) -> float | None:
+        figures = [v for v in (self.chats_estimate, self.chats_from_orders) if v]
+        return max(figures) if figures else None
+
+    @property
+    def basis(self) -> str:
+        """ "chats" or "orders": which figure the plan uses ("" when there is none)."""
+        if not self.volume:
+            return ""
+        return "chats" if self.volume == self.chats_estimate else "orders"
+
+
+def double11_forecast(
+    *, year: int, chats: VolumeHistory | None = None, orders: VolumeHistory | None = None
+) -> Double11Forecast:
+    """Both estimates for this year's Double-11, with figures typed in (``chats``, ``orders``)
+    filling what the shop's history lacks."""
+    chats_estimate, chats_history = double11_volume(year=year, entered=chats, kind="chats")
+    orders_estimate, orders_history = double11_volume(year=year, entered=orders, kind="orders")
+    per_order = None
+    if chats_history.october_avg and orders_history.october_avg:
+        per_order = chats_history.october_avg / orders_history.october_avg
+    from_orders = orders_estimate * per_order if orders_estimate and per_order else None
+    return Double11Forecast(
+        chats_history, orders_history, chats_estimate, orders_estimate, per_order, from_orders
+    )
 
 
 def ceil_div(a: float, b: float) -> int:

@@ -345,15 +345,20 @@ def staffing(request: HttpRequest) -> HttpResponse:
         initial={"year": today.year, "day": date(today.year, 11, 11)},
         auto_id="plan_%s",  # both forms have an "aht" field: keep the ids apart
     )
-    plan = estimate = history = plan_error = None
+    plan = forecast = plan_error = None
     if plan_form.is_bound and plan_form.is_valid():
         data = plan_form.cleaned_data
-        entered = selectors.VolumeHistory(
-            data["october_avg"], data["last_october_avg"], data["last_double11"]
+        forecast = selectors.double11_forecast(
+            year=data["year"],
+            chats=selectors.VolumeHistory(
+                data["october_avg"], data["last_october_avg"], data["last_double11"]
+            ),
+            orders=selectors.VolumeHistory(
+                data["orders_october_avg"], data["orders_last_october_avg"], data["orders_last_double11"]
+            ),
         )
-        estimate, history = selectors.double11_volume(year=data["year"], entered=entered)
         day = data["day"] or date(data["year"], 11, 11)
-        volume = data["daily_volume"] or estimate or selectors.promotion_expected_chats(day)
+        volume = data["daily_volume"] or forecast.volume or selectors.promotion_expected_chats(day)
         if volume:
             try:
                 plan = selectors.staffing_plan(day=day, daily_volume=volume, aht=data["aht"])
@@ -361,20 +366,9 @@ def staffing(request: HttpRequest) -> HttpResponse:
                 plan_error = " ".join(exc.messages)
         else:
             plan_error = _(
-                "没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量，或直接指定当日咨询量。"
+                "没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量（或订单量），"
+                "或直接指定当日咨询量。"
             )
-    peak = max((r.rostered_needed for r in plan.rows), default=0) if plan else 0
-    bars = []
-    if plan:
-        scale = max([peak] + [r.on_rota for r in plan.rows]) or 1
-        bars = [
-            {
-                "row": r,
-                "need_pct": round(100 * r.rostered_needed / scale),
-                "rota_pct": round(100 * r.on_rota / scale),
-            }
-            for r in plan.rows
-        ]
     return render(
         request,
         "team/staffing.html",
@@ -384,13 +378,25 @@ def staffing(request: HttpRequest) -> HttpResponse:
             "erlang_error": erlang_error,
             "plan_form": plan_form,
             "plan": plan,
-            "bars": bars,
-            "estimate": estimate,
-            "history": history,
+            "chart": _staffing_chart(plan) if plan else None,
+            "forecast": forecast,
             "plan_error": plan_error,
             "is_supervisor": _is_supervisor(request),
         },
     )
+
+
+def _staffing_chart(plan: selectors.StaffingPlan) -> dict:
+    """The plan as the chart script reads it: per half hour the agents to roster, the rota's
+    people and the gap (negative: short)."""
+    return {
+        "x": [r.label for r in plan.rows],
+        "series": [
+            {"name": _("需排班"), "type": "bar", "data": [r.rostered_needed for r in plan.rows]},
+            {"name": _("已排班"), "type": "bar", "data": [r.on_rota for r in plan.rows]},
+            {"name": _("缺口"), "type": "line", "gap": True, "data": [r.gap for r in plan.rows]},
+        ],
+    }
 
 
 # --- promotions ------------------------------------------------------------------------------
