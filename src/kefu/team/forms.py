@@ -43,6 +43,12 @@ class RotaSetForm(forms.Form):
     duty = forms.ChoiceField(choices=Duty.choices, label=_("班次"))
 
 
+class RotaCellForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True), label=_("客服"))
+    day = forms.DateField(label=_("日期"))
+    edit = forms.BooleanField(required=False)
+
+
 class LeaveForm(forms.Form):
     start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))

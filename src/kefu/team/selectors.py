@@ -85,6 +85,10 @@ class RotaRow:
     rest_days: int = 0
     weekend_rest_days: int = 0
     working_days: int = 0
+    # working days of a run longer than "six on" (上六休一 broken by a hand edit)
+    long_run_days: set[date] = field(default_factory=set)
+    # (day, entry, part of a too-long run) for each day of the month: what the grid draws
+    day_cells: list[tuple[date, RotaEntry | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -92,26 +96,41 @@ class RotaMonth:
     days: list[date]
     rows: list[RotaRow]
     coverage: dict[tuple[date, str], int]
+    days_on: int = 6
 
     def day_counts(self) -> list[dict[str, int]]:
         return [{duty: self.coverage.get((d, duty), 0) for duty in WORKING_DUTIES} for d in self.days]
 
 
-def rota_month(*, days: list[date], user: User | None = None) -> RotaMonth:
-    """The month's grid: one row per member (or only ``user``'s), one cell per day; two queries."""
+def rota_month(*, days: list[date], user: User | None = None, user_id: int | None = None) -> RotaMonth:
+    """The month's grid: one row per member (or only ``user``'s), one cell per day; three queries.
+
+    Each row marks the working days of runs longer than ``team_days_on`` (the days around the
+    month are read too, so a run crossing into it counts)."""
+    days_on = int(shopsettings.get("team_days_on"))
     members = list(member_list().filter(active=True).order_by("group", "user__username"))
     if user is not None:
-        members = [m for m in members if m.user_id == user.pk]
+        user_id = user.pk
+    if user_id is not None:
+        members = [m for m in members if m.user_id == user_id]
+    margin = timedelta(days=days_on)
     entries: dict[tuple[int, date], RotaEntry] = {
         (e.user_id, e.day): e
         for e in RotaEntry.objects.filter(
-            user_id__in=[m.user_id for m in members], day__range=(days[0], days[-1])
+            user_id__in=[m.user_id for m in members], day__range=(days[0] - margin, days[-1] + margin)
         )
     }
+    working_by_user: dict[int, set[date]] = {}
+    for (uid, d), e in entries.items():
+        if e.duty in WORKING_DUTIES:
+            working_by_user.setdefault(uid, set()).add(d)
     rows = []
     for m in members:
         cells = [entries.get((m.user_id, d)) for d in days]
         row = RotaRow(member=m, cells=cells)
+        long = rules.long_runs(working=working_by_user.get(m.user_id, set()), days_on=days_on)
+        row.long_run_days = {d for d in long if days[0] <= d <= days[-1]}
+        row.day_cells = [(d, c, d in long) for d, c in zip(days, cells, strict=True)]
         for d, cell in zip(days, cells, strict=True):
             if cell is None:
                 continue
@@ -121,7 +140,29 @@ def rota_month(*, days: list[date], user: User | None = None) -> RotaMonth:
             elif cell.duty in WORKING_DUTIES:
                 row.working_days += 1
         rows.append(row)
-    return RotaMonth(days=days, rows=rows, coverage=rota_coverage(start=days[0], end=days[-1]))
+    return RotaMonth(
+        days=days, rows=rows, coverage=rota_coverage(start=days[0], end=days[-1]), days_on=days_on
+    )
+
+
+def working_run(*, user_id: int, day: date) -> int:
+    """How many days in a row ``user_id`` works around ``day`` (0 when not working that day)."""
+    days_on = int(shopsettings.get("team_days_on"))
+    span = timedelta(days=days_on + 1)
+    working = set(
+        RotaEntry.objects.filter(
+            user_id=user_id, day__range=(day - span * 4, day + span * 4), duty__in=WORKING_DUTIES
+        ).values_list("day", flat=True)
+    )
+    if day not in working:
+        return 0
+    n, d = 1, day - timedelta(days=1)
+    while d in working:
+        n, d = n + 1, d - timedelta(days=1)
+    d = day + timedelta(days=1)
+    while d in working:
+        n, d = n + 1, d + timedelta(days=1)
+    return n
 
 
 def on_duty_user_ids(*, at: datetime | None = None) -> set[int]:

@@ -3,7 +3,7 @@ emergency plans; one view per operation."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from kefu.core import roles
+from kefu.core import roles, shopsettings
 from kefu.core.decorators import staff_required
-from kefu.core.operations import OperationPage
+from kefu.core.operations import OperationPage, is_htmx
 from kefu.core.spreadsheets import xlsx_bytes
 from kefu.team import erlang, forms, selectors, services
 from kefu.team.models import (
@@ -81,27 +81,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def rota(request: HttpRequest) -> HttpResponse:
     year, month = _month(request)
-    days = services.month_days(year, month)
-    supervisor = _is_supervisor(request)
-    grid = selectors.rota_month(days=days, user=None if supervisor else request.user)
-    gaps = services.rota_gaps(days=days) if grid.rows else []
-    prev = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
-    nxt = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    return render(
-        request,
-        "team/rota.html",
-        {
-            "year": year,
-            "month": month,
-            "grid": grid,
-            "counts": list(zip(days, grid.day_counts(), strict=True)),
-            "gaps": gaps,
-            "prev": prev,
-            "next": nxt,
-            "duties": Duty.choices,
-            "is_supervisor": supervisor,
-        },
-    )
+    context = _rota_context(request, year, month)
+    context["prev"] = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
+    context["next"] = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    return render(request, "team/rota.html", context)
 
 
 @staff_required
@@ -142,15 +125,103 @@ class RotaGenerate(OperationPage):
         return reverse("team:rota")
 
 
+def _rota_context(request: HttpRequest, year: int, month: int) -> dict:
+    days = services.month_days(year, month)
+    supervisor = _is_supervisor(request)
+    grid = selectors.rota_month(days=days, user=None if supervisor else request.user)
+    return {
+        "year": year,
+        "month": month,
+        "grid": grid,
+        "counts": list(zip(days, grid.day_counts(), strict=True)),
+        "gaps": services.rota_gaps(days=days) if grid.rows else [],
+        "duties": Duty.choices,
+        "is_supervisor": supervisor,
+    }
+
+
+def _rota_grid(request: HttpRequest, day: date, *, warning: str = "", error: str = "") -> HttpResponse:
+    """The month's grid alone, as htmx swaps it after a cell changed: the totals, the day's
+    counts, the shifts nobody covers and the 上六休一 marks all follow the change."""
+    context = _rota_context(request, day.year, day.month)
+    context.update(warning=warning, error=error)
+    return render(request, "team/partials/rota_grid.html", context)
+
+
+@staff_required
+@require_GET
+def rota_cell(request: HttpRequest) -> HttpResponse:
+    """One cell of the grid: shown, or (``edit=1``, supervisors) as a choice of shift / rest / leave."""
+    form = forms.RotaCellForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    editing = bool(form.cleaned_data["edit"])
+    if editing and not _is_supervisor(request):
+        raise PermissionDenied
+    user, day = form.cleaned_data["user"], form.cleaned_data["day"]
+    if user != request.user and not _is_supervisor(request):
+        raise PermissionDenied
+    grid = selectors.rota_month(days=services.month_days(day.year, day.month), user_id=user.pk)
+    if not grid.rows:
+        raise Http404
+    row = grid.rows[0]
+    return render(
+        request,
+        "team/partials/rota_cell.html",
+        {
+            "row": row,
+            "day": day,
+            "cell": row.cells[grid.days.index(day)],
+            "warn": day in row.long_run_days,
+            "editing": editing,
+            "duties": Duty.choices,
+            "is_supervisor": _is_supervisor(request),
+        },
+    )
+
+
+def _rhythm_warning(entry) -> str:
+    """After a hand edit: say so when the person now works more days in a row than 上六休一 allows."""
+    run = selectors.working_run(user_id=entry.user_id, day=entry.day)
+    days_on = int(shopsettings.get("team_days_on"))
+    if run <= days_on:
+        return ""
+    return _("注意：%(who)s %(day)s 前后连续上班 %(n)s 天，超过上%(on)s休一。") % {
+        "who": entry.user.get_full_name() or entry.user.username,
+        "day": entry.day.strftime("%m-%d"),
+        "n": run,
+        "on": days_on,
+    }
+
+
 class RotaSet(OperationPage):
+    """Change one person's day; from the grid (htmx) the cell changes in place."""
+
     form_class = forms.RotaSetForm
     roles = (roles.SUPERVISOR,)
 
     def perform(self, obj, data):
         return services.rota_set(user=data["user"], day=data["day"], duty=data["duty"], by=self.request.user)
 
+    def success_message(self, obj, result):
+        return " ".join(filter(None, [_("已保存。"), _rhythm_warning(result)]))
+
     def success_url(self, obj, result):
-        return reverse("team:rota")
+        if result is None:
+            return reverse("team:rota")
+        return f"{reverse('team:rota')}?year={result.day.year}&month={result.day.month}"
+
+    def succeeded(self, obj, result):
+        if is_htmx(self.request):
+            return _rota_grid(self.request, result.day, warning=_rhythm_warning(result))
+        return super().succeeded(obj, result)
+
+    def invalid(self, obj, form):
+        if is_htmx(self.request) and form is not None:
+            text = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            day = form.cleaned_data.get("day") if hasattr(form, "cleaned_data") else None
+            return _rota_grid(self.request, day or timezone.localdate(), error=text)
+        return super().invalid(obj, form)
 
 
 # --- members ---------------------------------------------------------------------------------
