@@ -178,6 +178,16 @@ def on_duty_user_ids(*, at: datetime | None = None) -> set[int]:
     )
 
 
+def on_duty_now(*, at: datetime) -> set[int] | None:
+    """For ``kefu.core.duty``: who the rota has at work at ``at``; None when ``at``'s day has no
+    rota (then the apps below show their lists unmarked). One query."""
+    rows = list(RotaEntry.objects.filter(day=timezone.localdate(at)).values_list("user_id", "duty"))
+    if not rows:
+        return None
+    shifts = set(rules.shifts_at(at))
+    return {user_id for user_id, duty in rows if duty in shifts}
+
+
 def rota_set_up(*, day: date) -> bool:
     return RotaEntry.objects.filter(day=day).exists()
 

@@ -346,6 +346,8 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "handover": page,
             "items": selectors.handover_items(handover=page),
+            # the people who acknowledge: those the rota has at work now, with their presence
+            "on_duty": [row for row in selectors.presence_board() if row.on_duty],
             "form": forms.HandoverSubmitForm(initial={"notes": page.notes}),
             "is_supervisor": _is_supervisor(request),
         },
