@@ -188,6 +188,16 @@ def on_duty_now(*, at: datetime) -> set[int] | None:
     return {user_id for user_id, duty in rows if duty in shifts}
 
 
+def shifts_without_people(*, at: datetime) -> list[str]:
+    """The shifts running at ``at`` that today's rota leaves empty (none when today has no rota):
+    while one runs, chats reach nobody by routing and the customers get the auto-reply."""
+    day = timezone.localdate(at)
+    rows = set(RotaEntry.objects.filter(day=day).values_list("duty", flat=True))
+    if not rows:
+        return []
+    return [shift for shift in rules.shifts_at(at) if shift not in rows]
+
+
 def rota_set_up(*, day: date) -> bool:
     return RotaEntry.objects.filter(day=day).exists()
 

@@ -65,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "team/home.html",
         {
             "board": selectors.presence_board(now=now),
+            "empty_shifts": [Duty(s).label for s in selectors.shifts_without_people(at=now)],
             "unacknowledged": selectors.handovers_unacknowledged() if _is_supervisor(request) else [],
             "promotion": selectors.promotion_at(now),
             "first_response_target": selectors.first_response_target_at(now),

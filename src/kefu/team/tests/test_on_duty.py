@@ -102,3 +102,21 @@ def test_the_inbox_offers_the_people_on_duty_first_when_assigning(
     assert sorted(marked) == ["小赵 · 当班", "小钱 · 当班"]
     assert options[: len(marked)] == marked  # at work first
     assert "小孙" in options and "小王" in options  # resting: offered, not marked
+
+
+def test_a_running_shift_with_nobody_on_the_rota_is_said_clearly(team, supervisor, all_day, login):
+    today = timezone.localdate()
+    for user in team.values():
+        services.rota_set(user=user, day=today, duty=Duty.NIGHT, by=supervisor)
+    shopsettings.shop_setting_set(key="team_shift_night_hours", value="23:59-24:00", by=supervisor)
+
+    body = login(supervisor).get("/desk/team/").content.decode()
+
+    assert "排班上现在的白班没有人当班" in body
+    assert duty.on_duty_ids() in (set(), {u.pk for u in team.values()})  # the night minute
+
+
+def test_the_team_board_refreshes_itself(team, login, supervisor):
+    body = login(supervisor).get("/desk/team/").content.decode()
+    assert 'id="presence" hx-get="/desk/team/" hx-trigger="every 20s"' in body
+    assert "排班上现在" not in body  # no rota today: nothing to warn about
