@@ -162,7 +162,11 @@ def rota_cell(request: HttpRequest) -> HttpResponse:
     user, day = form.cleaned_data["user"], form.cleaned_data["day"]
     if user != request.user and not _is_supervisor(request):
         raise PermissionDenied
-    grid = selectors.rota_month(days=services.month_days(day.year, day.month), user_id=user.pk)
+    try:
+        days = services.month_days(day.year, day.month)
+    except ValidationError:
+        raise Http404 from None
+    grid = selectors.rota_month(days=days, user_id=user.pk)
     if not grid.rows:
         raise Http404
     row = grid.rows[0]
