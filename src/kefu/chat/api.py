@@ -481,6 +481,7 @@ def conversation_row(c: Conversation) -> dict:
 class ColleagueSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    on_duty = serializers.BooleanField(help_text="按排班此刻当班（当班的在前）")
 
     class Meta:
         ref_name = "ChatColleague"

@@ -18,7 +18,7 @@ from kefu.chat.models import (
     Sender,
     SuggestionUse,
 )
-from kefu.core import roles, shopsettings
+from kefu.core import duty, roles, shopsettings
 from kefu.core.models import ShopSetting
 from kefu.replies import selectors as replies_selectors
 
@@ -78,7 +78,8 @@ def service_state(*, now: dt.datetime | None = None) -> ServiceState:
 
 
 def colleagues_on_duty(*, user, now: dt.datetime | None = None) -> list[dict]:
-    """The other agents a conversation can be handed to right now (在线, console open)."""
+    """The other agents a conversation can be handed to right now (在线, console open), those on
+    duty by the rota first (``on_duty``)."""
     now = now or timezone.now()
     timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
     rows = (
@@ -87,7 +88,17 @@ def colleagues_on_duty(*, user, now: dt.datetime | None = None) -> list[dict]:
         .select_related("user")
         .order_by("user__username")
     )
-    return [{"id": p.user_id, "name": p.user.get_full_name() or p.user.username} for p in rows]
+    # who the rota has at work now comes first (the team app answers through kefu.core.duty)
+    at_work = duty.on_duty_ids(at=now)
+    people = [
+        {
+            "id": p.user_id,
+            "name": p.user.get_full_name() or p.user.username,
+            "on_duty": p.user_id in (at_work or ()),
+        }
+        for p in rows
+    ]
+    return duty.on_duty_first(people, ids=at_work, key=lambda p: p["id"])
 
 
 def open_chats_by_agent(*, now: dt.datetime | None = None) -> dict[int, int]:

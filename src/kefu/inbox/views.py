@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from kefu.core import roles, worklist
+from kefu.core import duty, roles, worklist
 from kefu.core.activity import verb_label
 from kefu.core.decorators import staff_required
 from kefu.core.operations import OperationPage, is_htmx
@@ -53,8 +53,12 @@ def _history(item: WorkItem) -> list[dict]:
 
 def item_context(request: HttpRequest, item: WorkItem) -> dict:
     user = request.user
-    holders = selectors.staff_for(item=item)
-    team = selectors.staff_for(item=WorkItem(source=item.source))
+    # who the rota has at work now first, marked (the team app answers through kefu.core.duty)
+    at_work = duty.on_duty_ids()
+    holders = duty.on_duty_first(selectors.staff_for(item=item), ids=at_work, key=lambda u: u.pk)
+    team = duty.on_duty_first(
+        selectors.staff_for(item=WorkItem(source=item.source)), ids=at_work, key=lambda u: u.pk
+    )
     hands_back = (
         item.state == WorkState.ESCALATED
         and item.source != "review"
@@ -65,6 +69,7 @@ def item_context(request: HttpRequest, item: WorkItem) -> dict:
         "item_notes": item.notes.select_related("author")[:50],
         "history": _history(item),
         "assignable": holders,
+        "on_duty_ids": at_work or set(),
         # A supervisor may hand an escalated matter back to any agent, with the decision as the note.
         "hand_over_to": team if hands_back else holders,
         "supervisors": [u for u in team if roles.has_role(u, roles.SUPERVISOR)],

@@ -7,7 +7,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core.operations import form_errors
+from kefu.core import shopsettings
+from kefu.core.operations import form_errors, form_input, form_schema
 from kefu.team import erlang, forms, selectors, services
 from kefu.team.models import HandoverItem
 
@@ -112,3 +113,26 @@ class HandoverItemAcknowledgeApi(APIView):
         item = get_object_or_404(HandoverItem, pk=pk)
         item = services.handover_item_acknowledge(item=item, by=request.user)
         return Response({"id": item.pk, "acknowledged_at": item.acknowledged_at})
+
+
+class RotaEntryOutput(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    day = serializers.DateField()
+    duty = serializers.CharField(help_text="day 白班 / night 晚班 / rest 休息 / leave 请假")
+    edited = serializers.BooleanField(help_text="手工调整（重新生成排班时保留）")
+    working_run = serializers.IntegerField(help_text="这一天前后连续上班的天数")
+    days_on = serializers.IntegerField(help_text="上六休一中的“六”（店铺设置）")
+    breaks_rhythm = serializers.BooleanField(help_text="连续上班超过上六休一")
+
+
+class RotaSetApi(APIView):
+    """Change one person's day in the rota (supervisors), as a click in the month grid does."""
+
+    @extend_schema(tags=[TAG], request=form_schema(forms.RotaSetForm), responses=RotaEntryOutput)
+    def post(self, request):
+        data = form_input(forms.RotaSetForm, request)
+        entry = services.rota_set(user=data["user"], day=data["day"], duty=data["duty"], by=request.user)
+        run = selectors.working_run(user_id=entry.user_id, day=entry.day)
+        days_on = int(shopsettings.get("team_days_on"))
+        entry.working_run, entry.days_on, entry.breaks_rhythm = run, days_on, run > days_on
+        return Response(RotaEntryOutput(entry).data)

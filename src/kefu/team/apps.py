@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import timezone
 
 
 class TeamConfig(AppConfig):
@@ -9,7 +10,7 @@ class TeamConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import activity, demo, home, navigation, promotion, routing, sweeps
+        from kefu.core import activity, demo, duty, home, navigation, promotion, routing, sweeps
         from kefu.core.roles import SUPERVISOR, has_role
         from kefu.team import demo as team_demo
         from kefu.team import (
@@ -21,6 +22,7 @@ class TeamConfig(AppConfig):
 
         routing.register_chooser(selectors.choose_agent)
         promotion.register(selectors.PromotionProvider())
+        duty.register(selectors.on_duty_now)
         sweeps.register("team", _handover_sweep(services.handover_sweep))
         activity.register_verbs(views.VERB_LABELS)
         navigation.register_badge(
@@ -37,6 +39,13 @@ class TeamConfig(AppConfig):
             order=5,
             urgent=True,
         )
+        home.register_tile(
+            "team_on_duty",
+            _("当班客服"),
+            _on_duty_count(selectors),
+            "team:home",
+            order=6,
+        )
         navigation.register_link(_("排班"), "team:rota", order=61)
         navigation.register_link(_("交接本"), "team:handovers", order=62)
         navigation.register_link(_("人力测算"), "team:staffing", order=63, only_roles=(SUPERVISOR,))
@@ -49,6 +58,16 @@ def _handover_sweep(handover_sweep):
         return {"handovers_closed": handover_sweep(now=now)}
 
     return sweep
+
+
+def _on_duty_count(selectors):
+    """The front page's tile: how many the rota has at work now (hidden on a day without a rota)."""
+
+    def count(request) -> int | None:
+        ids = selectors.on_duty_now(at=timezone.now())
+        return None if ids is None else len(ids)
+
+    return count
 
 
 def _unacknowledged_badge(selectors, has_role, supervisor_role):

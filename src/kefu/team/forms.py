@@ -44,6 +44,12 @@ class RotaSetForm(forms.Form):
     duty = forms.ChoiceField(choices=Duty.choices, label=_("班次"))
 
 
+class RotaCellForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True), label=_("客服"))
+    day = forms.DateField(label=_("日期"))
+    edit = forms.BooleanField(required=False)
+
+
 class LeaveForm(forms.Form):
     start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -90,5 +96,8 @@ class StaffingForm(forms.Form):
     october_avg = forms.FloatField(label=_("今年10月日均咨询量"), required=False, min_value=0)
     last_october_avg = forms.FloatField(label=_("去年10月日均咨询量"), required=False, min_value=0)
     last_double11 = forms.FloatField(label=_("去年双十一咨询量"), required=False, min_value=0)
+    orders_october_avg = forms.FloatField(label=_("今年10月日均订单量"), required=False, min_value=0)
+    orders_last_october_avg = forms.FloatField(label=_("去年10月日均订单量"), required=False, min_value=0)
+    orders_last_double11 = forms.FloatField(label=_("去年双十一订单量"), required=False, min_value=0)
     daily_volume = forms.FloatField(label=_("直接指定当日咨询量"), required=False, min_value=0)
     aht = forms.FloatField(label=_("平均处理时长（秒）"), required=False, min_value=1)

@@ -124,3 +124,20 @@ def stagger_of(index: int, members: int, days_on: int) -> int:
 
 def max_concurrent_chats(override: int | None) -> int:
     return override if override else int(shopsettings.get("team_max_concurrent_chats"))
+
+
+def long_runs(*, working: set[date], days_on: int) -> set[date]:
+    """The working days that belong to a run of more than ``days_on`` days in a row: where a
+    rota changed by hand breaks "six on, one off" (上六休一). A day without a rota entry breaks
+    a run, as a rest day does."""
+    out: set[date] = set()
+    run: list[date] = []
+    for day in sorted(working):
+        if run and (day - run[-1]).days != 1:
+            if len(run) > days_on:
+                out.update(run)
+            run = []
+        run.append(day)
+    if len(run) > days_on:
+        out.update(run)
+    return out

@@ -85,6 +85,10 @@ class RotaRow:
     rest_days: int = 0
     weekend_rest_days: int = 0
     working_days: int = 0
+    # working days of a run longer than "six on" (上六休一 broken by a hand edit)
+    long_run_days: set[date] = field(default_factory=set)
+    # (day, entry, part of a too-long run) for each day of the month: what the grid draws
+    day_cells: list[tuple[date, RotaEntry | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -92,26 +96,41 @@ class RotaMonth:
     days: list[date]
     rows: list[RotaRow]
     coverage: dict[tuple[date, str], int]
+    days_on: int = 6
 
     def day_counts(self) -> list[dict[str, int]]:
         return [{duty: self.coverage.get((d, duty), 0) for duty in WORKING_DUTIES} for d in self.days]
 
 
-def rota_month(*, days: list[date], user: User | None = None) -> RotaMonth:
-    """The month's grid: one row per member (or only ``user``'s), one cell per day; two queries."""
+def rota_month(*, days: list[date], user: User | None = None, user_id: int | None = None) -> RotaMonth:
+    """The month's grid: one row per member (or only ``user``'s), one cell per day; three queries.
+
+    Each row marks the working days of runs longer than ``team_days_on`` (the days around the
+    month are read too, so a run crossing into it counts)."""
+    days_on = int(shopsettings.get("team_days_on"))
     members = list(member_list().filter(active=True).order_by("group", "user__username"))
     if user is not None:
-        members = [m for m in members if m.user_id == user.pk]
+        user_id = user.pk
+    if user_id is not None:
+        members = [m for m in members if m.user_id == user_id]
+    margin = timedelta(days=days_on)
     entries: dict[tuple[int, date], RotaEntry] = {
         (e.user_id, e.day): e
         for e in RotaEntry.objects.filter(
-            user_id__in=[m.user_id for m in members], day__range=(days[0], days[-1])
+            user_id__in=[m.user_id for m in members], day__range=(days[0] - margin, days[-1] + margin)
         )
     }
+    working_by_user: dict[int, set[date]] = {}
+    for (uid, d), e in entries.items():
+        if e.duty in WORKING_DUTIES:
+            working_by_user.setdefault(uid, set()).add(d)
     rows = []
     for m in members:
         cells = [entries.get((m.user_id, d)) for d in days]
         row = RotaRow(member=m, cells=cells)
+        long = rules.long_runs(working=working_by_user.get(m.user_id, set()), days_on=days_on)
+        row.long_run_days = {d for d in long if days[0] <= d <= days[-1]}
+        row.day_cells = [(d, c, d in long) for d, c in zip(days, cells, strict=True)]
         for d, cell in zip(days, cells, strict=True):
             if cell is None:
                 continue
@@ -121,7 +140,29 @@ def rota_month(*, days: list[date], user: User | None = None) -> RotaMonth:
             elif cell.duty in WORKING_DUTIES:
                 row.working_days += 1
         rows.append(row)
-    return RotaMonth(days=days, rows=rows, coverage=rota_coverage(start=days[0], end=days[-1]))
+    return RotaMonth(
+        days=days, rows=rows, coverage=rota_coverage(start=days[0], end=days[-1]), days_on=days_on
+    )
+
+
+def working_run(*, user_id: int, day: date) -> int:
+    """How many days in a row ``user_id`` works around ``day`` (0 when not working that day)."""
+    days_on = int(shopsettings.get("team_days_on"))
+    span = timedelta(days=days_on + 1)
+    working = set(
+        RotaEntry.objects.filter(
+            user_id=user_id, day__range=(day - span * 4, day + span * 4), duty__in=WORKING_DUTIES
+        ).values_list("day", flat=True)
+    )
+    if day not in working:
+        return 0
+    n, d = 1, day - timedelta(days=1)
+    while d in working:
+        n, d = n + 1, d - timedelta(days=1)
+    d = day + timedelta(days=1)
+    while d in working:
+        n, d = n + 1, d + timedelta(days=1)
+    return n
 
 
 def on_duty_user_ids(*, at: datetime | None = None) -> set[int]:
@@ -135,6 +176,26 @@ def on_duty_user_ids(*, at: datetime | None = None) -> set[int]:
             "user_id", flat=True
         )
     )
+
+
+def on_duty_now(*, at: datetime) -> set[int] | None:
+    """For ``kefu.core.duty``: who the rota has at work at ``at``; None when ``at``'s day has no
+    rota (then the apps below show their lists unmarked). One query."""
+    rows = list(RotaEntry.objects.filter(day=timezone.localdate(at)).values_list("user_id", "duty"))
+    if not rows:
+        return None
+    shifts = set(rules.shifts_at(at))
+    return {user_id for user_id, duty in rows if duty in shifts}
+
+
+def shifts_without_people(*, at: datetime) -> list[str]:
+    """The shifts running at ``at`` that today's rota leaves empty (none when today has no rota):
+    while one runs, chats reach nobody by routing and the customers get the auto-reply."""
+    day = timezone.localdate(at)
+    rows = set(RotaEntry.objects.filter(day=day).values_list("duty", flat=True))
+    if not rows:
+        return []
+    return [shift for shift in rules.shifts_at(at) if shift not in rows]
 
 
 def rota_set_up(*, day: date) -> bool:
@@ -544,10 +605,12 @@ def staffing_plan(
     return plan
 
 
-def double11_volume(*, year: int, entered: VolumeHistory | None = None) -> tuple[float | None, VolumeHistory]:
-    """This year's Double-11 chats: this October's daily average × last year's Double-11 ÷ last
-    year's October daily average; entered figures fill what the history lacks."""
-    history = volume_history(year=year)
+def double11_volume(
+    *, year: int, entered: VolumeHistory | None = None, kind: str = "chats"
+) -> tuple[float | None, VolumeHistory]:
+    """This year's Double-11 chats (or orders): this October's daily average × last year's
+    Double-11 ÷ last year's October daily average; entered figures fill what the history lacks."""
+    history = volume_history(year=year, kind=kind)
     if entered is not None:
         history = VolumeHistory(
             entered.october_avg or history.october_avg,
@@ -555,6 +618,51 @@ def double11_volume(*, year: int, entered: VolumeHistory | None = None) -> tuple
             entered.last_double11 or history.last_double11,
         )
     return history.estimate(), history
+
+
+@dataclass(frozen=True)
+class Double11Forecast:
+    """The Double-11 estimate from the shop's own chats and orders, side by side.
+
+    ``chats_from_orders`` is the chats the expected orders bring at this October's chats per
+    order; the plan takes the larger of the two chat figures, so a shop whose chat history is
+    thin (or whose orders grow faster than its chats did last year) is not staffed short.
+    """
+
+    chats: VolumeHistory
+    orders: VolumeHistory
+    chats_estimate: float | None
+    orders_estimate: float | None
+    chats_per_order: float | None
+    chats_from_orders: float | None
+
+    @property
+    def volume(self) -> float | None:
+        figures = [v for v in (self.chats_estimate, self.chats_from_orders) if v]
+        return max(figures) if figures else None
+
+    @property
+    def basis(self) -> str:
+        """ "chats" or "orders": which figure the plan uses ("" when there is none)."""
+        if not self.volume:
+            return ""
+        return "chats" if self.volume == self.chats_estimate else "orders"
+
+
+def double11_forecast(
+    *, year: int, chats: VolumeHistory | None = None, orders: VolumeHistory | None = None
+) -> Double11Forecast:
+    """Both estimates for this year's Double-11, with figures typed in (``chats``, ``orders``)
+    filling what the shop's history lacks."""
+    chats_estimate, chats_history = double11_volume(year=year, entered=chats, kind="chats")
+    orders_estimate, orders_history = double11_volume(year=year, entered=orders, kind="orders")
+    per_order = None
+    if chats_history.october_avg and orders_history.october_avg:
+        per_order = chats_history.october_avg / orders_history.october_avg
+    from_orders = orders_estimate * per_order if orders_estimate and per_order else None
+    return Double11Forecast(
+        chats_history, orders_history, chats_estimate, orders_estimate, per_order, from_orders
+    )
 
 
 def ceil_div(a: float, b: float) -> int:

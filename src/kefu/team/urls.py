@@ -9,6 +9,7 @@ urlpatterns = [
     path("rota/", views.rota, name="rota"),
     path("rota/export.xlsx", views.rota_xlsx, name="rota_xlsx"),
     path("rota/generate/", views.RotaGenerate.as_view(), name="rota_generate"),
+    path("rota/cell/", views.rota_cell, name="rota_cell"),
     path("rota/set/", views.RotaSet.as_view(), name="rota_set"),
     path("members/", views.members, name="members"),
     path("members/save/", views.MemberSave.as_view(), name="member_save"),

@@ -3,7 +3,7 @@ emergency plans; one view per operation."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from kefu.core import roles
+from kefu.core import roles, shopsettings
 from kefu.core.decorators import staff_required
-from kefu.core.operations import OperationPage
+from kefu.core.operations import OperationPage, is_htmx
 from kefu.core.spreadsheets import xlsx_bytes
 from kefu.team import erlang, forms, selectors, services
 from kefu.team.models import (
@@ -65,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "team/home.html",
         {
             "board": selectors.presence_board(now=now),
+            "empty_shifts": [Duty(s).label for s in selectors.shifts_without_people(at=now)],
             "unacknowledged": selectors.handovers_unacknowledged() if _is_supervisor(request) else [],
             "promotion": selectors.promotion_at(now),
             "first_response_target": selectors.first_response_target_at(now),
@@ -81,27 +82,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def rota(request: HttpRequest) -> HttpResponse:
     year, month = _month(request)
-    days = services.month_days(year, month)
-    supervisor = _is_supervisor(request)
-    grid = selectors.rota_month(days=days, user=None if supervisor else request.user)
-    gaps = services.rota_gaps(days=days) if grid.rows else []
-    prev = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
-    nxt = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
-    return render(
-        request,
-        "team/rota.html",
-        {
-            "year": year,
-            "month": month,
-            "grid": grid,
-            "counts": list(zip(days, grid.day_counts(), strict=True)),
-            "gaps": gaps,
-            "prev": prev,
-            "next": nxt,
-            "duties": Duty.choices,
-            "is_supervisor": supervisor,
-        },
-    )
+    context = _rota_context(request, year, month)
+    context["prev"] = date(year - (month == 1), 12 if month == 1 else month - 1, 1)
+    context["next"] = date(year + (month == 12), 1 if month == 12 else month + 1, 1)
+    return render(request, "team/rota.html", context)
 
 
 @staff_required
@@ -142,15 +126,107 @@ class RotaGenerate(OperationPage):
         return reverse("team:rota")
 
 
+def _rota_context(request: HttpRequest, year: int, month: int) -> dict:
+    days = services.month_days(year, month)
+    supervisor = _is_supervisor(request)
+    grid = selectors.rota_month(days=days, user=None if supervisor else request.user)
+    return {
+        "year": year,
+        "month": month,
+        "grid": grid,
+        "counts": list(zip(days, grid.day_counts(), strict=True)),
+        "gaps": services.rota_gaps(days=days) if grid.rows else [],
+        "duties": Duty.choices,
+        "is_supervisor": supervisor,
+    }
+
+
+def _rota_grid(request: HttpRequest, day: date, *, warning: str = "", error: str = "") -> HttpResponse:
+    """The month's grid alone, as htmx swaps it after a cell changed: the totals, the day's
+    counts, the shifts nobody covers and the 上六休一 marks all follow the change."""
+    context = _rota_context(request, day.year, day.month)
+    context.update(warning=warning, error=error)
+    return render(request, "team/partials/rota_grid.html", context)
+
+
+@staff_required
+@require_GET
+def rota_cell(request: HttpRequest) -> HttpResponse:
+    """One cell of the grid: shown, or (``edit=1``, supervisors) as a choice of shift / rest / leave."""
+    form = forms.RotaCellForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    editing = bool(form.cleaned_data["edit"])
+    if editing and not _is_supervisor(request):
+        raise PermissionDenied
+    user, day = form.cleaned_data["user"], form.cleaned_data["day"]
+    if user != request.user and not _is_supervisor(request):
+        raise PermissionDenied
+    try:
+        days = services.month_days(day.year, day.month)
+    except ValidationError:
+        raise Http404 from None
+    grid = selectors.rota_month(days=days, user_id=user.pk)
+    if not grid.rows:
+        raise Http404
+    row = grid.rows[0]
+    return render(
+        request,
+        "team/partials/rota_cell.html",
+        {
+            "row": row,
+            "day": day,
+            "cell": row.cells[grid.days.index(day)],
+            "warn": day in row.long_run_days,
+            "editing": editing,
+            "duties": Duty.choices,
+            "is_supervisor": _is_supervisor(request),
+        },
+    )
+
+
+def _rhythm_warning(entry) -> str:
+    """After a hand edit: say so when the person now works more days in a row than 上六休一 allows."""
+    run = selectors.working_run(user_id=entry.user_id, day=entry.day)
+    days_on = int(shopsettings.get("team_days_on"))
+    if run <= days_on:
+        return ""
+    return _("注意：%(who)s %(day)s 前后连续上班 %(n)s 天，超过上%(on)s休一。") % {
+        "who": entry.user.get_full_name() or entry.user.username,
+        "day": entry.day.strftime("%m-%d"),
+        "n": run,
+        "on": days_on,
+    }
+
+
 class RotaSet(OperationPage):
+    """Change one person's day; from the grid (htmx) the cell changes in place."""
+
     form_class = forms.RotaSetForm
     roles = (roles.SUPERVISOR,)
 
     def perform(self, obj, data):
         return services.rota_set(user=data["user"], day=data["day"], duty=data["duty"], by=self.request.user)
 
+    def success_message(self, obj, result):
+        return " ".join(filter(None, [_("已保存。"), _rhythm_warning(result)]))
+
     def success_url(self, obj, result):
-        return reverse("team:rota")
+        if result is None:
+            return reverse("team:rota")
+        return f"{reverse('team:rota')}?year={result.day.year}&month={result.day.month}"
+
+    def succeeded(self, obj, result):
+        if is_htmx(self.request):
+            return _rota_grid(self.request, result.day, warning=_rhythm_warning(result))
+        return super().succeeded(obj, result)
+
+    def invalid(self, obj, form):
+        if is_htmx(self.request) and form is not None:
+            text = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            day = form.cleaned_data.get("day") if hasattr(form, "cleaned_data") else None
+            return _rota_grid(self.request, day or timezone.localdate(), error=text)
+        return super().invalid(obj, form)
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -275,6 +351,8 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "handover": page,
             "items": selectors.handover_items(handover=page),
+            # the people who acknowledge: those the rota has at work now, with their presence
+            "on_duty": [row for row in selectors.presence_board() if row.on_duty],
             "form": forms.HandoverSubmitForm(initial={"notes": page.notes}),
             "is_supervisor": _is_supervisor(request),
         },
@@ -345,15 +423,20 @@ def staffing(request: HttpRequest) -> HttpResponse:
         initial={"year": today.year, "day": date(today.year, 11, 11)},
         auto_id="plan_%s",  # both forms have an "aht" field: keep the ids apart
     )
-    plan = estimate = history = plan_error = None
+    plan = forecast = plan_error = None
     if plan_form.is_bound and plan_form.is_valid():
         data = plan_form.cleaned_data
-        entered = selectors.VolumeHistory(
-            data["october_avg"], data["last_october_avg"], data["last_double11"]
+        forecast = selectors.double11_forecast(
+            year=data["year"],
+            chats=selectors.VolumeHistory(
+                data["october_avg"], data["last_october_avg"], data["last_double11"]
+            ),
+            orders=selectors.VolumeHistory(
+                data["orders_october_avg"], data["orders_last_october_avg"], data["orders_last_double11"]
+            ),
         )
-        estimate, history = selectors.double11_volume(year=data["year"], entered=entered)
         day = data["day"] or date(data["year"], 11, 11)
-        volume = data["daily_volume"] or estimate or selectors.promotion_expected_chats(day)
+        volume = data["daily_volume"] or forecast.volume or selectors.promotion_expected_chats(day)
         if volume:
             try:
                 plan = selectors.staffing_plan(day=day, daily_volume=volume, aht=data["aht"])
@@ -361,20 +444,9 @@ def staffing(request: HttpRequest) -> HttpResponse:
                 plan_error = " ".join(exc.messages)
         else:
             plan_error = _(
-                "没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量，或直接指定当日咨询量。"
+                "没有足够的历史数据：请填写今年10月日均、去年10月日均和去年双十一咨询量（或订单量），"
+                "或直接指定当日咨询量。"
             )
-    peak = max((r.rostered_needed for r in plan.rows), default=0) if plan else 0
-    bars = []
-    if plan:
-        scale = max([peak] + [r.on_rota for r in plan.rows]) or 1
-        bars = [
-            {
-                "row": r,
-                "need_pct": round(100 * r.rostered_needed / scale),
-                "rota_pct": round(100 * r.on_rota / scale),
-            }
-            for r in plan.rows
-        ]
     return render(
         request,
         "team/staffing.html",
@@ -384,13 +456,25 @@ def staffing(request: HttpRequest) -> HttpResponse:
             "erlang_error": erlang_error,
             "plan_form": plan_form,
             "plan": plan,
-            "bars": bars,
-            "estimate": estimate,
-            "history": history,
+            "chart": _staffing_chart(plan) if plan else None,
+            "forecast": forecast,
             "plan_error": plan_error,
             "is_supervisor": _is_supervisor(request),
         },
     )
+
+
+def _staffing_chart(plan: selectors.StaffingPlan) -> dict:
+    """The plan as the chart script reads it: per half hour the agents to roster, the rota's
+    people and the gap (negative: short)."""
+    return {
+        "x": [r.label for r in plan.rows],
+        "series": [
+            {"name": _("需排班"), "type": "bar", "data": [r.rostered_needed for r in plan.rows]},
+            {"name": _("已排班"), "type": "bar", "data": [r.on_rota for r in plan.rows]},
+            {"name": _("缺口"), "type": "line", "gap": True, "data": [r.gap for r in plan.rows]},
+        ],
+    }
 
 
 # --- promotions ------------------------------------------------------------------------------

@@ -428,7 +428,7 @@ def test_transfer_through_the_api_and_colleagues_in_the_inbox(login, agent, coll
     api.post(f"{API}staff/conversations/{waiting.pk}/take/")
 
     inbox = api.get(f"{API}staff/inbox/").json()
-    assert inbox["colleagues"] == [{"id": colleague.pk, "name": "小王"}]
+    assert inbox["colleagues"] == [{"id": colleague.pk, "name": "小王", "on_duty": False}]
     nobody = api.post(
         f"{API}staff/conversations/{waiting.pk}/transfer/", {"agent": 0}, content_type="application/json"
     )

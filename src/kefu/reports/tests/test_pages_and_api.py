@@ -109,7 +109,7 @@ def test_the_dashboard_shows_live_figures_charts_and_tables(make_order, supervis
     assert 'id="live-waiting">1<' in html
     assert 'data-chart="sales-data"' in html and 'id="sales-data" type="application/json"' in html
     assert "123.40" in html
-    assert "reports/vendor/echarts/echarts.min.js" in html
+    assert "kefu/vendor/echarts/echarts.min.js" in html
     assert f"/desk/reports/export/sales.xlsx?{RANGE.replace('&', '&amp;')}" in html
 
 

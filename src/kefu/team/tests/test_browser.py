@@ -53,6 +53,12 @@ def _walk(live_server, browser):
     boss.click("#rota-generate")
     expect(boss.locator("#rota tbody tr")).to_have_count(4)
     expect(boss.locator("#rota tbody")).to_contain_text("休息")
+    # a day changed in place: click 小李's first cell, choose 请假; the grid redraws
+    first = boss.locator("#rota tbody tr", has_text="小李").locator("td.duty").first
+    first.locator("button").click()
+    boss.locator("#rota td.duty select[name=duty]").select_option("leave")
+    expect(boss.locator("#rota tbody tr", has_text="小李").locator("td.duty").first).to_contain_text("请假")
+    expect(boss.locator("#rota tbody tr", has_text="小李").locator("td.duty.edited").first).to_be_visible()
     _shot(boss, "rota")
 
     day_agent = _login(browser, live_server, "li")
@@ -81,4 +87,5 @@ def _walk(live_server, browser):
     expect(boss.locator("#erlang-result")).to_contain_text("14")
     boss.goto(f"{live_server.url}/desk/team/staffing/?year=2026&day=2026-11-11&daily_volume=3000&aht=180")
     expect(boss.locator("#staffing-table tbody tr")).to_have_count(48)
+    expect(boss.locator("[data-staffing-chart] canvas")).to_have_count(1)  # ECharts drew it
     _shot(boss, "staffing")

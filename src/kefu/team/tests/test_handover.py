@@ -57,7 +57,9 @@ def test_promises_with_a_time_made_in_chats(team, text, listed):
     conversation = Conversation.objects.create(
         buyer_name="小蓝", status=ConversationStatus.ACTIVE, agent=team["li"]
     )
-    Message.objects.create(conversation=conversation, seq=1, sender=Sender.AGENT, author=team["li"], text=text)
+    Message.objects.create(
+        conversation=conversation, seq=1, sender=Sender.AGENT, author=team["li"], text=text
+    )
     Message.objects.create(
         conversation=conversation, seq=2, sender=Sender.CUSTOMER, text="明天给您发货"
     )  # not the agent's

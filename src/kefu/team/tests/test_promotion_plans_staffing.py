@@ -1,5 +1,7 @@
 """Promotion mode, emergency plans, the staffing forecast and the team's pages."""
 
+import json
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,6 +11,7 @@ from django.utils import timezone
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, PresenceStatus
 from kefu.core import promotion, shopsettings
 from kefu.core.demo import demo_load
+from kefu.orders.models import Order, OrderState
 from kefu.team import selectors, services
 from kefu.team.models import Duty, EmergencyPlan, EmergencyRun, EmergencyStep
 
@@ -107,6 +110,98 @@ def test_entered_figures_fill_missing_history(db):
     assert estimate == pytest.approx(5000)
 
 
+def _orders(stamp: datetime, count: int) -> None:
+    start = Order.objects.count()
+    Order.objects.bulk_create(
+        [
+            Order(
+                number=f"D11{start + i:06d}",
+                buyer_nick="买家",
+                state=OrderState.TRADE_FINISHED,
+                created_at=stamp,
+            )
+            for i in range(count)
+        ]
+    )
+
+
+def _history(kind_maker, figures: dict[str, int]) -> None:
+    """``figures``: per-day counts for last October, this October, and last Double-11."""
+    for year, key in ((2025, "last_october"), (2026, "october")):
+        if figures.get(key):
+            for day in range(1, 32):
+                kind_maker(timezone.make_aware(datetime(year, 10, day, 12)), figures[key])
+    if figures.get("last_double11"):
+        kind_maker(timezone.make_aware(datetime(2025, 11, 11, 20)), figures["last_double11"])
+
+
+@pytest.mark.parametrize(
+    ("chats", "orders", "chats_estimate", "orders_estimate", "from_orders", "volume", "basis"),
+    [
+        # chats 2 → 4 a day, Double-11 12 (×3 of last October); orders 1 → 2, Double-11 4 (×4):
+        # by chats 4 × 12 ÷ 2 = 24; orders 2 × 4 ÷ 1 = 8, at 2 chats per order → 16: chats win
+        (
+            {"last_october": 2, "october": 4, "last_double11": 12},
+            {"last_october": 1, "october": 2, "last_double11": 4},
+            24,
+            8,
+            16,
+            24,
+            "chats",
+        ),
+        # orders grow faster (×10 on Double-11): 2 × 10 = 20 orders, 2 chats each → 40 > 24
+        (
+            {"last_october": 2, "october": 4, "last_double11": 12},
+            {"last_october": 1, "october": 2, "last_double11": 10},
+            24,
+            20,
+            40,
+            40,
+            "orders",
+        ),
+        # no chat last year (a new chat service): the orders carry the estimate
+        ({"october": 3}, {"last_october": 1, "october": 1, "last_double11": 5}, None, 5, 15, 15, "orders"),
+        # no history at all
+        ({}, {}, None, None, None, None, ""),
+    ],
+)
+def test_double11_forecast_from_the_shops_chats_and_orders(
+    db, chats, orders, chats_estimate, orders_estimate, from_orders, volume, basis
+):
+    _history(_chats, chats)
+    _history(_orders, orders)
+
+    forecast = selectors.double11_forecast(year=2026)
+
+    assert forecast.chats_estimate == (pytest.approx(chats_estimate) if chats_estimate else None)
+    assert forecast.orders_estimate == (pytest.approx(orders_estimate) if orders_estimate else None)
+    assert forecast.chats_from_orders == (pytest.approx(from_orders) if from_orders else None)
+    assert forecast.volume == (pytest.approx(volume) if volume else None)
+    assert forecast.basis == basis
+
+
+def test_entered_order_figures_fill_missing_history(db):
+    _history(_chats, {"october": 10})
+    forecast = selectors.double11_forecast(
+        year=2026, orders=selectors.VolumeHistory(october_avg=5, last_october_avg=4, last_double11=40)
+    )
+    assert forecast.orders_estimate == pytest.approx(50)  # 5 × 40 ÷ 4
+    assert forecast.chats_from_orders == pytest.approx(100)  # 2 chats per order
+    assert forecast.volume == pytest.approx(100)
+
+
+def test_the_staffing_page_shows_both_estimates_and_plans_on_them(supervisor, login):
+    _history(_chats, {"last_october": 2, "october": 4, "last_double11": 12})
+    _history(_orders, {"last_october": 1, "october": 2, "last_double11": 10})
+
+    body = login(supervisor).get("/desk/team/staffing/?year=2026&aht=180").content.decode()
+
+    assert 'id="estimate-chats">24<' in body
+    assert 'id="estimate-orders">20<' in body
+    assert "<strong>40</strong>" in body  # the plan uses the orders' figure
+    assert "咨询 40 个" in body
+
+
 def test_staffing_plan_per_half_hour_beside_the_rota(team, supervisor):
     day = date(2026, 11, 11)
     for user in team.values():
@@ -162,7 +257,13 @@ def test_staffing_page_shows_the_answer_and_the_chart(supervisor, login):
     body = login(supervisor).get("/desk/team/staffing/?calls=100&minutes=30&aht=180").content.decode()
     assert "<strong>14</strong>" in body
     body = login(supervisor).get("/desk/team/staffing/?year=2026&daily_volume=3000&aht=180").content.decode()
-    assert 'class="staffing-chart"' in body and "staffing-table" in body
+    assert 'data-staffing-chart="staffing-data"' in body and "staffing-table" in body
+    assert "kefu/vendor/echarts/echarts.min.js" in body and "team/staffing.js" in body
+    chart = json.loads(re.search(r'id="staffing-data" type="application/json">(.*?)</script>', body, re.S)[1])
+    assert len(chart["x"]) == 48 and chart["x"][17] == "08:30"
+    needed, rota, gap = (s["data"] for s in chart["series"])
+    assert all(g == r - n for n, r, g in zip(needed, rota, gap, strict=True))
+    assert min(gap) < 0  # nobody on the rota: every busy half hour is short
     body = login(supervisor).get("/desk/team/staffing/?calls=0&aht=180").content.decode()
     assert "必须大于 0" in body
 

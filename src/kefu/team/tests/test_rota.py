@@ -199,3 +199,130 @@ def test_rota_month_query_count(team, supervisor, django_assert_max_num_queries)
         [c.duty for row in grid.rows for c in row.cells if c]
     assert len(grid.rows) == 4
     assert timedelta(days=30) == days[-1] - days[0]
+
+
+def _days(*spans: tuple[int, int]) -> set[date]:
+    return {date(2026, 12, d) for lo, hi in spans for d in range(lo, hi + 1)}
+
+
+@pytest.mark.parametrize(
+    ("working", "flagged"),
+    [
+        (_days((1, 6)), set()),  # six on: fine
+        (_days((1, 7)), _days((1, 7))),  # seven in a row
+        (_days((1, 6), (8, 13)), set()),  # a rest day between two sixes
+        (_days((1, 3), (5, 12)), _days((5, 12))),  # only the long run is marked
+        (set(), set()),
+    ],
+)
+def test_runs_longer_than_six_on_are_found(working, flagged):
+    assert rules.long_runs(working=working, days_on=6) == flagged
+
+
+def _set(user, by, duties: dict[int, str]) -> None:
+    for day, duty in duties.items():
+        services.rota_set(user=user, day=date(2026, 12, day), duty=duty, by=by)
+
+
+def test_a_run_crossing_into_the_month_counts(team, supervisor):
+    # 27–30 November and 1–3 December: seven days running across the months
+    for d in range(27, 31):
+        services.rota_set(user=team["li"], day=date(2026, 11, d), duty=Duty.DAY, by=supervisor)
+    _set(team["li"], supervisor, {1: Duty.DAY, 2: Duty.NIGHT, 3: Duty.DAY, 4: Duty.REST})
+    grid = selectors.rota_month(days=services.month_days(2026, 12), user=team["li"])
+    assert grid.rows[0].long_run_days == _days((1, 3))
+    assert selectors.working_run(user_id=team["li"].pk, day=date(2026, 12, 2)) == 7
+    assert selectors.working_run(user_id=team["li"].pk, day=date(2026, 12, 4)) == 0
+
+
+def test_a_cell_opens_as_a_choice_for_the_supervisor_only(team, supervisor, login):
+    _set(team["li"], supervisor, {5: Duty.DAY})
+    url = f"/desk/team/rota/cell/?user={team['li'].pk}&day=2026-12-05&edit=1"
+    body = login(supervisor).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert body.startswith("<td") and 'name="duty"' in body
+    assert '<option value="day" selected>' in body
+    assert login(team["li"]).get(url).status_code == 403
+    assert RotaEntry.objects.get(user=team["li"]).duty == Duty.DAY
+
+
+def test_changing_a_cell_in_place_redraws_the_grid_and_warns_of_a_broken_rhythm(team, supervisor, login):
+    _set(team["li"], supervisor, {d: Duty.DAY for d in range(1, 7)} | {7: Duty.REST})
+    client = login(supervisor)
+
+    response = client.post(
+        "/desk/team/rota/set/",
+        {"user": team["li"].pk, "day": "2026-12-07", "duty": "night"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="rota-wrap"' in body and 'class="rota-warning"' in body and "连续上班 7 天" in body
+    assert f'id="rota-{team["li"].pk}-20261207" class="duty duty-night edited warn"' in body
+    assert f'id="rota-work-{team["li"].pk}">7<' in body
+    assert RotaEntry.objects.get(user=team["li"], day=date(2026, 12, 7)).duty == Duty.NIGHT
+
+    # back to rest: the warning goes
+    body = client.post(
+        "/desk/team/rota/set/",
+        {"user": team["li"].pk, "day": "2026-12-07", "duty": "rest"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'class="rota-warning"' not in body and " warn" not in body
+
+
+def test_a_bad_choice_in_the_grid_is_said_and_changes_nothing(team, supervisor, login):
+    _set(team["li"], supervisor, {7: Duty.REST})
+    body = (
+        login(supervisor)
+        .post(
+            "/desk/team/rota/set/",
+            {"user": team["li"].pk, "day": "2026-12-07", "duty": "holiday"},
+            HTTP_HX_REQUEST="true",
+        )
+        .content.decode()
+    )
+    assert 'id="rota-wrap"' in body and 'class="errorlist"' in body
+    assert RotaEntry.objects.get(user=team["li"]).duty == Duty.REST
+
+
+def test_the_day_s_count_follows_a_change(team, supervisor, login):
+    _set(team["li"], supervisor, {9: Duty.DAY})
+    _set(team["wang"], supervisor, {9: Duty.NIGHT})
+    body = (
+        login(supervisor)
+        .post(
+            "/desk/team/rota/set/",
+            {"user": team["wang"].pk, "day": "2026-12-09", "duty": "leave"},
+            HTTP_HX_REQUEST="true",
+        )
+        .content.decode()
+    )
+    assert 'id="rota-count-20261209" class="short">1/0<' in body
+    assert "12-09 晚班无人值班" in body
+
+
+def test_rota_set_through_the_api(team, supervisor, login):
+    _set(team["li"], supervisor, {d: Duty.DAY for d in range(1, 7)})
+    response = login(supervisor).post(
+        "/api/team/rota/set/",
+        {"user": team["li"].pk, "day": "2026-12-07", "duty": "day"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json() | {"user": None} == {
+        "user": None,
+        "day": "2026-12-07",
+        "duty": "day",
+        "edited": True,
+        "working_run": 7,
+        "days_on": 6,
+        "breaks_rhythm": True,
+    }
+    refused = login(team["li"]).post(
+        "/api/team/rota/set/",
+        {"user": team["li"].pk, "day": "2026-12-08", "duty": "day"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert not RotaEntry.objects.filter(day=date(2026, 12, 8)).exists()

@@ -434,7 +434,7 @@
     first.value = "";
     select.appendChild(first);
     colleagues.forEach(function (c) {
-      var o = el("option", "", c.name);
+      var o = el("option", "", c.on_duty ? c.name + " · " + T.onDuty : c.name);
       o.value = c.id;
       select.appendChild(o);
     });
