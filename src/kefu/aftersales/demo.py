@@ -211,7 +211,7 @@ def load() -> str:
                 r.choice(["拍错了，不想要了", "重复下单", "地址填错，重新拍"]),
                 False,
             )
-            case.requested_at = order.closed_at - timedelta(minutes=5 + r.random() * 50)
+            case.requested_at = order.paid_at + (order.closed_at - order.paid_at) * (0.2 + 0.6 * r.random())
             case.refund_requested = case.refund_amount = order.paid_amount
             case.agreed_at = case.refunded_at = case.closed_at = order.closed_at
             case.refund_channel, case.refunded_by, case.state = (
