@@ -10,8 +10,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
+from kefu.chat.models import Conversation
 from kefu.core import demo, shopsettings
 from kefu.helpcenter.models import Article, Category
+from kefu.orders.models import Order
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -128,6 +130,6 @@ def test_the_demo_leaves_a_real_shops_database_alone(make_user):
     owner_password = owner.password
 
     assert demo.demo_load() == []
-    assert not Article.objects.exists()
+    assert not Article.objects.exists() and not Order.objects.exists() and not Conversation.objects.exists()
     owner.refresh_from_db()
     assert owner.password == owner_password

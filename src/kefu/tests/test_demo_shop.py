@@ -233,9 +233,3 @@ def test_the_main_pages_show_the_demo_figures(shop, db, client, last_30_days, ur
     else:
         history = team.volume_history(year=timezone.localdate().year)
         assert f"{history.last_double11:.0f}" in page and "—" not in page.split("去年双十一")[1][:20]
-
-
-def test_the_demo_leaves_a_shop_with_its_own_people_alone(make_user):
-    make_user("meimei", "客服")
-    assert demo.demo_load() == []
-    assert not Order.objects.exists() and not Conversation.objects.exists()
