@@ -89,12 +89,18 @@ class _Chats:
             created_at=created,
             session_started_at=created,
         )
-        messages: list[Message] = []
+        messages: list[dict] = []
         t = created
 
         def say(sender: str, text: str, *, author=None, response=None) -> None:
             messages.append(
-                Message(sender=sender, author=author, text=text, response_seconds=response, created_at=t)
+                {
+                    "sender": sender,
+                    "author_id": author.pk if author else None,
+                    "text": text,
+                    "response_seconds": response,
+                    "created_at": t,
+                }
             )
 
         say(Sender.CUSTOMER, "在吗？" if r.random() < 0.5 else topic[0])
@@ -113,11 +119,11 @@ class _Chats:
         conv.first_response_at, conv.first_response_seconds = t, round(first, 1)
         say(
             Sender.AGENT,
-            GREETING if messages[0].text == "在吗？" else topic[1],
+            GREETING if messages[0]["text"] == "在吗？" else topic[1],
             author=agent,
             response=round(first, 1),
         )
-        if messages[0].text == "在吗？":
+        if messages[0]["text"] == "在吗？":
             t += timedelta(seconds=10 + r.random() * 40)
             say(Sender.CUSTOMER, topic[0])
             wait = 5 + r.lognormvariate(2.3, 0.5) * busy
@@ -156,16 +162,16 @@ class _Chats:
 
     def _finish(self, conv, messages, transferred_from, score) -> None:
         for seq, message in enumerate(messages, start=1):
-            message.seq = seq
+            message["seq"] = seq
         conv.last_seq = conv.customer_read_seq = conv.agent_read_seq = len(messages)
-        conv.last_message_at = messages[-1].created_at
-        conv.customer_message_count = sum(1 for m in messages if m.sender == Sender.CUSTOMER)
-        conv.agent_message_count = sum(1 for m in messages if m.sender == Sender.AGENT)
+        conv.last_message_at = messages[-1]["created_at"]
+        conv.customer_message_count = sum(1 for m in messages if m["sender"] == Sender.CUSTOMER)
+        conv.agent_message_count = sum(1 for m in messages if m["sender"] == Sender.AGENT)
         self.rows.append((conv, messages, transferred_from, score))
 
     def save(self, customers: dict[str, int]) -> dict[str, int]:
         conversations = [c for c, *_rest in self.rows]
-        with demo.timestamps_kept(Conversation, Message, ActivityLog, Satisfaction):
+        with demo.timestamps_kept(Conversation, ActivityLog, Satisfaction):
             Conversation.objects.bulk_create(conversations, batch_size=500)
             if conversations and conversations[0].pk is None:  # a backend that does not return ids
                 ids = dict(
@@ -179,10 +185,10 @@ class _Chats:
             kind = ContentType.objects.get_for_model(Conversation)
             for conv, rows, transferred_from, score in self.rows:
                 for message in rows:
-                    message.conversation_id = conv.pk
+                    message["conversation_id"] = conv.pk
                     messages.append(message)
                 if transferred_from is not None:
-                    note = next(m for m in rows if m.sender == Sender.SYSTEM)
+                    note = next(m for m in rows if m["sender"] == Sender.SYSTEM)
                     transfers.append(
                         ActivityLog(
                             content_type=kind,
@@ -190,7 +196,7 @@ class _Chats:
                             actor=transferred_from,
                             verb="chat_transfer",
                             message=f"{transferred_from.get_full_name()} → {conv.agent.get_full_name()}",
-                            created_at=note.created_at,
+                            created_at=note["created_at"],
                         )
                     )
                 if score is not None:
@@ -205,7 +211,7 @@ class _Chats:
                             created_at=conv.closed_at + timedelta(seconds=20),
                         )
                     )
-            Message.objects.bulk_create(messages, batch_size=1000)
+            demo.insert_rows(Message, messages)
             ActivityLog.objects.bulk_create(transfers)
             Satisfaction.objects.bulk_create(ratings)
         return {
@@ -237,21 +243,19 @@ def _volume_history(r, now: datetime, staff: dict, first_day: date) -> int:
             first = 4 + r.lognormvariate(2.0, 0.6)
             closed = created + timedelta(minutes=3 + r.random() * 6)
             rows.append(
-                Conversation(
-                    status=ConversationStatus.CLOSED,
-                    agent=r.choice(agents),
-                    created_at=created,
-                    session_started_at=created,
-                    taken_at=created + timedelta(seconds=3),
-                    first_response_at=created + timedelta(seconds=first),
-                    first_response_seconds=round(first, 1),
-                    last_message_at=closed,
-                    closed_at=closed,
-                )
+                {
+                    "status": ConversationStatus.CLOSED,
+                    "agent_id": r.choice(agents).pk,
+                    "created_at": created,
+                    "session_started_at": created,
+                    "taken_at": created + timedelta(seconds=3),
+                    "first_response_at": created + timedelta(seconds=first),
+                    "first_response_seconds": round(first, 1),
+                    "last_message_at": closed,
+                    "closed_at": closed,
+                }
             )
-    with demo.timestamps_kept(Conversation):
-        Conversation.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    return demo.insert_rows(Conversation, rows)
 
 
 def load() -> str:

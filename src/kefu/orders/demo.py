@@ -108,7 +108,7 @@ def load() -> str:
     flag = FlagColour.PURPLE
 
     orders: list[Order] = []
-    lines: dict[int, list[OrderLine]] = {}
+    lines: dict[int, list[dict]] = {}
     reminders: list[
         tuple[int, datetime, int, str, str, object]
     ] = []  # order index, at, seq, channel, reason, agent
@@ -149,26 +149,26 @@ def load() -> str:
             )
             index = len(orders)
             order_lines = [
-                OrderLine(
-                    title=p.title,
-                    sku=r.choice(p.specs),
-                    quantity=q,
-                    price=p.price,
-                    line_key=f"{number}{i + 1:02d}",
-                    outer_code=p.code,
-                )
+                {
+                    "title": p.title,
+                    "sku": r.choice(p.specs),
+                    "quantity": q,
+                    "price": p.price,
+                    "line_key": f"{number}{i + 1:02d}",
+                    "outer_code": p.code,
+                }
                 for i, (p, q) in enumerate(picked)
             ]
             if goods >= Decimal("199.00"):
                 order_lines.append(
-                    OrderLine(
-                        title=GIFT[0],
-                        quantity=1,
-                        price=Decimal(0),
-                        is_gift=True,
-                        line_key=f"gift:{number}",
-                        outer_code=GIFT[1],
-                    )
+                    {
+                        "title": GIFT[0],
+                        "quantity": 1,
+                        "price": Decimal(0),
+                        "is_gift": True,
+                        "line_key": f"gift:{number}",
+                        "outer_code": GIFT[1],
+                    }
                 )
             lines[index] = order_lines
 
@@ -255,9 +255,9 @@ def load() -> str:
     all_lines = []
     for index, order_lines in lines.items():
         for line in order_lines:
-            line.order_id = saved[orders[index].number]
+            line["order_id"] = saved[orders[index].number]
             all_lines.append(line)
-    OrderLine.objects.bulk_create(all_lines, batch_size=1000)
+    demo.insert_rows(OrderLine, all_lines)
 
     remarks = []
     rows = []
