@@ -10,7 +10,8 @@ class CustomersConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import activity, navigation, roles, sweeps, worklist
+        from kefu.core import activity, demo, navigation, roles, sweeps, worklist
+        from kefu.customers import demo as customers_demo
         from kefu.customers import (
             rules,  # noqa: F401 - declares the customers' shop settings
             services,
@@ -23,6 +24,8 @@ class CustomersConfig(AppConfig):
         )
         navigation.register_link(_("回访"), "customers:visits", order=43)
         navigation.register_link(_("客户通知"), "customers:notices", order=44, only_roles=(roles.SUPERVISOR,))
+        # after the orders and chats: the visits go to the buyers the orders made
+        demo.register("客户", customers_demo.load, stage=1)
         # messages that failed are tried again with back-off
         sweeps.register("customer_notices", services.notices_deliver)
         # a visit that found a problem waits in the inbox until someone solves it

@@ -4,7 +4,6 @@ Written through the services (as the demo admin and agent) so the search index a
 are as a real shop's would be.
 """
 
-from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from kefu.core import demo
@@ -37,10 +36,8 @@ USES = {
 
 
 def load() -> str:
-    demo.demo_users_ensure()
-    User = get_user_model()
-    admin = User.objects.get(username="admin")
-    agent = User.objects.get(username="agent")
+    staff = demo.demo_staff()
+    admin, agent = staff["admin"], staff["agent"]
     made = 0
     for group, shortcut, text in TEAM:
         if not QuickPhrase.objects.filter(owner__isnull=True, shortcut=shortcut).exists():

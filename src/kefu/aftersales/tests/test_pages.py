@@ -8,11 +8,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from kefu.aftersales import demo, services
+from kefu.aftersales import services
 from kefu.aftersales.models import AfterSalesCase, CaseKind, CaseState, Complaint
 from kefu.aftersales.tests.conftest import work_of
 from kefu.aftersales.tests.factories import OrderFactory
-from kefu.customers.selectors import blacklist_entry_for
 from kefu.customers.tests.factories import BlacklistedCustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,16 +149,6 @@ def test_pages_need_the_service_team(client, make_user):
     client.force_login(outsider)
     assert client.get("/desk/aftersales/cases/").status_code == 403
     assert client.get("/desk/customers/").status_code == 403
-
-
-def test_the_demo_desk_loads_cases_of_each_kind_and_a_blacklisted_customer():
-
-    report = demo.load()
-    assert "售后单" in report
-    kinds = set(AfterSalesCase.objects.values_list("kind", flat=True))
-    assert kinds == set(CaseKind.values)
-    assert blacklist_entry_for(buyer_nick="tb_trouble") is not None
-    assert Complaint.objects.count() == 2
 
 
 def test_the_complaint_form_saves_each_line_filled_and_keeps_the_rest(login, aftersales_agent):
