@@ -18,5 +18,6 @@ urlpatterns += [
     path("errors/", api.ErrorListApi.as_view(), name="errors"),
     path("sanctions/", api.SanctionListApi.as_view(), name="sanctions"),
     path("work/", api.WorkReportOpenApi.as_view(), name="work"),
+    path("work/pending/", api.WorkReportPendingApi.as_view(), name="work_pending"),
     path("work/<int:pk>/submit/", api.WorkReportSubmitApi.as_view(), name="work_submit"),
 ]

@@ -38,6 +38,9 @@ from kefu.reports.models import (
 )
 from kefu.reports.periods import DAY, Range, period_start
 from kefu.reports.sql import LocalPeriod
+from kefu.team import rules as team_rules
+from kefu.team import selectors as team_selectors
+from kefu.team.models import WORKING_DUTIES
 
 CENT = Decimal("0.01")
 
@@ -838,29 +841,103 @@ def sanction_list(*, agent_ids: list[int] | None) -> QuerySet[Sanction]:
 # --- 6. work reports ----------------------------------------------------------------------------
 
 
+DAILY_WORK_ZERO = {
+    "chats": 0,
+    "answered_chats": 0,
+    "orders_reviewed": 0,
+    "reminders": 0,
+    "items_done": 0,
+    "questions_answered": 0,
+}
+
+
+def daily_work_figures(*, day: dt.date, author_ids: list[int]) -> dict[int, dict[str, int]]:
+    """What each agent did on ``day`` (a daily report's figures): one grouped query per source."""
+    rng = Range(day, day, DAY)
+    parts: list[tuple[QuerySet, str, str, dict[str, Any]]] = [
+        (
+            Conversation.objects.all(),
+            "agent_id",
+            "created_at",
+            {"chats": Count("id"), "answered_chats": Count("id", filter=Q(first_response_at__isnull=False))},
+        ),
+        (Order.objects.all(), "reviewed_by_id", "reviewed_at", {"orders_reviewed": Count("id")}),
+        (PaymentReminder.objects.all(), "agent_id", "created_at", {"reminders": Count("id")}),
+        (WorkItem.objects.filter(state="done"), "owner_id", "closed_at", {"items_done": Count("id")}),
+        (Question.objects.all(), "answered_by_id", "answered_at", {"questions_answered": Count("id")}),
+    ]
+    out = {author_id: dict(DAILY_WORK_ZERO) for author_id in author_ids}
+    for qs, agent, field, aggregates in parts:
+        rows = (
+            qs.filter(**{f"{agent}__in": author_ids, f"{field}__gte": rng.since, f"{field}__lt": rng.until})
+            .values(agent)
+            .order_by(agent)
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            out[row.pop(agent)].update(row)
+    return out
+
+
+def shifts_ended(*, since: dt.date, now: dt.datetime) -> list[tuple[int, dt.date]]:
+    """(agent, day) of every shift of the rota from ``since`` that has ended by ``now``."""
+    today = timezone.localdate(now)
+    days = [since + dt.timedelta(days=i) for i in range((today - since).days + 1)]
+    if not days:
+        return []
+    ended = []
+    for row in team_selectors.rota_month(days=days).rows:
+        for day, entry in zip(days, row.cells, strict=True):
+            if entry is None or entry.duty not in WORKING_DUTIES:
+                continue
+            if team_rules.shift_hours(entry.duty).window(day)[1] <= now:
+                ended.append((row.member.user_id, day))
+    return ended
+
+
+def daily_reports_pending(
+    *, since: dt.date, now: dt.datetime, agent_ids: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """Shifts ended since ``since`` whose daily report (日报) is not submitted: generated and
+    waiting for the agent, or not there at all; the latest first."""
+    shifts = [
+        (user_id, day)
+        for user_id, day in shifts_ended(since=since, now=now)
+        if agent_ids is None or user_id in agent_ids
+    ]
+    if not shifts:
+        return []
+    reports = {
+        (r.author_id, r.period_start): r
+        for r in WorkReport.objects.filter(
+            kind=WorkReportKind.DAY,
+            period_start__gte=since,
+            author_id__in={user_id for user_id, _day in shifts},
+        )
+    }
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={user_id for user_id, _day in shifts})}
+    out = []
+    for user_id, day in sorted(shifts, key=lambda s: (s[1], users[s[0]].username), reverse=True):
+        report = reports.get((user_id, day))
+        if report is not None and report.submitted_at is not None:
+            continue
+        user = users[user_id]
+        out.append(
+            {
+                "agent_id": user_id,
+                "agent": user.get_full_name() or user.username,
+                "day": day,
+                "report_id": report.pk if report else None,
+            }
+        )
+    return out
+
+
 def work_report_figures(*, author_id: int, kind: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     """What the report's period holds: for a daily report the author's own work, for a weekly or
     monthly one the shop's sales and service totals (JSON-ready)."""
-    rng = Range(start, end, "day")
     if kind == WorkReportKind.DAY:
-        between = {"gte": rng.since, "lt": rng.until}
-
-        def b(field: str) -> dict:
-            return {f"{field}__{op}": v for op, v in between.items()}
-
-        chats = Conversation.objects.filter(agent_id=author_id, **b("created_at")).aggregate(
-            chats=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False))
-        )
-        return {
-            "chats": chats["chats"],
-            "answered_chats": chats["answered"],
-            "orders_reviewed": Order.objects.filter(reviewed_by_id=author_id, **b("reviewed_at")).count(),
-            "reminders": PaymentReminder.objects.filter(agent_id=author_id, **b("created_at")).count(),
-            "items_done": WorkItem.objects.filter(owner_id=author_id, state="done", **b("closed_at")).count(),
-            "questions_answered": Question.objects.filter(
-                answered_by_id=author_id, **b("answered_at")
-            ).count(),
-        }
+        return daily_work_figures(day=start, author_ids=[author_id]).get(author_id, dict(DAILY_WORK_ZERO))
     # the period is one whole week or month, so each report has one row: distinct buyers of the
     # period, not a sum of each day's
     whole = Range(start, end, "week" if kind == WorkReportKind.WEEK else "month")

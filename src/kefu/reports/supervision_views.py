@@ -5,6 +5,7 @@ One view per operation; the writes go through ``services`` with the same forms a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -259,6 +260,13 @@ def work_page(
         reports = reports.filter(author_id__in=agent_ids)
     if report is not None and form is None:
         form = forms.WorkReportForm(initial={"notes": report.notes, "plan": report.plan})
+    now = timezone.now()
+    # her daily reports generated at the end of her shifts and not sent yet
+    waiting = WorkReport.objects.filter(
+        author=request.user, kind=WorkReportKind.DAY, submitted_at__isnull=True
+    ).order_by("-period_start")
+    if report is not None:
+        waiting = waiting.exclude(pk=report.pk)
     return render(
         request,
         "reports/work.html",
@@ -269,9 +277,19 @@ def work_page(
             "form": form,
             "error": error,
             "submitted": reports.order_by("-period_start", "-id")[:100],
+            "waiting": waiting[:31],
+            # for a supervisor: who has not submitted the daily report of a shift of the last week
+            "pending": selectors.daily_reports_pending(
+                since=timezone.localdate(now) - dt.timedelta(days=PENDING_DAYS - 1), now=now
+            )
+            if agent_ids is None
+            else [],
+            "pending_days": PENDING_DAYS,
         },
     )
 
+
+PENDING_DAYS = 7
 
 FIGURE_LABELS = {
     "chats": gettext_lazy("接待会话"),
