@@ -116,6 +116,17 @@ class ServiceReportApi(APIView):
         return Response(_envelope(rng, rows, exports.SERVICE_COLUMNS, target_seconds=target))
 
 
+class AftersalesBreakdownApi(APIView):
+    @extend_schema(
+        tags=[TAG], parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT, summary="售后：按类型与原因"
+    )
+    def get(self, request):
+        access.access_shop_figures(user=request.user)
+        rng, _shop = range_input(request)
+        rows = selectors.aftersales_breakdown(rng=rng)
+        return Response(_envelope(rng, rows, exports.AFTERSALES_COLUMNS))
+
+
 class LiveFiguresApi(APIView):
     @extend_schema(
         tags=[TAG], responses=OpenApiTypes.OBJECT, summary="今日实时数据：排队会话、超时待办、当前响应"

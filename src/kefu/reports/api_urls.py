@@ -9,6 +9,7 @@ urlpatterns = [
     path("sales/agents/", api.SalesByAgentApi.as_view(), name="sales_agents"),
     path("service/", api.ServiceReportApi.as_view(), name="service"),
     path("live/", api.LiveFiguresApi.as_view(), name="live"),
+    path("aftersales/", api.AftersalesBreakdownApi.as_view(), name="aftersales"),
 ]
 
 urlpatterns += [

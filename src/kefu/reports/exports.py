@@ -97,6 +97,44 @@ KPI_COLUMNS = [
     Column("error_cost", "差错损失", "money"),
 ]
 
+AFTERSALES_COLUMNS = [
+    Column("kind_label", "售后类型", "text"),
+    Column("reason", "售后原因", "text"),
+    Column("cases", "件数", "int"),
+    Column("refund_amount", "退款金额", "money"),
+]
+
+QUALITY_COLUMNS = [
+    Column("inspected_on", "质检日期", "date"),
+    Column("agent", "客服", "text"),
+    Column("conversation_id", "会话", "int"),
+    Column("score", "得分", "int"),
+    Column("in_time", "响应及时", "text"),
+    Column("wording_ok", "无禁用语", "text"),
+    Column("attitude_ok", "态度良好", "text"),
+    Column("solved", "问题已解决", "text"),
+    Column("comment", "点评", "text"),
+    Column("reviewer", "质检人", "text"),
+]
+
+ERROR_COLUMNS = [
+    Column("occurred_on", "发生日期", "date"),
+    Column("agent", "责任人", "text"),
+    Column("kind", "差错类型", "text"),
+    Column("order_number", "订单编号", "text"),
+    Column("description", "经过", "text"),
+    Column("cost", "损失金额（元）", "money"),
+    Column("recorded_by", "登记人", "text"),
+]
+
+SANCTION_COLUMNS = [
+    Column("month", "月份", "date"),
+    Column("agent", "客服", "text"),
+    Column("kind", "奖惩", "text"),
+    Column("amount", "金额（元）", "money"),
+    Column("reason", "原因", "text"),
+]
+
 LIVE_COLUMNS = [
     Column("paid_amount_today", "今日支付金额", "money"),
     Column("in_time_rate_today", "今日首次响应达标率", "rate"),

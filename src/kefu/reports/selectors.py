@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.aftersales.models import AfterSalesCase, BadReview, CaseKind, Complaint
 from kefu.chat.models import Conversation, ConversationStatus, Message
@@ -820,22 +821,77 @@ def quality_sample(
     return list(qs.select_related("agent").order_by("?")[:size])
 
 
-def quality_review_list(*, agent_ids: list[int] | None) -> QuerySet[QualityReview]:
+def quality_review_list(*, agent_ids: list[int] | None, rng: Range | None = None) -> QuerySet[QualityReview]:
     qs = QualityReview.objects.select_related("agent", "reviewer", "conversation")
+    if rng is not None:
+        qs = qs.filter(created_at__gte=rng.since, created_at__lt=rng.until)
     return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
 
 
 # --- 5. error log, rewards and penalties --------------------------------------------------------
 
 
-def error_list(*, agent_ids: list[int] | None) -> QuerySet[ErrorEntry]:
+def error_list(*, agent_ids: list[int] | None, rng: Range | None = None) -> QuerySet[ErrorEntry]:
     qs = ErrorEntry.objects.select_related("agent", "recorded_by")
+    if rng is not None:
+        qs = qs.filter(occurred_on__gte=rng.start, occurred_on__lte=rng.end)
     return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
 
 
-def sanction_list(*, agent_ids: list[int] | None) -> QuerySet[Sanction]:
+def sanction_list(*, agent_ids: list[int] | None, rng: Range | None = None) -> QuerySet[Sanction]:
+    """Rewards and penalties; with a range, those of the months it touches."""
     qs = Sanction.objects.select_related("agent", "recorded_by")
+    if rng is not None:
+        qs = qs.filter(month__gte=rng.start.replace(day=1), month__lte=rng.end)
     return qs.filter(agent_id__in=agent_ids) if agent_ids is not None else qs
+
+
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def record_rows(*, report: str, rng: Range, agent_ids: list[int] | None) -> list[dict[str, Any]]:
+    """The quality inspections, errors or rewards and penalties of the range as download rows."""
+    yes_no = {True: _("是"), False: _("否")}
+    if report == "quality":
+        return [
+            {
+                "inspected_on": timezone.localdate(r.created_at),
+                "agent": _name(r.agent),
+                "conversation_id": r.conversation_id,
+                "score": r.score,
+                **{
+                    key: str(yes_no[getattr(r, key)])
+                    for key in ("in_time", "wording_ok", "attitude_ok", "solved")
+                },
+                "comment": r.comment,
+                "reviewer": _name(r.reviewer),
+            }
+            for r in quality_review_list(agent_ids=agent_ids, rng=rng)
+        ]
+    if report == "errors":
+        return [
+            {
+                "occurred_on": e.occurred_on,
+                "agent": _name(e.agent),
+                "kind": str(e.get_kind_display()),
+                "order_number": e.order_number,
+                "description": e.description,
+                "cost": e.cost,
+                "recorded_by": _name(e.recorded_by),
+            }
+            for e in error_list(agent_ids=agent_ids, rng=rng)
+        ]
+    return [
+        {
+            "month": x.month,
+            "agent": _name(x.agent),
+            "kind": str(x.get_kind_display()),
+            "amount": x.amount,
+            "reason": x.reason,
+        }
+        for x in sanction_list(agent_ids=agent_ids, rng=rng)
+    ]
 
 
 # --- 6. work reports ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.operations import OperationPage
 from kefu.reports import access, exports, forms, selectors, services
 from kefu.reports.models import WorkReport, WorkReportKind
+from kefu.reports.periods import MAX_DAYS
 from kefu.reports.rules import first_response_target
 from kefu.reports.views import _downloads, _range_form
 
@@ -117,6 +119,7 @@ def quality(request: HttpRequest) -> HttpResponse:
             "sample": sample,
             "reviews": reviews,
             "sees_everyone": agent_ids is None,
+            "downloads": _downloads(request, "quality"),
         },
     )
 
@@ -183,6 +186,7 @@ def errors_page(request: HttpRequest, *, agent_ids, error_form=None, sanction_fo
         "entries": selectors.error_list(agent_ids=agent_ids)[:200],
         "sanctions": selectors.sanction_list(agent_ids=agent_ids)[:200],
         "sees_everyone": agent_ids is None,
+        "downloads": _year_downloads(),
     }
     if agent_ids is None:
         context["error_form"] = error_form or forms.ErrorForm(initial={"occurred_on": timezone.localdate()})
@@ -190,6 +194,17 @@ def errors_page(request: HttpRequest, *, agent_ids, error_form=None, sanction_fo
             initial={"month": timezone.localdate()}
         )
     return render(request, "reports/errors.html", context)
+
+
+def _year_downloads() -> list[dict]:
+    """The error log and 奖惩 of the last year (the longest range a report takes)."""
+    end = timezone.localdate()
+    query = urlencode({"start": end - dt.timedelta(days=MAX_DAYS - 1), "end": end})
+    return [
+        {"label": f"{label} {fmt.upper()}", "url": f"{reverse('reports:export', args=[report, fmt])}?{query}"}
+        for report, label in (("errors", _("差错登记")), ("sanctions", _("奖惩")))
+        for fmt in ("xlsx", "csv")
+    ]
 
 
 class ErrorRecord(OperationPage):
