@@ -26,6 +26,9 @@ from kefu.reports.sql import LocalPeriod
 
 # the oldest day kept: any range a report accepts that ends today
 HISTORY_DAYS = MAX_DAYS + 1
+# days counted per run at most, the newest first: a first run over a year of a big shop is spread
+# over the next minutes' runs instead of holding the sweeps' lock for minutes
+DAYS_PER_RUN = 31
 
 
 def _insert(
@@ -145,10 +148,12 @@ def _days_imported_since(since: dt.datetime, first: dt.date, last: dt.date) -> s
 
 
 def summary_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The sweep: count the days due into the daily totals, in runs of consecutive days."""
+    """The sweep: count the days due (the newest ``DAYS_PER_RUN``) into the daily totals, in runs of
+    consecutive days."""
     now = now or timezone.now()
     done = 0
-    for first, last in selectors._runs(days_due(now=now)):
+    due = days_due(now=now)[-DAYS_PER_RUN:]
+    for first, last in selectors._runs(due):
         try:
             done += summarize_days(first=first, last=last, now=now)
         except IntegrityError:  # another worker counted the same days at the same moment

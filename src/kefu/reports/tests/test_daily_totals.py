@@ -178,11 +178,13 @@ def test_closed_days_are_read_from_the_totals_until_they_are_counted_again(shop_
 
 
 def test_the_sweep_recounts_recent_days_only_when_stale_and_never_stores_today(shop_history):
-    first = summary.summary_sweep(now=at("2026-11-20 03:00"))
+    runs = [summary.summary_sweep(now=at("2026-11-20 03:00"))["days_summarized"] for _run in range(13)]
     again = summary.summary_sweep(now=at("2026-11-20 03:05"))
     later = summary.summary_sweep(now=at("2026-11-20 04:00"))
 
-    assert first["days_summarized"] == summary.HISTORY_DAYS
+    # the history is filled a month per run, the newest first
+    assert runs[0] == summary.DAYS_PER_RUN and sum(runs) == summary.HISTORY_DAYS and runs[-1] == 0
+    assert SummarizedDay.objects.filter(day__gte=dt.date(2026, 10, 20)).count() == summary.DAYS_PER_RUN
     assert again["days_summarized"] == 0  # nothing stale five minutes later
     assert later["days_summarized"] == 7  # the last week, every quarter of an hour
     assert not SummarizedDay.objects.filter(day__gte=dt.date(2026, 11, 20)).exists()
