@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
@@ -502,13 +502,14 @@ def sales_by_agent(
         scope = Q(source__in=["chats", "agent_reminders"]) & ~Q(agent_id=0)
         if agent_ids is not None:
             scope &= Q(agent_id__in=agent_ids)
-        stored = (
+        stored = cast(
+            Iterable[dict[str, Any]],
             ServiceDay.objects.filter(scope, day__gte=min(covered), day__lte=max(covered))
             .values("agent_id")
             .order_by("agent_id")
-            .annotate(**{name: Sum(name) for name in AGENT_FIGURES})
+            .annotate(**{f"agg_{name}": Sum(name) for name in AGENT_FIGURES}),
         )
-        add({row.pop("agent_id"): row for row in stored})
+        add({row["agent_id"]: {name: row[f"agg_{name}"] for name in AGENT_FIGURES} for row in stored})
         for first, last in _runs([day for day in _each_day(rng) if day not in covered]):
             add(live(Range(first, last, DAY)))
     out = []
