@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kefu.chat.models import Conversation, ConversationStatus
 from kefu.core import sweeps
+from kefu.core.models import ActivityLog
 from kefu.reports import selectors, services
 from kefu.reports.models import WorkReport
 from kefu.reports.tests.conftest import at
@@ -46,6 +47,7 @@ def test_the_report_is_generated_when_her_shift_ends_from_what_she_did(rota):
     assert reports[rota["day"].pk].figures["chats"] == 2
     assert reports[rota["night"].pk].figures["chats"] == 1
     assert all(r.period_start == DAY and r.submitted_at is None for r in reports.values())
+    assert ActivityLog.objects.filter(verb="work_report_generated").count() == 2  # in each one's history
 
 
 def test_the_sweep_registry_runs_the_generation(rota):
