@@ -439,7 +439,9 @@ def run(args) -> dict:
 
     c2a = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent]
     # the first message of a chat also waits for the routing to offer it to an agent
-    c2a_first = [stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent and k[1] == 0]
+    c2a_first = [
+        stats.to_agent[k] - t for k, t in stats.sent_customer.items() if k in stats.to_agent and k[1] == 0
+    ]
     a2c = [stats.to_customer[k] - t for k, t in stats.sent_agent.items() if k in stats.to_customer]
     sent = len(stats.sent_customer) + len(stats.sent_agent)
     delivered = len(c2a) + len(a2c)

@@ -11,11 +11,17 @@ by --postgres, dropped and created again — never point it at a database you ca
    return, amounts 10–510 元), a 催付 for one order in twenty, N/20 chats (each with two answers)
    and a few hundred inbox items, written by set-based ``INSERT … SELECT`` from a number series,
    so the load itself is fast and takes no memory;
-2. **sales**: ``selectors.sales_report`` for the last 30 days by day, by week and the last 365
-   days by month — best of 5, and the process's peak RSS;
-3. **dashboard**: ``GET /desk/reports/`` for a supervisor (30 days: live figures, sales, service,
-   agents, after-sales; the full page rendered) — server time, best of 5;
-4. **plan**: the query plan of the paid-orders query (``EXPLAIN QUERY PLAN`` / ``EXPLAIN ANALYZE``).
+2. **daily totals**: the reports' sweep counting every closed day of the history into the daily
+   totals (the first run), then one run of a week's days (what the sweep recounts every quarter of an
+   hour);
+3. **sales**: ``selectors.sales_report`` for the last 30 days by day, by week and the last 365
+   days by month, from the daily totals and counted live (``use_summary=False``) — best of 5, and
+   the process's peak RSS;
+4. **dashboard**: ``GET /desk/reports/`` for a supervisor (30 days: live figures, sales, service,
+   agents, after-sales; the full page rendered) — server time, best of 5; once more with the
+   range's last day counted live, as today always is;
+5. **plan**: the query plans of the paid-orders query and of the daily totals' read
+   (``EXPLAIN QUERY PLAN`` / ``EXPLAIN ANALYZE``).
 
 Each size runs in its own child process, so the peak RSS printed is that size's own.
 """
@@ -184,6 +190,7 @@ def load(n: int) -> dict:
         {
             "id": "i",
             "conversation_id": f"((i - 1) % {chats}) + 1",
+            "seq": f"((i - 1) / {chats}) + 1",
             "sender": "'agent'",
             "author_id": str(agent.pk),
             "text": "'好的亲'",
@@ -253,13 +260,29 @@ def measure() -> dict:
 
     from kefu.core import shopsettings
     from kefu.orders.models import Order
-    from kefu.reports import selectors
+    from kefu.reports import selectors, summary
+    from kefu.reports.models import SalesDay, SummarizedDay
     from kefu.reports.periods import Range
 
     end = dt.date.fromisoformat(END_LOCAL)
     last30 = Range(end - dt.timedelta(days=29), end, "day")
     rss_before = _rss_mb()
     out: dict = {"rss_before_mb": rss_before}
+    with shopsettings.snapshot():
+        started = time.perf_counter()
+        runs = []
+        while True:  # the sweep fills the history a month per run, the newest first
+            run_started = time.perf_counter()
+            if not summary.summary_sweep()["days_summarized"]:
+                break
+            runs.append(round(time.perf_counter() - run_started, 1))
+        out["summary_history_runs_s"] = runs
+        out["summary_history_s"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        from django.utils import timezone
+
+        summary.summarize_days(first=end - dt.timedelta(days=6), last=end, now=timezone.now())
+        out["summary_7_days_s"] = round(time.perf_counter() - started, 2)
     timings: list = []
 
     def timed(execute, sql, params, many, context):
@@ -280,13 +303,17 @@ def measure() -> dict:
         out["sales_365d_month_ms"] = _best(
             lambda: selectors.sales_report(rng=Range(end - dt.timedelta(days=364), end, "month")), times=1
         )
+        out["sales_30d_day_counted_live_ms"] = _best(
+            lambda: selectors.sales_report(rng=last30, use_summary=False), name="sales_30d_day_counted_live"
+        )
         target = 20.0
         out["service_30d_ms"] = _best(
             lambda: selectors.service_report(rng=last30, agent_ids=None, target_seconds=target)
         )
         out["agents_30d_ms"] = _best(lambda: selectors.sales_by_agent(rng=last30))
         out["live_ms"] = _best(lambda: selectors.live_figures(target_seconds=target))
-        out["conversion_30d_ms"] = _best(lambda: selectors._conversion(last30, None))
+        asked = [s for s in selectors.sales_sources(shop=None) if s.name.startswith("asked")]
+        out["conversion_30d_counted_live_ms"] = _best(lambda: selectors._counted_live(last30, asked))
     client = Client(HTTP_HOST="localhost")
     client.force_login(get_user_model().objects.get(username="bench-boss"))
     url = f"/desk/reports/?start={last30.start}&end={end}&by=day"
@@ -299,6 +326,9 @@ def measure() -> dict:
     out["dashboard_ms"] = _best(page, name="dashboard")
     week = f"/desk/reports/?start={end - dt.timedelta(days=6)}&end={end}&by=day"
     out["dashboard_7d_ms"] = _best(lambda: client.get(week), name="dashboard_7d")
+    # the range's last day counted live, as today always is
+    SummarizedDay.objects.filter(day=end).delete()
+    out["dashboard_last_day_live_ms"] = _best(page, name="dashboard_last_day_live")
     out["cpu_ms"] = CPU
     out["rss_after_mb"] = _rss_mb()
     qs = (
@@ -319,6 +349,19 @@ def measure() -> dict:
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         out["plan"] = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
+    stored = (
+        SalesDay.objects.filter(all_shops=True, day__gte=last30.start, day__lte=last30.end)
+        .values("day")
+        .order_by("day")
+        .annotate(n=selectors.Sum("paid_orders"), s=selectors.Sum("paid_amount"))
+    )
+    sql, params = stored.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        out["plan_summary"] = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
     return out
 
 
@@ -386,9 +429,13 @@ def main() -> None:
             else:
                 shutil.rmtree(home, ignore_errors=True)
         plan = result.pop("plan")
+        plan_summary = result.pop("plan_summary")
         print(json.dumps(result, ensure_ascii=False))
         print("plan of the paid-orders query:")
         for line in plan:
+            print("   ", line)
+        print("plan of the daily totals' read (sales, 30 days):")
+        for line in plan_summary:
             print("   ", line)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -112,6 +114,17 @@ class ServiceReportApi(APIView):
         target = first_response_target()
         rows = selectors.service_report(rng=rng, agent_ids=agent_ids, target_seconds=target)
         return Response(_envelope(rng, rows, exports.SERVICE_COLUMNS, target_seconds=target))
+
+
+class AftersalesBreakdownApi(APIView):
+    @extend_schema(
+        tags=[TAG], parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT, summary="售后：按类型与原因"
+    )
+    def get(self, request):
+        access.access_shop_figures(user=request.user)
+        rng, _shop = range_input(request)
+        rows = selectors.aftersales_breakdown(rng=rng)
+        return Response(_envelope(rng, rows, exports.AFTERSALES_COLUMNS))
 
 
 class LiveFiguresApi(APIView):
@@ -291,3 +304,32 @@ class WorkReportSubmitApi(APIView):
         report = get_object_or_404(WorkReport, pk=pk, author=request.user)
         report = services.work_report_submit(report=report, by=request.user, **data)
         return Response(WorkReportOutput(report).data)
+
+
+class PendingReportOutput(serializers.Serializer):
+    agent_id = serializers.IntegerField()
+    agent = serializers.CharField()
+    day = serializers.DateField()
+    report_id = serializers.IntegerField(allow_null=True, help_text="已生成的日报；null 表示还没有生成")
+
+    class Meta:
+        ref_name = "PendingDailyReport"
+
+
+class WorkReportPendingApi(APIView):
+    @extend_schema(
+        tags=[TAG],
+        parameters=[OpenApiParameter("days", int, required=False, description="最近几天（默认 7，最多 31）")],
+        responses=PendingReportOutput(many=True),
+        summary="未提交的日报：班次结束后还没有提交（主管看全部，客服看自己）",
+    )
+    def get(self, request):
+        agent_ids = access.access_agents(user=request.user)
+        days = request.query_params.get("days", "7")
+        if not str(days).isdigit() or not 1 <= int(days) <= 31:
+            raise exceptions.ValidationError({"days": [_("天数应为 1 到 31 之间的整数。")]})
+        now = timezone.now()
+        rows = selectors.daily_reports_pending(
+            since=timezone.localdate(now) - dt.timedelta(days=int(days) - 1), now=now, agent_ids=agent_ids
+        )
+        return Response(PendingReportOutput(rows, many=True).data)

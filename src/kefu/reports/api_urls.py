@@ -9,6 +9,7 @@ urlpatterns = [
     path("sales/agents/", api.SalesByAgentApi.as_view(), name="sales_agents"),
     path("service/", api.ServiceReportApi.as_view(), name="service"),
     path("live/", api.LiveFiguresApi.as_view(), name="live"),
+    path("aftersales/", api.AftersalesBreakdownApi.as_view(), name="aftersales"),
 ]
 
 urlpatterns += [
@@ -18,5 +19,6 @@ urlpatterns += [
     path("errors/", api.ErrorListApi.as_view(), name="errors"),
     path("sanctions/", api.SanctionListApi.as_view(), name="sanctions"),
     path("work/", api.WorkReportOpenApi.as_view(), name="work"),
+    path("work/pending/", api.WorkReportPendingApi.as_view(), name="work_pending"),
     path("work/<int:pk>/submit/", api.WorkReportSubmitApi.as_view(), name="work_submit"),
 ]

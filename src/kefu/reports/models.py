@@ -160,3 +160,102 @@ class WorkReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+# --- the daily totals the reports read for closed days ----------------------------------------
+
+
+class SalesDay(models.Model):
+    """One closed shop day's sales figures from one source (payments, unpaid orders, refunds, 催付,
+    conversion), for one shop or for all shops together. Filled by the reports' sweep; the report
+    sums a day's rows. Today is never read from here: it is always counted live."""
+
+    day = models.DateField(_("日期"))
+    source = models.CharField(_("来源"), max_length=16)
+    all_shops = models.BooleanField(_("全部店铺"), default=False)
+    shop = models.CharField(_("店铺"), max_length=60, blank=True, default="")
+    paid_orders = models.IntegerField(default=0)
+    paid_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    paying_buyers = models.IntegerField(default=0)
+    unpaid_orders = models.IntegerField(default=0)
+    unpaid_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    refunds = models.IntegerField(default=0)
+    refund_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    rights_refunds = models.IntegerField(default=0)
+    rights_refund_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    reminders = models.IntegerField(default=0)
+    recovered_orders = models.IntegerField(default=0)
+    recovered_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    asking_customers = models.IntegerField(default=0)
+    converted_customers = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("每日销售汇总")
+        verbose_name_plural = _("每日销售汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "all_shops", "shop", "source"], name="reports_salesday_one_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.shop or '*'} {self.source}"
+
+
+class ServiceDay(models.Model):
+    """One closed shop day's service figures from one source (chats, replies, transfers, questions,
+    after-sales, complaints, bad reviews, an agent's 催付), for the whole team (``agent_id`` 0) or
+    for one agent. Averages are kept as sum and count so days add up."""
+
+    day = models.DateField(_("日期"))
+    source = models.CharField(_("来源"), max_length=16)
+    agent_id = models.IntegerField(_("客服"), default=0, help_text=_("0 表示全体"))
+    chats = models.IntegerField(default=0)
+    answered_chats = models.IntegerField(default=0)
+    in_time_chats = models.IntegerField(default=0)
+    first_response_sum = models.FloatField(default=0)
+    first_response_count = models.IntegerField(default=0)
+    abandoned_chats = models.IntegerField(default=0)
+    closed_chats = models.IntegerField(default=0)
+    resolved_first_contact = models.IntegerField(default=0)
+    response_sum = models.FloatField(default=0)
+    response_count = models.IntegerField(default=0)
+    transfers = models.IntegerField(default=0)
+    questions = models.IntegerField(default=0)
+    questions_answered = models.IntegerField(default=0)
+    cases = models.IntegerField(default=0)
+    complaints = models.IntegerField(default=0)
+    complaints_satisfied = models.IntegerField(default=0)
+    complaints_unsatisfied = models.IntegerField(default=0)
+    bad_reviews = models.IntegerField(default=0)
+    bad_reviews_changed = models.IntegerField(default=0)
+    bad_reviews_explained = models.IntegerField(default=0)
+    bad_reviews_unresolved = models.IntegerField(default=0)
+    reminders = models.IntegerField(default=0)
+    recovered_orders = models.IntegerField(default=0)
+    recovered_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("每日服务汇总")
+        verbose_name_plural = _("每日服务汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent_id", "source"], name="reports_serviceday_one_row")
+        ]
+        indexes = [models.Index(fields=["agent_id", "day"], name="reports_serviceday_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id} {self.source}"
+
+
+class SummarizedDay(models.Model):
+    """A closed day whose totals are in SalesDay and ServiceDay, and when they were counted."""
+
+    day = models.DateField(_("日期"), unique=True)
+    computed_at = models.DateTimeField(_("汇总时间"))
+
+    class Meta:
+        verbose_name = _("已汇总的日期")
+        verbose_name_plural = _("已汇总的日期")
+
+    def __str__(self) -> str:
+        return str(self.day)

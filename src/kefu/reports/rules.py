@@ -64,3 +64,14 @@ def first_response_target_of_chat(*, since: dt.datetime, until: dt.datetime) -> 
     if not whens:
         return Value(usual)
     return Case(*whens, default=Value(usual), output_field=FloatField())
+
+
+summary_recent_days = define(
+    "report_summary_recent_days",
+    7,
+    label="报表汇总：重新统计最近几天",
+    help_text="已结束的日子按天汇总后报表直接读取；最近这些天会定期重新统计（迟到的付款、催付挽回、会话结束、咨询转化）。今天始终实时统计",
+)
+summary_refresh_minutes = define(
+    "report_summary_refresh_minutes", 15, label="报表汇总：最近几天每隔多少分钟重新统计"
+)

@@ -180,3 +180,56 @@ def work_report_submit(*, report: WorkReport, by: User, notes: str, plan: str) -
         locked.save(update_fields=["notes", "plan", "submitted_at", "updated_at"])
         activity_record(target=locked, actor=by, verb="work_report_submit", message=locked.get_kind_display())
     return locked
+
+
+# how far back the sweep looks for ended shifts without a daily report (a worker down overnight)
+SHIFT_LOOKBACK_DAYS = 2
+
+
+def work_reports_generate(*, now: dt.datetime | None = None) -> int:
+    """At the end of each agent's shift (the team's rota), her daily report (日报) of that day is
+    generated from what she did, waiting for her to add to it and submit. A report she already
+    opened is left as it is. Returns how many were generated."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - dt.timedelta(days=SHIFT_LOOKBACK_DAYS)
+    ended = selectors.shifts_ended(since=since, now=now)
+    if not ended:
+        return 0
+    existing = set(
+        WorkReport.objects.filter(
+            kind=WorkReportKind.DAY, period_start__gte=since, author_id__in={a for a, _d in ended}
+        ).values_list("author_id", "period_start")
+    )
+    due: dict[dt.date, list[int]] = {}
+    for author_id, day in ended:
+        if (author_id, day) not in existing:
+            due.setdefault(day, []).append(author_id)
+    reports = []
+    for day, author_ids in due.items():
+        figures = selectors.daily_work_figures(day=day, author_ids=author_ids)
+        reports += [
+            WorkReport(
+                author_id=author_id,
+                kind=WorkReportKind.DAY,
+                period_start=day,
+                period_end=day,
+                figures=figures[author_id],
+            )
+            for author_id in author_ids
+        ]
+    created = 0
+    for report in reports:  # one per agent whose shift ended: a handful
+        try:
+            with transaction.atomic():
+                report.save()
+                activity_record(
+                    target=report, actor=None, verb="work_report_generated", message=str(report.period_start)
+                )
+        except IntegrityError:  # she opened it meanwhile, or another worker made it: one per day
+            continue
+        created += 1
+    return created
+
+
+def work_reports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    return {"daily_reports_generated": work_reports_generate(now=now)}

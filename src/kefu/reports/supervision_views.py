@@ -5,7 +5,9 @@ One view per operation; the writes go through ``services`` with the same forms a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,7 @@ from kefu.core.decorators import staff_required
 from kefu.core.operations import OperationPage
 from kefu.reports import access, exports, forms, selectors, services
 from kefu.reports.models import WorkReport, WorkReportKind
+from kefu.reports.periods import MAX_DAYS
 from kefu.reports.rules import first_response_target
 from kefu.reports.views import _downloads, _range_form
 
@@ -116,6 +119,7 @@ def quality(request: HttpRequest) -> HttpResponse:
             "sample": sample,
             "reviews": reviews,
             "sees_everyone": agent_ids is None,
+            "downloads": _downloads(request, "quality"),
         },
     )
 
@@ -182,6 +186,7 @@ def errors_page(request: HttpRequest, *, agent_ids, error_form=None, sanction_fo
         "entries": selectors.error_list(agent_ids=agent_ids)[:200],
         "sanctions": selectors.sanction_list(agent_ids=agent_ids)[:200],
         "sees_everyone": agent_ids is None,
+        "downloads": _year_downloads(),
     }
     if agent_ids is None:
         context["error_form"] = error_form or forms.ErrorForm(initial={"occurred_on": timezone.localdate()})
@@ -189,6 +194,17 @@ def errors_page(request: HttpRequest, *, agent_ids, error_form=None, sanction_fo
             initial={"month": timezone.localdate()}
         )
     return render(request, "reports/errors.html", context)
+
+
+def _year_downloads() -> list[dict]:
+    """The error log and 奖惩 of the last year (the longest range a report takes)."""
+    end = timezone.localdate()
+    query = urlencode({"start": end - dt.timedelta(days=MAX_DAYS - 1), "end": end})
+    return [
+        {"label": f"{label} {fmt.upper()}", "url": f"{reverse('reports:export', args=[report, fmt])}?{query}"}
+        for report, label in (("errors", _("差错登记")), ("sanctions", _("奖惩")))
+        for fmt in ("xlsx", "csv")
+    ]
 
 
 class ErrorRecord(OperationPage):
@@ -259,6 +275,13 @@ def work_page(
         reports = reports.filter(author_id__in=agent_ids)
     if report is not None and form is None:
         form = forms.WorkReportForm(initial={"notes": report.notes, "plan": report.plan})
+    now = timezone.now()
+    # her daily reports generated at the end of her shifts and not sent yet
+    waiting = WorkReport.objects.filter(
+        author=request.user, kind=WorkReportKind.DAY, submitted_at__isnull=True
+    ).order_by("-period_start")
+    if report is not None:
+        waiting = waiting.exclude(pk=report.pk)
     return render(
         request,
         "reports/work.html",
@@ -269,9 +292,19 @@ def work_page(
             "form": form,
             "error": error,
             "submitted": reports.order_by("-period_start", "-id")[:100],
+            "waiting": waiting[:31],
+            # for a supervisor: who has not submitted the daily report of a shift of the last week
+            "pending": selectors.daily_reports_pending(
+                since=timezone.localdate(now) - dt.timedelta(days=PENDING_DAYS - 1), now=now
+            )
+            if agent_ids is None
+            else [],
+            "pending_days": PENDING_DAYS,
         },
     )
 
+
+PENDING_DAYS = 7
 
 FIGURE_LABELS = {
     "chats": gettext_lazy("接待会话"),
@@ -285,7 +318,7 @@ FIGURE_LABELS = {
 
 def _figure_rows(figures: dict) -> list[tuple[str, Any]]:
     labels = dict(FIGURE_LABELS) | {
-        c.key: c.header for c in [*exports.SALES_COLUMNS, *exports.SERVICE_COLUMNS]
+        c.key: gettext_lazy(c.header) for c in [*exports.SALES_COLUMNS, *exports.SERVICE_COLUMNS]
     }
     return [(labels.get(key, key), value) for key, value in figures.items() if value is not None]
 

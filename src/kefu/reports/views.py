@@ -125,6 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agents_table": _table(sales_agent_rows(rng, None), exports.SALES_AGENT_COLUMNS),
             "agents_downloads": _downloads(request, "agents"),
             "aftersales": selectors.aftersales_breakdown(rng=rng),
+            "aftersales_downloads": _downloads(request, "aftersales"),
         }
     return render(request, "reports/dashboard.html", context)
 
@@ -168,7 +169,34 @@ EXPORTS = {
     "service": ("服务数据", exports.SERVICE_COLUMNS),
     "agents": ("客服催付与接待", exports.SALES_AGENT_COLUMNS),
     "kpi": ("客服KPI", exports.KPI_COLUMNS),
+    "aftersales": ("售后类型与原因", exports.AFTERSALES_COLUMNS),
+    "quality": ("质检记录", exports.QUALITY_COLUMNS),
+    "errors": ("差错登记", exports.ERROR_COLUMNS),
+    "sanctions": ("奖惩", exports.SANCTION_COLUMNS),
 }
+
+
+def report_rows(*, report: str, rng: Range, shop: str | None, agent_ids: list[int] | None) -> list[dict]:
+    """One report's rows, as the page, the download and the command line give them.
+
+    ``agent_ids`` is who the reader may see (``None``: everyone); the shop-wide reports (sales,
+    after-sales) are checked for a supervisor by the caller.
+    """
+    if report == "sales":
+        return selectors.sales_report(rng=rng, shop=shop)
+    if report == "service":
+        return selectors.service_report(rng=rng, agent_ids=agent_ids)
+    if report == "kpi":
+        return selectors.kpi_report(rng=rng, agent_ids=agent_ids)
+    if report == "agents":
+        return sales_agent_rows(rng, agent_ids)
+    if report == "aftersales":
+        return selectors.aftersales_breakdown(rng=rng)
+    return selectors.record_rows(report=report, rng=rng, agent_ids=agent_ids)
+
+
+SHOP_WIDE = ("sales", "aftersales")
+ONE_AGENT = ("service", "agents")  # ``?agent=`` narrows these to one agent
 
 
 @staff_required
@@ -182,18 +210,13 @@ def export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
         messages = [str(m) for errors in form.errors.values() for m in errors]
         return HttpResponse(" ".join(messages), status=400, content_type="text/plain; charset=utf-8")
     agent = request.GET.get("agent", "")
-    if report == "sales":
+    if report in SHOP_WIDE:
         access.access_shop_figures(user=request.user)
-        rows = selectors.sales_report(rng=rng, shop=form.cleaned_data.get("shop") or None)
-    elif report == "service":
-        ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
-        rows = selectors.service_report(rng=rng, agent_ids=ids, target_seconds=first_response_target())
-    elif report == "kpi":
-        ids = access.access_agents(user=request.user)
-        rows = selectors.kpi_report(rng=rng, agent_ids=ids)
+        ids = None
     else:
-        ids = access.access_agents(user=request.user, agent_id=int(agent) if agent.isdigit() else None)
-        rows = sales_agent_rows(rng, ids)
+        chosen = int(agent) if report in ONE_AGENT and agent.isdigit() else None
+        ids = access.access_agents(user=request.user, agent_id=chosen)
+    rows = report_rows(report=report, rng=rng, shop=form.cleaned_data.get("shop") or None, agent_ids=ids)
     title, columns = EXPORTS[report]
     name = f"{report}-{rng.start:%Y%m%d}-{rng.end:%Y%m%d}.{fmt}"
     if fmt == "xlsx":

@@ -228,7 +228,7 @@ def test_kpi_api_shows_an_agent_only_her_own_line(agent, make_user, login):
 
 
 def test_the_daily_report_is_generated_from_the_day_and_submitted_with_notes(agent, login):
-    _chat(agent)
+    _chat(agent, when=timezone.now())  # today in the shop's calendar, whatever the hour
     client = login(agent)
 
     page = client.get("/desk/reports/work/")

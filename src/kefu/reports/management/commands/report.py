@@ -1,4 +1,5 @@
-"""``kefu report sales|service``: the reports from the command line, as JSON, CSV or Excel.
+"""``kefu report sales|service|agents|kpi|aftersales|quality|errors|sanctions``: the reports from
+the command line (the whole team's), as JSON, CSV or Excel.
 
 ``kefu report sales --start 2026-11-01 --end 2026-11-30 --by week --format xlsx --output nov.xlsx``.
 A bad range (end before start, over a year, an unknown ``--by``) stops with the reason, exit 1.
@@ -11,21 +12,21 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kefu.core import shopsettings
-from kefu.reports import exports, selectors
+from kefu.reports import exports
 from kefu.reports.forms import RangeForm
-from kefu.reports.rules import first_response_target
-
-REPORTS = {
-    "sales": ("销售报表", exports.SALES_COLUMNS),
-    "service": ("服务数据", exports.SERVICE_COLUMNS),
-}
+from kefu.reports.views import EXPORTS as REPORTS
+from kefu.reports.views import report_rows
 
 
 class Command(BaseCommand):
-    help = "报表：销售（生意参谋口径）与服务数据，按日/周/月，输出 JSON、CSV 或 Excel。"
+    help = "报表：销售（生意参谋口径）、服务数据、客服、KPI、售后、质检、差错、奖惩，按日/周/月，输出 JSON、CSV 或 Excel。"
 
     def add_arguments(self, parser):
-        parser.add_argument("report", choices=sorted(REPORTS), help="sales（销售）或 service（服务数据）")
+        parser.add_argument(
+            "report",
+            choices=sorted(REPORTS),
+            help="sales 销售、service 服务数据、agents 客服催付与接待、kpi、aftersales 售后类型与原因、quality 质检、errors 差错、sanctions 奖惩",
+        )
         parser.add_argument("--start", required=True, help="开始日期 YYYY-MM-DD（含）")
         parser.add_argument("--end", required=True, help="结束日期 YYYY-MM-DD（含）")
         parser.add_argument("--by", default="day", help="day | week | month")
@@ -40,12 +41,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(messages))
         rng = form.range
         with shopsettings.snapshot():
-            if report == "sales":
-                rows = selectors.sales_report(rng=rng, shop=shop or None)
-            else:
-                rows = selectors.service_report(
-                    rng=rng, agent_ids=None, target_seconds=first_response_target()
-                )
+            rows = report_rows(report=report, rng=rng, shop=shop or None, agent_ids=None)
         title, columns = REPORTS[report]
         if fmt == "json":
             data = json.dumps(
