@@ -27,7 +27,15 @@ The server's resident memory (all its processes) is sampled every second; the pe
 
 With --json the last line printed is one JSON object:
 {"p95_customer_to_agent_ms": …, "p95_agent_to_customer_ms": …, "sent": …, "delivered": …,
- "lost": 0, "duplicated": 0, "errors": {…}, "rss_mb": …} (plus the details).
+ "lost": 0, "duplicated": 0, "errors": {…}, "rss_mb": …, …} (these keys first, the details after;
+"server_cpu_ms_per_message" is the server's CPU time per message sent, the figure that depends least
+on what else runs on the machine).
+
+    python3 bench/chat.py --queries 60 --customers 100 --agents 10 [--profile steps.prof]
+
+measures without a server: the queries, milliseconds and pushes of each database step of the
+sockets (a connect, a chat's first message with its routing, a later one, an agent's reply, a read
+receipt), on a fresh SQLite database in this process.
 """
 
 import argparse
@@ -129,6 +137,92 @@ def setup(agents: int, customers: int) -> None:
         ShopSetting.objects.update_or_create(key=key, defaults={"value": value})
     AutoReplyRule.objects.update(is_enabled=False)
     print(json.dumps({"sessions": sessions, "tokens": tokens}))
+
+
+def queries(customers: int, agents: int, rounds: int, profile: str | None = None) -> dict:
+    """Per step of the sockets' database work: queries and milliseconds, and the pushes it queues.
+
+    Runs in this process on a fresh SQLite database (call it with KEFU_HOME set to an empty
+    directory): what one connect, one customer message (the first of a chat, which is routed and
+    offered, and a later one), one agent reply and one read receipt cost on the database thread."""
+    import io
+    from contextlib import redirect_stdout
+
+    with redirect_stdout(io.StringIO()):
+        setup(agents, customers)
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.chat import consumers, push
+    from kefu.chat.models import Conversation
+
+    pushes: Counter = Counter()
+    push._send = lambda group, event: pushes.update([event["type"]])  # count, do not send
+
+    def call(function, *args):
+        return getattr(function, "func", function)(*args)
+
+    steps: dict[str, list[tuple[int, float, int]]] = {}
+
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+
+    def measure(step: str, function, *args):
+        pushes.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            if profiler:
+                profiler.enable()
+            started = time.perf_counter()
+            result = call(function, *args)
+            ms = (time.perf_counter() - started) * 1000
+            if profiler:
+                profiler.disable()
+        steps.setdefault(step, []).append((len(ctx.captured_queries), ms, sum(pushes.values())))
+        return result
+
+    users = list(get_user_model().objects.filter(username__startswith="bench").order_by("id"))
+    ids = list(Conversation.objects.order_by("id").values_list("id", flat=True))
+    tokens = dict(Conversation.objects.values_list("id", "token"))
+
+    def customer_connect(token):
+        conversation = call(consumers._customer_open, token)  # what the socket keeps
+        call(consumers._customer_catch_up, conversation.pk, 0)
+        return conversation
+
+    by_id = {user.pk: user for user in users}  # a console's user stays the same object (roles kept)
+    for user in users:
+        measure("agent connect", consumers._staff_open, user)
+    for n, pk in enumerate(ids[:rounds]):
+        conversation = measure("customer connect", customer_connect, tokens[pk])
+        sent = measure(
+            "customer message, first (routed)",
+            consumers._customer_send,
+            conversation,
+            "127.0.0.1",
+            f"你好 {n}",
+            None,
+        )
+        agent = by_id.get(Conversation.objects.get(pk=pk).agent_id, users[0])
+        measure("agent reply", consumers._staff_send, agent, pk, f"您好 {n}", False)
+        measure(
+            "customer message, later", consumers._customer_send, conversation, "127.0.0.1", f"还有 {n}", None
+        )
+        measure("read receipt", consumers._read, pk, "agent", sent.get("seq", 1))
+    if profiler:
+        profiler.dump_stats(profile)
+    return {
+        step: {
+            "n": len(rows),
+            "queries": round(statistics.mean(r[0] for r in rows), 1),
+            "ms_p50": round(statistics.median(r[1] for r in rows), 2),
+            "pushes": round(statistics.mean(r[2] for r in rows), 1),
+        }
+        for step, rows in steps.items()
+    }
 
 
 def _pg_recreate(url: str) -> str | None:
@@ -459,6 +553,15 @@ def run(args) -> dict:
         }
 
     return {
+        # the summary the issue names, in its order; the details follow
+        "p95_customer_to_agent_ms": figures(c2a).get("p95_ms"),
+        "p95_agent_to_customer_ms": figures(a2c).get("p95_ms"),
+        "sent": sent,
+        "delivered": delivered,
+        "lost": sent - delivered + stats.gaps,
+        "duplicated": stats.duplicated,
+        "errors": dict(stats.errors),
+        "rss_mb": round(rss_peak, 1),
         "db": db + (" + redis" if args.redis else ""),
         # the tree is `kefu serve` → uvicorn → its workers
         "server_processes": max(1, processes - 2) if args.redis else 1,
@@ -475,14 +578,7 @@ def run(args) -> dict:
         "cores": os.cpu_count(),
         "load_avg": round(os.getloadavg()[0], 1),
         "gaps": stats.gaps,
-        "p95_customer_to_agent_ms": figures(c2a).get("p95_ms"),
-        "p95_agent_to_customer_ms": figures(a2c).get("p95_ms"),
-        "sent": sent,
-        "delivered": delivered,
-        "lost": sent - delivered + stats.gaps,
-        "duplicated": stats.duplicated,
-        "errors": dict(stats.errors),
-        "rss_mb": round(rss_peak, 1),
+        "server_cpu_ms_per_message": round(cpu_server * 1000 / sent, 1) if sent else None,
     }
 
 
@@ -529,9 +625,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="end with the one-line JSON summary")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--queries",
+        type=int,
+        metavar="N",
+        help="no server: queries, ms and pushes of each socket step, over N chats (fresh SQLite)",
+    )
+    parser.add_argument("--profile", metavar="FILE", help="with --queries: cProfile of the steps to FILE")
     args = parser.parse_args()
     if args.setup:
         setup(args.agents, args.customers)
+        return
+    if args.queries:
+        if "KEFU_HOME" not in os.environ:
+            with tempfile.TemporaryDirectory(prefix="kefu-bench-chat-") as home:
+                env = {**os.environ, "KEFU_HOME": home}
+                env.pop("KEFU_DATABASE_URL", None)
+                raise SystemExit(subprocess.call([sys.executable, *sys.argv], env=env))  # noqa: S603
+        for step, row in queries(args.customers, args.agents, args.queries, args.profile).items():
+            print(json.dumps({"step": step, **row}, ensure_ascii=False))
         return
     result = run(args)
     print(table(result))

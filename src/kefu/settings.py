@@ -253,7 +253,7 @@ if _redis_url:
     }
 else:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
+        "default": {"BACKEND": "kefu.chat.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}
     }
 HUEY = {
     "name": "kefu",

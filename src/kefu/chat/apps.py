@@ -11,10 +11,12 @@ class ChatConfig(AppConfig):
         from kefu.chat import demo as chat_demo
         from kefu.chat import panels as chat_panels
         from kefu.chat import rules  # noqa: F401 - declares the chat's shop settings
+        from kefu.chat.caches import connect as caches_connect
         from kefu.chat.selectors import conversation_mine_list, waiting_count
         from kefu.chat.services import chat_no_answer_sweep, presence_away_sweep
         from kefu.core import demo, home, navigation, panels, roles, sweeps
 
+        caches_connect()
         navigation.register_badge("chat_waiting", waiting_count)
         navigation.register_link(_("在线咨询"), "chat:console", order=1, badge="chat_waiting")
         navigation.register_link(_("会话记录"), "chat:history", order=2)

@@ -17,8 +17,11 @@ push leaves after the commit.
 
 import asyncio
 import json
+import logging
 import time
+import weakref
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import DatabaseSyncToAsync
@@ -27,13 +30,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from kefu.chat import push, selectors, services
+from kefu.chat import caches, push, selectors, services
 from kefu.chat.models import Conversation, ConversationStatus
 from kefu.core import ratelimit, roles, shopsettings
 
+log = logging.getLogger("kefu.chat")
+
 FRAME_MAX = 8 * 1024  # characters of one incoming frame; a message is at most 1000
 TYPING_EVERY = 2.0  # seconds between two typing nudges from one socket
-QUEUE_REFRESH = 1.0  # seconds: a waiting customer's place is recomputed at most this often
+QUEUE_REFRESH = 0.5  # seconds: the waiting customers' places are recomputed at most this often
+READERS = 4  # threads of a server process that only read the database
 
 
 class _LocalCounter:
@@ -62,11 +68,21 @@ def _allow(key: str, limit: int) -> bool:
 
 
 def database_sync_to_async(func):
-    """The consumers' database calls. On SQLite they queue on one thread (one writer at a time
-    anyway); on PostgreSQL they run on a small pool, so one slow write does not hold up the other
-    sockets of the process."""
+    """The consumers' database calls that write. On SQLite they queue on one thread (one writer at a
+    time anyway); on PostgreSQL they run on a small pool, so one slow write does not hold up the
+    other sockets of the process."""
     sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     return DatabaseSyncToAsync(func, thread_sensitive=sqlite)
+
+
+_readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="chat-read")
+
+
+def database_read(func):
+    """The consumers' database calls that only read (a connect, a catch-up, the queue's places):
+    on a few threads of their own, so they never wait in line behind the writes (SQLite in WAL mode
+    lets readers go on while one writes; PostgreSQL anyway)."""
+    return DatabaseSyncToAsync(func, thread_sensitive=False, executor=_readers)
 
 
 def _client_ip(scope) -> str:
@@ -105,7 +121,7 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-@database_sync_to_async
+@database_read
 def _missed(conversation_id: int, after_seq: int) -> list[dict]:
     return [
         push.message_payload(m)
@@ -233,13 +249,12 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
 # --- the customer ---------------------------------------------------------------------------
 
 
-@database_sync_to_async
-def _customer_open(token: str) -> int | None:
-    conversation = selectors.conversation_find_by_token(token=token)
-    return conversation.pk if conversation is not None else None
+@database_read
+def _customer_open(token: str) -> Conversation | None:
+    return selectors.conversation_find_by_token(token=token)
 
 
-@database_sync_to_async
+@database_read
 def _customer_catch_up(conversation_id: int, after: int) -> tuple[dict, list[dict]]:
     """A window connected (and joined its group): its state and what it missed, in one trip to the
     database thread (hundreds of windows connect at once when a promotion starts)."""
@@ -253,26 +268,81 @@ def _customer_catch_up(conversation_id: int, after: int) -> tuple[dict, list[dic
     return _state_of(conversation), missed
 
 
-def _state_of(conversation: Conversation) -> dict:
+def _state_of(conversation: Conversation, positions: dict[int, int] | None = None) -> dict:
     agent = conversation.agent
+    if positions is None:
+        position = selectors.queue_position(conversation=conversation)
+    else:
+        position = positions.get(conversation.pk)
     return {
         "type": "state",
         "status": conversation.status,
         "agent_name": (agent.get_full_name() or agent.username) if agent else None,
-        "queue_position": selectors.queue_position(conversation=conversation),
+        "queue_position": position,
         "agent_read_seq": conversation.agent_read_seq,
         "last_seq": conversation.last_seq,
     }
 
 
-@database_sync_to_async
-def _customer_state(conversation_id: int) -> dict:
-    return _state_of(Conversation.objects.select_related("agent").get(pk=conversation_id))
+@database_read
+def _customer_states(conversation_ids: list[int]) -> dict[int, dict]:
+    """The state of several customers' conversations, their places in the queue counted once."""
+    positions = selectors.queue_positions()
+    rows = Conversation.objects.select_related("agent").filter(pk__in=conversation_ids)
+    return {c.pk: _state_of(c, positions) for c in rows}
+
+
+class _QueueBoard:
+    """The waiting customers' places, for every waiting window of this server process at once: the
+    queue moves in bursts (a promotion starts, agents come online), so a move only asks for a fresh
+    count, and at most every ``QUEUE_REFRESH`` seconds one read tells all the windows that asked.
+    The last move always gets its count: a window that asks while one is under way waits for the next."""
+
+    def __init__(self) -> None:
+        self.asking: set[CustomerConsumer] = set()
+        self.task: asyncio.Task | None = None
+
+    def ask(self, socket: "CustomerConsumer") -> None:
+        self.asking.add(socket)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._tell_later())
+
+    def forget(self, socket: "CustomerConsumer") -> None:
+        self.asking.discard(socket)
+
+    async def _tell_later(self) -> None:
+        while self.asking:
+            await asyncio.sleep(QUEUE_REFRESH)
+            sockets, self.asking = self.asking, set()
+            try:
+                states = await _customer_states(sorted({s.conversation_id for s in sockets}))
+            except Exception:  # a window asks again on the next move, or reconnects
+                log.warning("chat queue places could not be read", exc_info=True)
+                continue
+            for socket in sockets:
+                state = states.get(socket.conversation_id)
+                if state is not None and not socket.gone:
+                    try:
+                        await socket.show_state(state)
+                    except Exception:  # that window went away meanwhile
+                        log.debug("chat queue place not delivered", exc_info=True)
+
+
+_boards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _QueueBoard] = weakref.WeakKeyDictionary()
+
+
+def _queue_board() -> _QueueBoard:
+    loop = asyncio.get_running_loop()
+    board = _boards.get(loop)
+    if board is None:
+        board = _boards[loop] = _QueueBoard()
+    return board
 
 
 @database_sync_to_async
-def _customer_send(conversation_id: int, ip: str, text: Any, group: Any) -> dict:
-    with shopsettings.snapshot():
+def _customer_send(conversation: Conversation, ip: str, text: Any, group: Any) -> dict:
+    conversation_id = conversation.pk
+    with shopsettings.snapshot(caches.shop_settings()):
         limits = (
             (f"chat-send:{ip}", int(shopsettings.get("chat_send_rate_limit"))),
             (f"chat-conv:{conversation_id}", int(shopsettings.get("chat_conversation_rate_limit"))),
@@ -282,13 +352,14 @@ def _customer_send(conversation_id: int, ip: str, text: Any, group: Any) -> dict
                 return {"error": _("消息发得太快了，请稍等一会儿再发。"), "code": "rate_limited"}
         if not isinstance(text, str):
             return {"error": _("请输入消息内容。")}
-        conversation = Conversation.objects.get(pk=conversation_id)
         try:
             sent = services.customer_message_send(
                 conversation=conversation, text=text, group=group if isinstance(group, str) else None
             )
         except ValidationError as exc:
             return {"error": _error_text(exc)}
+        except Conversation.DoesNotExist:
+            return {"error": _("会话不存在。")}
         return {"seq": sent[0].seq, "id": sent[0].pk}
 
 
@@ -302,35 +373,38 @@ def _read(conversation_id: int, side: str, seq: int) -> None:
 class CustomerConsumer(_ChatSocket):
     side = "customer"
 
+    gone = False
+
     async def open(self):
         after = _query_int(self.scope, "after")
-        conversation_id = await _customer_open(self.scope["url_route"]["kwargs"]["token"])
+        conversation = await _customer_open(self.scope["url_route"]["kwargs"]["token"])
         await self.accept()
-        if conversation_id is None:
+        if conversation is None:
             await self.send_json({"type": "error", "message": _("会话不存在。")})
             await self.close(code=4404)
             return
-        self.conversation_id = conversation_id
+        # kept for the socket's life: its sends lock and read the row afresh, only its id counts
+        self.conversation = conversation
+        self.conversation_id = conversation.pk
+        self.read_sent = 0
         self.ip = _client_ip(self.scope)
         # join first, then read: whatever is written meanwhile arrives twice at worst (dropped), never not
         await self.channel_layer.group_add(push.conversation_group(self.conversation_id), self.channel_name)
         self.in_queue = False
-        self.queue_refresh: asyncio.Task | None = None
         state, missed = await _customer_catch_up(self.conversation_id, after)
         await self.show_state(state)
         self.sent[self.conversation_id] = after
         await self.deliver(self.conversation_id, missed)
 
     async def disconnect(self, code):
+        self.gone = True
         if getattr(self, "conversation_id", None) is not None:
+            _queue_board().forget(self)
             await self.channel_layer.group_discard(
                 push.conversation_group(self.conversation_id), self.channel_name
             )
             if self.in_queue:
                 await self.channel_layer.group_discard(push.QUEUE, self.channel_name)
-
-    async def send_state(self):
-        await self.show_state(await _customer_state(self.conversation_id))
 
     async def show_state(self, state: dict) -> None:
         # only a customer waiting in the queue listens to the queue moving
@@ -345,9 +419,7 @@ class CustomerConsumer(_ChatSocket):
         await self.send_json({"type": "message", "message": push.customer_view(payload)})
 
     async def on_send(self, content):
-        result = await _customer_send(
-            self.conversation_id, self.ip, content.get("text"), content.get("group")
-        )
+        result = await _customer_send(self.conversation, self.ip, content.get("text"), content.get("group"))
         await self.answer(content, result)
 
     async def on_sync(self, content):
@@ -360,22 +432,32 @@ class CustomerConsumer(_ChatSocket):
 
     async def on_read(self, content):
         seq = _as_int(content.get("seq"))
-        if seq:
+        if seq and seq > self.read_sent:  # a window repeating the same number costs no write
+            self.read_sent = seq
             await _read(self.conversation_id, "customer", seq)
 
     # --- group events ---
 
     async def chat_state(self, event):
-        await self.send_state()
+        state = event["state"]
+        if state["status"] == ConversationStatus.WAITING:
+            # back in the queue: her place comes with the others' (one read for all)
+            _queue_board().ask(self)
+            return
+        await self.show_state(
+            {
+                "type": "state",
+                "status": state["status"],
+                "agent_name": state["agent_name"],
+                "queue_position": None,
+                "agent_read_seq": state["agent_read_seq"],
+                "last_seq": state["last_seq"],
+            }
+        )
 
     async def chat_queue(self, event):
-        # the queue moves in bursts: one fresh position a second is enough
-        if self.in_queue and (self.queue_refresh is None or self.queue_refresh.done()):
-            self.queue_refresh = asyncio.create_task(self._refresh_later())
-
-    async def _refresh_later(self):
-        await asyncio.sleep(QUEUE_REFRESH)
-        await self.send_state()
+        if self.in_queue:
+            _queue_board().ask(self)
 
 
 # --- the console ----------------------------------------------------------------------------
@@ -391,21 +473,27 @@ def _staff_open(user) -> list[int] | None:
     )
 
 
-@database_sync_to_async
+@database_read
 def _staff_may_watch(user, conversation_id: int) -> bool:
     return roles.is_staff_member(user) and Conversation.objects.filter(pk=conversation_id).exists()
 
 
 @database_sync_to_async
 def _staff_send(user, conversation_id: int, text: Any, force: bool) -> dict:
-    with shopsettings.snapshot():
-        conversation = Conversation.objects.select_related("agent").filter(pk=conversation_id).first()
-        if conversation is None:
-            return {"error": _("会话不存在。")}
+    with shopsettings.snapshot(caches.shop_settings()):
         if not isinstance(text, str):
             return {"error": _("请输入消息内容。")}
         try:
-            message = services.agent_message_send(conversation=conversation, by=user, text=text, force=force)
+            # the service locks and reads the row itself: only its id is needed here
+            message = services.agent_message_send(
+                conversation=Conversation(pk=conversation_id),
+                by=user,
+                text=text,
+                force=force,
+                lint_rules=caches.lint_rules(),
+            )
+        except Conversation.DoesNotExist:
+            return {"error": _("会话不存在。")}
         except services.LintBlocked as exc:
             return {
                 "error": str(exc.message),
@@ -435,6 +523,7 @@ class StaffConsumer(_ChatSocket):
             await self.send_json({"type": "error", "message": _("请先登录客服账号。")})
             await self.close(code=4403)
             return
+        self.read_sent: dict[int, int] = {}
         self.groups_joined = {push.STAFF, push.agent_group(self.user.pk)}
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -498,7 +587,9 @@ class StaffConsumer(_ChatSocket):
             conversation_id is not None
             and seq
             and push.conversation_group(conversation_id) in self.groups_joined
+            and seq > self.read_sent.get(conversation_id, 0)  # a repeated number costs no write
         ):
+            self.read_sent[conversation_id] = seq
             await _read(conversation_id, "agent", seq)
 
     async def on_ping(self, content):
@@ -531,6 +622,6 @@ class StaffConsumer(_ChatSocket):
         await self.send_json({"type": "presence", **event["presence"]})
 
 
-@database_sync_to_async
+@database_read
 def _last_seq(conversation_id: int) -> int:
     return Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).first() or 0

@@ -141,16 +141,24 @@ def conversation_changed(
         "agent_id": conversation.agent_id,
         "agent_name": _person(conversation.agent) if conversation.agent_id else None,
         "group": conversation.group,
+        # the customer's window shows these too: with them a state push needs no database read
+        "last_seq": conversation.last_seq,
+        "agent_read_seq": conversation.agent_read_seq,
     }
     _after_commit(conversation_group(conversation.pk), {"type": "chat.state", "state": state})
     if conversation.agent_id and conversation.agent_id != previous_agent_id:
-        # the latest lines travel with the offer: the agent's socket need not ask the database
-        recent = list(
-            Message.objects.filter(conversation_id=conversation.pk)
-            .select_related("author")
-            .order_by("-seq")[:ASSIGNED_RECENT]
-        )
-        messages = [message_payload(m) for m in reversed(recent)]
+        # the latest lines travel with the offer: the agent's socket need not ask the database.
+        # A new chat's whole history was written by this very transaction: no need to read it back.
+        known = getattr(conversation, "_new_messages", None)
+        if known and known[0].seq == 1 and known[-1].seq == conversation.last_seq:
+            recent = known[-ASSIGNED_RECENT:]
+        else:
+            recent = list(
+                Message.objects.filter(conversation_id=conversation.pk)
+                .select_related("author")
+                .order_by("-seq")[:ASSIGNED_RECENT]
+            )[::-1]
+        messages = [message_payload(m) for m in recent]
         _after_commit(
             agent_group(conversation.agent_id),
             {"type": "chat.assigned", "state": state, "messages": messages},

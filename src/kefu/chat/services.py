@@ -102,11 +102,29 @@ def _next_seqs(conversation_ids: list[int]) -> dict[int, int]:
     return dict(Conversation.objects.filter(pk__in=conversation_ids).values_list("pk", "last_seq"))
 
 
+def _lock_for_messages(conversation: Conversation) -> Conversation:
+    """Lock the row for a write that adds messages and ends by saving the conversation with
+    ``last_seq`` among its fields: the numbers are counted on the locked row in memory (no extra
+    UPDATE and read-back per message), and written with the conversation's other changes."""
+    conversation = _lock(conversation)
+    conversation._numbers_held = True  # type: ignore[attr-defined]
+    conversation._new_messages = []  # type: ignore[attr-defined]  # what this write added, in order
+    return conversation
+
+
 def _new_message(*, conversation: Conversation, **fields) -> Message:
-    """Every message of the chat is created here: numbered, and pushed once the write commits."""
-    seq = _next_seqs([conversation.pk])[conversation.pk]
+    """Every message of the chat is created here: numbered, and pushed once the write commits.
+
+    A conversation from :func:`_lock_for_messages` is numbered on the locked row (the caller saves
+    ``last_seq``); any other takes its number with a conditional UPDATE."""
+    if getattr(conversation, "_numbers_held", False):
+        seq = conversation.last_seq + 1
+    else:
+        seq = _next_seqs([conversation.pk])[conversation.pk]
     conversation.last_seq = seq
     message = Message.objects.create(conversation=conversation, seq=seq, **fields)
+    if getattr(conversation, "_numbers_held", False):
+        conversation._new_messages.append(message)  # type: ignore[attr-defined]
     push.message_sent(message)
     return message
 
@@ -221,9 +239,9 @@ def customer_message_send(
     outside the shop's working hours. Returns the customer's message and any auto-reply.
     """
     text = _clean_text(text)
-    conversation = _lock(conversation)
+    conversation = _lock_for_messages(conversation)
     now = timezone.now()
-    fields = ["awaiting_since", "last_message_at", "customer_message_count"]
+    fields = ["awaiting_since", "last_message_at", "customer_message_count", "last_seq"]
     first_of_session = conversation.customer_message_count == 0 or conversation.is_closed
     changed = conversation.is_closed
     if group is not None and group != conversation.group and conversation.status != ConversationStatus.ACTIVE:
@@ -483,21 +501,36 @@ def _may_write(conversation: Conversation, user) -> None:
     )
 
 
-def agent_message_send(*, conversation: Conversation, by: User, text: str, force: bool = False) -> Message:
+def agent_message_send(
+    *,
+    conversation: Conversation,
+    by: User,
+    text: str,
+    force: bool = False,
+    lint_rules: list[linter.LintRule] | None = None,
+) -> Message:
     """An agent replies. The linter runs first against the customer's latest message; its hits block
     the send (LintBlocked) unless ``force``, and a forced send over hits is recorded as an override.
+    ``lint_rules``: the linter's phrases as the caller keeps them (the console's socket); read now
+    when not given.
 
     Replying to a waiting conversation takes it (under the same lock, so it cannot be taken twice).
     """
     roles.require_staff(by)
     text = _clean_text(text)
-    hits = linter.lint_reply(text, customer_message=selectors.latest_customer_text(conversation=conversation))
+    customer_message = selectors.latest_customer_text(conversation=conversation)
+    if lint_rules is None:
+        hits = linter.lint_reply(text, customer_message=customer_message)
+    else:
+        hits = linter.lint(
+            text, rules=lint_rules, fact_words=linter.fact_words(), customer_message=customer_message
+        )
     if hits and not force:
         raise LintBlocked(hits)
     with transaction.atomic():
-        conversation = _lock(conversation)
+        conversation = _lock_for_messages(conversation)
         now = timezone.now()
-        fields = ["awaiting_since", "last_message_at", "agent_message_count"]
+        fields = ["awaiting_since", "last_message_at", "agent_message_count", "last_seq"]
         if conversation.is_closed:
             raise ValidationError(_("会话已经结束，不能再发送消息。"))
         if conversation.status == ConversationStatus.WAITING:

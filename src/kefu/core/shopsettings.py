@@ -120,7 +120,7 @@ class _Snapshot:
 
     def value(self, key: str, default: Any) -> Any:
         if self.values is None:
-            self.values = dict(ShopSetting.objects.values_list("key", "value"))
+            self.values = stored_values()
         return self.values.get(key, default)
 
 
@@ -128,13 +128,24 @@ _snapshot: ContextVar[_Snapshot | None] = ContextVar("kefu_shop_settings", defau
 
 
 @contextmanager
-def snapshot() -> Iterator[None]:
-    """Read each setting at most once inside the block (one query for all of them)."""
-    token = _snapshot.set(_Snapshot())
+def snapshot(values: dict[str, Any] | None = None) -> Iterator[None]:
+    """Read each setting at most once inside the block (one query for all of them).
+
+    ``values``: the stored values as :func:`stored_values` returned them a moment ago, for a caller
+    that keeps them a few seconds (a chat socket) instead of reading them for every message."""
+    current = _Snapshot()
+    if values is not None:
+        current.values = dict(values)
+    token = _snapshot.set(current)
     try:
         yield
     finally:
         _snapshot.reset(token)
+
+
+def stored_values() -> dict[str, Any]:
+    """Every value the shop has stored (one query), as :func:`snapshot` takes them."""
+    return dict(ShopSetting.objects.values_list("key", "value"))
 
 
 class ShopSettingsMiddleware:

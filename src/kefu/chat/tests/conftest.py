@@ -5,12 +5,21 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from kefu.chat import caches
 from kefu.core.models import ShopSetting
 from kefu.replies.models import AutoReplyRule
 
 
 def set_setting(key: str, value) -> None:
     ShopSetting.objects.update_or_create(key=key, defaults={"value": value})
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """What the sockets keep between messages starts empty in every test."""
+    caches.clear()
+    yield
+    caches.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core.cache import cache
@@ -19,8 +20,8 @@ from kefu import asgi
 from kefu.chat import consumers, push, selectors, services
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, Message, PresenceStatus
 from kefu.chat.tests.conftest import set_setting
-from kefu.core import routing
-from kefu.replies.models import AutoReplyRule
+from kefu.core import routing, shopsettings
+from kefu.replies.models import AutoReplyRule, ForbiddenPhrase
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1")
@@ -475,3 +476,138 @@ def test_an_agent_who_chose_away_stays_away_after_acting(agent, settings_for_pus
     services.customer_message_send(conversation=conversation, text="在吗")
     services.agent_message_send(conversation=conversation, by=agent, text="来了")
     assert AgentPresence.objects.get().status == PresenceStatus.AWAY
+
+
+# --- what the sockets keep and coalesce -----------------------------------------------------
+
+
+def test_a_burst_of_queue_moves_tells_each_waiting_customer_her_final_place_once(
+    agent, settings_for_push, monkeypatch
+):
+    # four customers wait (nobody online); the third and the fourth have their window open
+    waiting = []
+    for text in ("一", "二", "三", "四"):
+        c = services.conversation_start()
+        services.customer_message_send(conversation=c, text=text)
+        waiting.append(Conversation.objects.get(pk=c.pk))
+    counted = []
+    positions = selectors.queue_positions
+    monkeypatch.setattr(selectors, "queue_positions", lambda: counted.append(1) or positions())
+
+    async def body():
+        sockets = [customer_socket(c.token) for c in waiting[2:]]
+        for socket in sockets:
+            await socket.connect()
+        before = [(await receive_until(s, "state"))["queue_position"] for s in sockets]
+        # an agent takes the first two; the queue is told it moved five times in a row
+        muted = push._send
+        monkeypatch.setattr(push, "_send", lambda group, event: None)
+        for c in waiting[:2]:
+            await database_sync_to_async(services.conversation_take)(conversation=c, by=agent)
+        monkeypatch.setattr(push, "_send", muted)
+        layer = get_channel_layer()
+        for _ in range(5):
+            await layer.group_send(push.QUEUE, {"type": "chat.queue"})
+        after = [(await receive_until(s, "state"))["queue_position"] for s in sockets]
+        quiet = [await s.receive_nothing(timeout=consumers.QUEUE_REFRESH * 3) for s in sockets]
+        for socket in sockets:
+            await socket.disconnect()
+        return before, after, quiet
+
+    before, after, quiet = run(body)
+    assert before == [3, 4]
+    assert after == [1, 2]  # the final places, each told once
+    assert quiet == [True, True]
+    assert len(counted) == 1  # one count of the queue for both windows and all five moves
+
+
+def test_a_customer_sees_the_agent_take_her_chat_without_a_database_read(agent, settings_for_push):
+    async def body():
+        conversation = await start()
+        await customer_send(conversation, "在吗")
+        socket = customer_socket(conversation.token)
+        await socket.connect()
+        assert (await receive_until(socket, "state"))["queue_position"] == 1
+        await database_sync_to_async(services.conversation_take)(conversation=conversation, by=agent)
+        state = await receive_until(socket, "state")
+        await socket.disconnect()
+        return state
+
+    state = run(body)
+    assert state["status"] == "active" and state["agent_name"] == (agent.get_full_name() or agent.username)
+    assert state["queue_position"] is None and state["last_seq"] == 2  # her message and the note
+
+
+def test_a_linter_phrase_saved_meanwhile_applies_to_the_next_reply_on_the_socket(
+    agent, login, settings_for_push
+):
+    online(agent)
+    client = login(agent)
+
+    async def body():
+        conversation = await start()
+        await customer_send(conversation, "在吗")
+        console = staff_socket(client)
+        await console.connect()
+        await receive_until(console, "hello")
+        await console.send_json_to({"type": "send", "conversation": conversation.pk, "text": "亲，不知道呢"})
+        first = await receive_until(console, "ack")
+        await database_sync_to_async(ForbiddenPhrase.objects.create)(
+            phrase="不知道", suggestion="我帮您查一下"
+        )
+        await console.send_json_to({"type": "send", "conversation": conversation.pk, "text": "亲，不知道呢"})
+        second = await receive_until(console, "error")
+        await console.disconnect()
+        return first, second
+
+    first, second = run(body)
+    assert first["seq"] == 3
+    assert second["code"] == "lint" and second["hits"][0]["phrase"] == "不知道"
+
+
+def test_a_rate_limit_lowered_meanwhile_applies_to_the_next_message_on_the_socket(settings_for_push):
+    cache.clear()
+    consumers._local.counts.clear()
+
+    async def body():
+        conversation = await start()
+        socket = customer_socket(conversation.token)
+        await socket.connect()
+        answers = []
+        for i in range(3):
+            if i == 2:
+                await database_sync_to_async(set_setting)("chat_conversation_rate_limit", 2)
+            await socket.send_json_to({"type": "send", "text": f"第 {i} 条", "client_id": str(i)})
+            answers.append(await receive_until(socket, "ack" if i < 2 else "error"))
+        await socket.disconnect()
+        return answers
+
+    answers = run(body)
+    assert [a["type"] for a in answers] == ["ack", "ack", "error"]
+    assert answers[-1]["code"] == "rate_limited"
+
+
+@pytest.mark.parametrize(
+    ("already", "queries"),
+    [
+        # a later message: BEGIN, the locked row, the message, the conversation's counters, COMMIT
+        (1, 5),
+        # the first one also reads the shop's settings, the greeting (promotions, auto-replies),
+        # asks routing (who is online, the team's members, the agent) and writes the offer's note
+        # and history entry; the offer's lines travel without being read back
+        (0, 14),
+    ],
+)
+def test_what_a_customer_message_costs_the_database(
+    agent, settings_for_push, django_assert_max_num_queries, already, queries
+):
+    online(agent)
+    conversation = services.conversation_start()
+    for i in range(already):
+        services.customer_message_send(conversation=conversation, text=f"之前 {i}")
+    with shopsettings.snapshot(), django_assert_max_num_queries(queries):
+        services.customer_message_send(conversation=conversation, text="在吗")
+    conversation.refresh_from_db()
+    seqs = list(Message.objects.order_by("id").values_list("seq", flat=True))
+    assert seqs == list(range(1, conversation.last_seq + 1))
+    assert conversation.agent == agent

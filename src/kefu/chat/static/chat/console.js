@@ -187,7 +187,13 @@
       osc.start(); osc.stop(ctx.currentTime + 0.25);
     } catch (e) { /* no sound: the title still shows it */ }
   }
-  function tickSoon() { clearTimeout(soon); soon = setTimeout(tick, 300); }
+  // pushes come in bursts on a busy day: the inbox is fetched 0.3 s after the first one, then at
+  // most every 2 s while they keep coming (never postponed for good by the next push)
+  var lastTick = 0;
+  function tickSoon() {
+    if (soon) return;
+    soon = setTimeout(function () { soon = null; tick(); }, Math.max(300, 2000 - (Date.now() - lastTick)));
+  }
   function wsSend(data) { if (wsOpen) ws.send(JSON.stringify(data)); }
   function sendRead(id) { var s = convs[id]; if (s && s.lastSeq) wsSend({ type: "read", conversation: id, seq: s.lastSeq }); }
   function showTyping(id) {
@@ -443,6 +449,7 @@
 
   function tick() {
     clearTimeout(timer);
+    lastTick = Date.now();
     call("GET", inboxUrl).then(function (r) {
       if (r.status !== 200) return;
       var d = r.data;
