@@ -1,5 +1,10 @@
 """Customer profiles from the orders: every import creates or updates its buyers' profiles, set-based.
 
+Everyday imports add the orders each batch creates to their buyers' profiles in the batch's own
+transaction (``profiles_add``: one upsert adding the batch's figures by member name). A bulk load
+(a shop's first load of its history) and the orders an import changed are refreshed from the
+table after the load (``profiles_refresh``).
+
 The customers app sits below orders and never reads the order table; this module writes its
 profile rows from here, in ONE statement per chunk: an upsert
 ``INSERT … SELECT … GROUP BY buyer_nick ON CONFLICT (member name) DO UPDATE`` that creates the

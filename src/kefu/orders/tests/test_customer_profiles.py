@@ -145,7 +145,7 @@ def test_the_profiles_added_batch_by_batch_match_the_orders_table(tmp_path, monk
         assert _stored(nick) == _direct(nick), nick
 
 
-def test_a_bulk_load_adds_the_profiles_as_it_goes(tmp_path, monkeypatch):
+def test_a_bulk_load_builds_the_profiles_after_it_in_one_pass(tmp_path, monkeypatch):
     monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
     monkeypatch.setattr(read, "batches", functools.partial(read.batches, size=5))
     rows = [_order(f"{n}", f"buyer{n % 4}", 1 + n % 20, paid="9.99" if n % 2 else None) for n in range(40)]
