@@ -426,6 +426,7 @@ def step_import(args) -> dict:
         rate=round(report.rows / elapsed),
         report={k: v for k, v in report.as_dict().items() if k != "errors"},
         first_errors=report.errors[:3],
+        timings=report.timings,  # by phase: the load, the profiles per batch and after the load
     )
     if args.lines_file:
         started = time.perf_counter()

@@ -299,16 +299,28 @@ class Notice(models.Model):
 
 
 class NoticeMessage(models.Model):
-    """One customer's message of a notice, with its delivery state; never two per customer per notice."""
+    """One message to a customer, with its delivery state: a notice's (never two per customer per
+    notice), or a single message another app sends to someone who left a contact (an answer to
+    their question): then ``notice`` is empty and the address, subject and source are its own."""
 
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
     STATES = [(PENDING, _("待发送")), (SENT, _("已发送")), (FAILED, _("发送失败"))]
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="messages")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notices")
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
     channel = models.CharField(_("发送方式"), max_length=16)
+    subject = models.CharField(_("标题"), max_length=100, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    # what the single message is about, e.g. ("question", 12): shown in the outbox
+    source = models.CharField(_("来源"), max_length=24, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
     text = models.TextField(_("内容"))
     state = models.CharField(_("状态"), max_length=8, choices=STATES, default=PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
@@ -326,4 +338,19 @@ class NoticeMessage(models.Model):
         indexes = [models.Index(fields=["state", "next_try_at"], name="notice_message_due")]
 
     def __str__(self) -> str:
-        return f"{self.notice_id}→{self.customer_id} {self.state}"
+        return f"{self.notice_id or self.source}→{self.customer_id or self.email or self.phone} {self.state}"
+
+    @property
+    def title(self) -> str:
+        return self.subject or (self.notice.title if self.notice_id else "")
+
+    @property
+    def to_phone(self) -> str:
+        return self.phone or (self.customer.phone if self.customer_id else "")
+
+    @property
+    def to_email(self) -> str:
+        if self.email:
+            return self.email
+        im_id = self.customer.im_id if self.customer_id else ""
+        return im_id if "@" in (im_id or "") else ""

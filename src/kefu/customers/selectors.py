@@ -392,3 +392,9 @@ def outbox(*, notice: Notice | None = None) -> QuerySet[NoticeMessage]:
     if notice is not None:
         qs = qs.filter(notice=notice)
     return qs.order_by("-id")
+
+
+def single_messages(*, limit: int = 50) -> list[NoticeMessage]:
+    """The latest single messages (not part of a notice, e.g. an answer to a customer's question
+    telling them to look), with their state: the outbox for them."""
+    return list(NoticeMessage.objects.filter(notice__isnull=True).order_by("-id")[:limit])

@@ -2,7 +2,7 @@
 
 ``outbox`` (default): the message is kept in kefu's outbox, which the desk shows (agents copy it
 into the platform's chat). ``email``: Django's mail settings, to the customer's e-mail (an ``@``
-in their other-IM field). ``sms``: a POST of ``{"phone": …, "text": …}`` as JSON to the shop's
+in their other-IM field, or the address the message names). ``sms``: a POST of ``{"phone": …, "text": …}`` as JSON to the shop's
 SMS gateway (setting ``notice_sms_webhook``). Another app may ``register(name, send)``; ``send``
 raises ``SendError`` with the reason (in Chinese) when the message could not go.
 """
@@ -44,11 +44,11 @@ def _outbox(message) -> None:
 
 
 def _email(message) -> None:
-    address = message.customer.im_id if "@" in (message.customer.im_id or "") else ""
+    address = message.to_email
     if not address:
         raise SendError("客户没有电子邮箱")
     try:
-        send_mail(message.notice.title, message.text, settings.DEFAULT_FROM_EMAIL, [address])
+        send_mail(message.title, message.text, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as exc:  # noqa: BLE001 - any mail failure is the message's failure reason
         raise SendError(f"邮件发送失败：{exc}") from exc
 
@@ -57,9 +57,9 @@ def _sms(message) -> None:
     url = str(shopsettings.get("notice_sms_webhook") or "")
     if not url.startswith(("http://", "https://")):
         raise SendError("未设置短信网关地址")
-    if not message.customer.phone:
+    if not message.to_phone:
         raise SendError("客户没有手机号")
-    body = json.dumps({"phone": message.customer.phone, "text": message.text}, ensure_ascii=False).encode()
+    body = json.dumps({"phone": message.to_phone, "text": message.text}, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the shop's own gateway

@@ -650,7 +650,9 @@ def notice_send(*, notice: Notice, by, now=None) -> dict:
     return notices_deliver(now=now, notice=notice)
 
 
-def notices_deliver(*, now=None, notice: Notice | None = None) -> dict[str, int]:
+def notices_deliver(
+    *, now=None, notice: Notice | None = None, message_ids: list[int] | None = None
+) -> dict[str, int]:
     """Deliver the messages due (new, or failed and waiting out their back-off); a failure records
     its reason and tries again later, never losing the message. Also the sweep."""
     now = now or timezone.now()
@@ -660,6 +662,8 @@ def notices_deliver(*, now=None, notice: Notice | None = None) -> dict[str, int]
     ).select_related("customer", "notice")
     if notice is not None:
         due = due.filter(notice=notice)
+    if message_ids is not None:
+        due = due.filter(pk__in=message_ids)
     sent = failed = 0
     for message in due.order_by("id")[:500]:
         sender = senders.get(message.channel)
@@ -686,3 +690,53 @@ def notices_deliver(*, now=None, notice: Notice | None = None) -> dict[str, int]
             )
             sent += 1
     return {"notices_sent": sent, "notices_failed": failed}
+
+
+def message_channel_for(*, phone: str = "", email: str = "") -> str:
+    """How a single message reaches someone by the contacts they left: an e-mail when they gave
+    one, a text message when they gave a phone and the shop set its SMS gateway, otherwise the
+    outbox (an agent passes it on in the platform's chat)."""
+    if email:
+        return "email"
+    if phone and str(shopsettings.get("notice_sms_webhook") or "").startswith(("http://", "https://")):
+        return "sms"
+    return "outbox"
+
+
+def customer_message_send(
+    *,
+    subject: str,
+    text: str,
+    phone: str = "",
+    email: str = "",
+    customer: Customer | None = None,
+    channel: str = "",
+    source: str = "",
+    source_id: int | None = None,
+) -> NoticeMessage:
+    """One message to one person through the notices' senders (the channel told by the contacts
+    when not given), recorded with its state like a notice's; it is tried after the caller's
+    transaction commits, and a failure is retried by the ``customer_notices`` sweep with back-off."""
+    channel = channel or message_channel_for(phone=phone, email=email)
+    if channel not in senders.names():
+        raise ValidationError({"channel": _("未知的发送方式。")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("请填写通知标题和内容。")})
+    message = NoticeMessage.objects.create(
+        customer=customer,
+        channel=channel,
+        subject=(subject or "").strip()[:100],
+        phone=(phone or "").strip()[:20],
+        email=(email or "").strip()[:254],
+        source=source[:24],
+        source_id=source_id,
+        text=text.strip(),
+        next_try_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: message_deliver(message_id=message.pk))
+    return message
+
+
+def message_deliver(*, message_id: int) -> dict[str, int]:
+    """Try one message now (a single message right after it was written)."""
+    return notices_deliver(message_ids=[message_id])

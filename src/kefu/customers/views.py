@@ -476,10 +476,17 @@ class VisitRecord(OperationPage):
 
 
 def _notices_page(request, form=None, status=200):
+    singles = selectors.single_messages()
+    for message in singles:
+        message.to_shown = message.email or selectors.phone_masked(message.phone)
     return render(
         request,
         "customers/notices.html",
-        {"notices": list(selectors.notice_list()[:100]), "form": form or forms.NoticeForm()},
+        {
+            "notices": list(selectors.notice_list()[:100]),
+            "singles": singles,
+            "form": form or forms.NoticeForm(),
+        },
         status=status,
     )
 
@@ -515,7 +522,7 @@ def notice_detail(request, pk: int):
     notice = selectors.notice_get(pk=pk)
     page = Paginator(selectors.outbox(notice=notice), 50).get_page(request.GET.get("page"))
     for message in page:
-        message.phone_shown = selectors.phone_masked(message.customer.phone)
+        message.phone_shown = selectors.phone_masked(message.to_phone)
     return render(
         request,
         "customers/notice.html",

@@ -418,6 +418,15 @@ class QuestionSubmitApi(APIView):
         return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
+class QuestionReplySerializer(serializers.Serializer):
+    from_customer = serializers.BooleanField(help_text="true：客户的追问；false：客服的答复")
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "HelpQuestionReply"
+
+
 class QuestionStatusApi(APIView):
     """The customer's own question and its answer, reachable only by the unguessable token."""
 
@@ -434,9 +443,17 @@ class QuestionStatusApi(APIView):
         answered_at = serializers.DateTimeField(allow_null=True)
         article_url = serializers.SerializerMethodField()
         created_at = serializers.DateTimeField()
+        replies = serializers.SerializerMethodField()
+        can_reply = serializers.SerializerMethodField()
 
         class Meta:
             ref_name = "HelpQuestionStatus"
+
+        def get_replies(self, question) -> list[dict]:
+            return QuestionReplySerializer(selectors.question_replies(question=question), many=True).data
+
+        def get_can_reply(self, question) -> bool:
+            return question.status in services.REPLYABLE
 
         def get_answer_html(self, question) -> str:
             return str(render_markdown(question.answer)) if question.answer else ""
@@ -456,6 +473,33 @@ class QuestionStatusApi(APIView):
     def get(self, request, token: str):
         question = selectors.question_get_by_token(token=token)
         return Response(self.OutputSerializer(question, context={"request": request}).data)
+
+
+class QuestionReplyApi(APIView):
+    """The customer writes back after an answer, by the private token; rate-limited like asking."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG],
+        request=form_schema(forms.QuestionReplyForm, "QuestionReplyInput"),
+        responses={201: QuestionReplySerializer, 400: None, 404: None, 429: MessageSerializer},
+        summary="追问（回复客服的答复）",
+        operation_id="help_questions_reply",
+    )
+    def post(self, request, token: str):
+        question = selectors.question_get_by_token(token=token)
+        ip = ratelimit.client_ip(request)
+        try:
+            data = form_input(forms.QuestionReplyForm, request, client_ip=ip)
+        except exceptions.ValidationError as exc:
+            if services.TOO_FREQUENT in exc.detail.get("detail", []):
+                raise exceptions.Throttled(detail=str(services.TOO_FREQUENT)) from exc
+            raise
+        reply = services.question_reply(
+            question=question, text=data["text"], ip_address=ip if ip != "unknown" else None
+        )
+        return Response(QuestionReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
 # --- staff: customer questions ----------------------------------------------------------------
@@ -544,7 +588,9 @@ class StaffQuestionAnswerApi(APIView):
     def post(self, request, pk: int):
         question = get_object_or_404(Question, pk=pk)
         data = form_input(forms.QuestionAnswerForm, request)
-        question = services.question_answer(question=question, by=request.user, **data)
+        question = services.question_answer(
+            question=question, by=request.user, page_url=_question_url(request, question.token), **data
+        )
         return Response(QuestionStaffOutputSerializer(question).data)
 
 

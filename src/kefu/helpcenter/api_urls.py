@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<int:pk>/feedback/", api.ArticleFeedbackApi.as_view(), name="article_feedback"),
     path("questions/", api.QuestionSubmitApi.as_view(), name="question_submit"),
     path("questions/<str:token>/", api.QuestionStatusApi.as_view(), name="question_status"),
+    path("questions/<str:token>/replies/", api.QuestionReplyApi.as_view(), name="question_reply"),
     # service team
     path("staff/questions/", api.StaffQuestionListApi.as_view(), name="staff_questions"),
     path("staff/questions/<int:pk>/", api.StaffQuestionDetailApi.as_view(), name="staff_question"),

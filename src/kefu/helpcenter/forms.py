@@ -17,6 +17,7 @@ from kefu.helpcenter.models import Article, Category, Question
 from kefu.helpcenter.selectors import MAX_PAGE
 from kefu.helpcenter.services import (
     QUESTION_LIMITS,
+    REPLY_LIMIT,
     TOO_FREQUENT_CODE,
     clean_similar_questions,
     question_allowance_take,
@@ -166,6 +167,37 @@ for _field in QuestionForm.base_fields.values():
     # Django's own max_length message is English-ish in tone; say it the shop's way.
     if getattr(_field, "max_length", None):
         _field.error_messages["max_length"] = _("不能超过 %(limit_value)d 个字（现在是 %(show_value)d 个）。")
+
+
+class QuestionReplyForm(forms.Form):
+    """The customer writes back on their private answer page (the page and its API). Counted
+    against the same per-address allowance as asking."""
+
+    text = forms.CharField(
+        label=_("继续提问或补充"),
+        max_length=REPLY_LIMIT,
+        error_messages={"required": _("请填写回复内容。")},
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": _("答复没解决问题？在这里补充说明，客服会继续答复")}
+        ),
+    )
+
+    def __init__(self, *args: Any, client_ip: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_ip = client_ip
+
+    def clean(self) -> dict[str, Any]:
+        question_allowance_take(ip_address=self.client_ip)
+        return super().clean()
+
+    @property
+    def too_frequent(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, TOO_FREQUENT_CODE)
+
+
+QuestionReplyForm.base_fields["text"].error_messages["max_length"] = _(
+    "不能超过 %(limit_value)d 个字（现在是 %(show_value)d 个）。"
+)
 
 
 # --- back office --------------------------------------------------------------------------

@@ -94,6 +94,8 @@ class Question(models.Model):
         NEW = "new", _("待处理")
         ANSWERED = "answered", _("已单独答复")
         PUBLISHED = "published", _("已发布为文章")
+        # the customer wrote back after the answer: the question waits on the team again
+        REPLIED = "replied", _("客户追问")
         CLOSED = "closed", _("已关闭")
 
     token = models.CharField(max_length=64, unique=True, default=_question_token, editable=False)
@@ -149,6 +151,28 @@ class Question(models.Model):
     @property
     def contact(self) -> str:
         return " / ".join(v for v in (self.phone, self.email, self.im_id) if v)
+
+
+class QuestionReply(models.Model):
+    """A message on a question after its first answer: the customer's reply on the private page,
+    or staff's answer to it. The first answer stays on the question itself."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
+    from_customer = models.BooleanField(_("客户发送"), default=True)
+    text = models.TextField(_("内容"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("问题追问与答复")
+        verbose_name_plural = _("问题追问与答复")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.text[:30]}"
 
 
 class SimilarQuestionProposal(models.Model):

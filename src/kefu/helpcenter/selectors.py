@@ -11,7 +11,14 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from kefu.core import shopsettings
-from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal
+from kefu.helpcenter.models import (
+    Article,
+    Category,
+    Question,
+    QuestionReply,
+    SearchLog,
+    SimilarQuestionProposal,
+)
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search import highlight
 from kefu.search import selectors as search_selectors
@@ -151,6 +158,11 @@ def question_new_count() -> int:
 
 def question_get_by_token(*, token: str) -> Question:
     return get_object_or_404(Question.objects.select_related("article", "category"), token=token)
+
+
+def question_replies(*, question: Question) -> list[QuestionReply]:
+    """What the customer and staff wrote after the first answer, oldest first (one query)."""
+    return list(question.replies.select_related("by").order_by("created_at", "id"))
 
 
 def similar_proposal_list(

@@ -12,17 +12,26 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.core import ratelimit, roles, shopsettings, worklist
 from kefu.core.activity import activity_record, changes_since
 from kefu.core.types import User
-from kefu.customers.selectors import blacklist_entry_for
-from kefu.customers.services import customer_for_buyer
+from kefu.customers.selectors import blacklist_entry_for, customer_for_nick
+from kefu.customers.services import customer_for_buyer, customer_message_send
 from kefu.helpcenter import rules
-from kefu.helpcenter.models import Article, Category, Question, SearchLog, SimilarQuestionProposal, Tag
+from kefu.helpcenter.models import (
+    Article,
+    Category,
+    Question,
+    QuestionReply,
+    SearchLog,
+    SimilarQuestionProposal,
+    Tag,
+)
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
 
@@ -496,13 +505,17 @@ def question_submit(
 
 
 @transaction.atomic
-def question_answer(*, question: Question, by: User, answer: str) -> Question:
-    """Answer the customer individually; the answer appears on their private page only."""
+def question_answer(*, question: Question, by: User, answer: str, page_url: str = "") -> Question:
+    """Answer the customer individually; the answer appears on their private page only.
+    When the customer had written back, the answer goes under their reply and they are told
+    (``question_answer_again``)."""
     roles.require_staff(by)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("请填写答复内容。")})
     question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == Question.Status.REPLIED:
+        return question_answer_again(question=question, by=by, answer=answer, page_url=page_url)
     if question.status == Question.Status.PUBLISHED:
         raise ValidationError(_("该问题已发布为文章。"))
     question.answer = answer
@@ -537,7 +550,7 @@ def question_publish(
     """
     require_article_publisher(by)
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if question.status == Question.Status.PUBLISHED:
+    if question.status == Question.Status.PUBLISHED or question.article_id:
         raise ValidationError(_("该问题已经发布过了。"))
     category = category or question.category
     if not (answer or "").strip():
@@ -575,6 +588,84 @@ def question_close(*, question: Question, by: User) -> Question:
     worklist.work_done(source="question", source_id=question.pk, by=by)
     activity_record(target=question, actor=by, verb="question_close")
     question.refresh_from_db()
+    return question
+
+
+# --- the customer writes back; staff answer again ------------------------------------------------
+
+REPLY_LIMIT = 2000
+# a question the customer may write back on: it has an answer, individual or as an article
+REPLYABLE = (Question.Status.ANSWERED, Question.Status.PUBLISHED, Question.Status.REPLIED)
+
+
+def _question_label(question: Question) -> str:
+    if question.from_blacklisted:
+        return (_("%(name)s（黑名单）") % {"name": question.name})[:120]
+    return question.name[:120]
+
+
+@transaction.atomic
+def question_reply(*, question: Question, text: str, ip_address: str | None = None) -> QuestionReply:
+    """The customer writes back on their private page (whoever holds the link is the customer).
+
+    Preconditions: the question has an answer (individual or as an article) and is not closed.
+    Side effects: the reply is kept under the question, the question is "客户追问" and its inbox
+    item comes back open with a fresh deadline. The per-address allowance is taken by the form,
+    as for asking."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写回复内容。")})
+    if len(text) > REPLY_LIMIT:
+        raise ValidationError({"text": _("不能超过 %(n)d 个字。") % {"n": REPLY_LIMIT}})
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status not in REPLYABLE:
+        raise ValidationError(_("客服答复后才能在这里回复；已关闭的问题请重新提问。"))
+    reply = QuestionReply.objects.create(
+        question=question, from_customer=True, text=text, ip_address=ip_address or None
+    )
+    question.status = Question.Status.REPLIED
+    question.save(update_fields=["status"])
+    worklist.work_put(
+        source="question",
+        source_id=question.pk,
+        title=question.title[:200],
+        customer_label=_question_label(question),
+        due_at=rules.question_due(reply.created_at),
+        required_role=roles.SUPERVISOR if question.from_blacklisted else None,
+    )
+    activity_record(target=question, actor=None, verb="question_reply", message=text[:200])
+    return reply
+
+
+def question_answer_again(*, question: Question, by: User, answer: str, page_url: str = "") -> Question:
+    """Staff answer the customer's reply (called by ``question_answer`` inside its transaction,
+    on the locked question). The answer is kept under the reply, the question is answered (or
+    published again, when it became an article) and its inbox item is done; the customer is told
+    through the notices' senders — e-mail, SMS or the outbox, by the contacts they left — with the
+    link to their page."""
+    QuestionReply.objects.create(question=question, from_customer=False, text=answer, by=by)
+    question.status = Question.Status.PUBLISHED if question.article_id else Question.Status.ANSWERED
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.save(update_fields=["status", "answered_by", "answered_at"])
+    worklist.work_done(source="question", source_id=question.pk, by=by)
+    with translation.override(settings.LANGUAGE_CODE):  # the customer reads the shop's language
+        subject = _("您的问题有新的答复")
+        text = _("%(name)s，您好！您的问题“%(title)s”有新的答复，请查看：%(url)s") % {
+            "name": question.name,
+            "title": question.title,
+            "url": page_url or reverse("helpcenter:question_status", args=[question.token]),
+        }
+    customer_message_send(
+        subject=subject,
+        text=text,
+        phone=question.phone,
+        email=question.email,
+        customer=customer_for_nick(question.im_id) if question.im_id else None,
+        source="question",
+        source_id=question.pk,
+    )
+    activity_record(target=question, actor=by, verb="question_answer_again")
     return question
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("help/ask/submit/", views.ask_submit, name="ask_submit"),
     path("help/ask/suggest/", views.ask_suggest, name="ask_suggest"),
     path("help/q/<str:token>/", views.question_status, name="question_status"),
+    path("help/q/<str:token>/reply/", views.question_reply, name="question_reply"),
     # back office: categories (administrators)
     path("desk/help/categories/", views.staff_categories, name="staff_categories"),
     path("desk/help/categories/add/", views.staff_category_add, name="staff_category_add"),

@@ -37,6 +37,8 @@ FROM_SEARCH_SESSION_KEY = "helpcenter_from_search"
 VERB_LABELS = {
     "question_submit": gettext_lazy("客户提交了问题"),
     "question_answer": gettext_lazy("单独答复"),
+    "question_reply": gettext_lazy("客户追问"),
+    "question_answer_again": gettext_lazy("再次答复"),
     "question_publish": gettext_lazy("发布为文章"),
     "question_close": gettext_lazy("关闭了问题"),
     "article_create": gettext_lazy("创建"),
@@ -244,24 +246,61 @@ def ask_suggest(request):
     return render(request, "helpcenter/partials/suggestions.html", {"rows": rows})
 
 
-@require_GET
-def question_status(request, token: str):
-    """The customer's private page: only whoever holds the link sees the question and its answer."""
-    question = selectors.question_get_by_token(token=token)
-    response = render(
-        request,
-        "helpcenter/question_status.html",
-        {
-            "question": question,
-            "just_submitted": request.GET.get("new") == "1",
-            "private_url": request.build_absolute_uri(reverse("helpcenter:question_status", args=[token])),
-            "article_public": bool(question.article and question.article.is_published),
-        },
-    )
+def _private_headers(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _question_status_page(
+    request, question: Question, *, reply_form: forms.QuestionReplyForm | None = None, status: int = 200
+) -> HttpResponse:
+    token = question.token
+    return _private_headers(
+        render(
+            request,
+            "helpcenter/question_status.html",
+            {
+                "question": question,
+                "just_submitted": request.GET.get("new") == "1",
+                "private_url": request.build_absolute_uri(
+                    reverse("helpcenter:question_status", args=[token])
+                ),
+                "article_public": bool(question.article and question.article.is_published),
+                "replies": selectors.question_replies(question=question),
+                "can_reply": question.status in services.REPLYABLE,
+                "reply_form": reply_form or forms.QuestionReplyForm(),
+            },
+            status=status,
+        )
+    )
+
+
+@require_GET
+def question_status(request, token: str):
+    """The customer's private page: only whoever holds the link sees the question and its answer."""
+    return _question_status_page(request, selectors.question_get_by_token(token=token))
+
+
+@require_POST
+def question_reply(request, token: str):
+    """The customer writes back on the private page after an answer; rate-limited like asking
+    (the API posts the same form to the same service)."""
+    question = selectors.question_get_by_token(token=token)
+    ip = ratelimit.client_ip(request)
+    form = forms.QuestionReplyForm(request.POST, client_ip=ip)
+    if form.is_valid():
+        try:
+            services.question_reply(
+                question=question, text=form.cleaned_data["text"], ip_address=ip if ip != "unknown" else None
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已收到您的回复，客服答复后会显示在本页。"))
+            return _private_headers(redirect("helpcenter:question_status", token=token))
+    return _question_status_page(request, question, reply_form=form, status=429 if form.too_frequent else 400)
 
 
 # --- back office: categories (admins) -----------------------------------------------------
@@ -430,6 +469,7 @@ def _question_page(request, question: Question, *, bound: dict | None = None) ->
             "can_publish": services.can_publish_articles(request.user),
             "similar": selectors.article_suggest(title=question.title, limit=5),
             "history": _history(question),
+            "replies": selectors.question_replies(question=question),
             "private_url": request.build_absolute_uri(
                 reverse("helpcenter:question_status", args=[question.token])
             ),
@@ -463,7 +503,10 @@ class StaffQuestionAnswer(_QuestionOperation):
     bound_as = "answer"
 
     def perform(self, question, data):
-        return services.question_answer(question=question, by=self.request.user, **data)
+        page_url = self.request.build_absolute_uri(
+            reverse("helpcenter:question_status", args=[question.token])
+        )
+        return services.question_answer(question=question, by=self.request.user, page_url=page_url, **data)
 
     def success_message(self, question, result) -> str:
         return _("答复已保存，客户可以在其专属链接里看到。")

@@ -1,5 +1,10 @@
 """Customer profiles from the orders: every import creates or updates its buyers' profiles, set-based.
 
+Everyday imports add the orders each batch creates to their buyers' profiles in the batch's own
+transaction (``profiles_add``: one upsert adding the batch's figures by member name). A bulk load
+(a shop's first load of its history) and the orders an import changed are refreshed from the
+table after the load (``profiles_refresh``).
+
 The customers app sits below orders and never reads the order table; this module writes its
 profile rows from here, in ONE statement per chunk: an upsert
 ``INSERT … SELECT … GROUP BY buyer_nick ON CONFLICT (member name) DO UPDATE`` that creates the
@@ -17,9 +22,11 @@ name keeps its order and gets no profile; the import reports how many.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
@@ -113,6 +120,127 @@ def _refresh(nicks: list[str] | None) -> tuple[int, int]:
         (after,) = cursor.fetchone()
     created = after - known
     return created, max(written - created, 0)
+
+
+# --- per batch: the orders an import creates, added to their buyers' profiles --------------------
+
+
+def _batch_figures(rows: list, col: dict[str, int]) -> dict[str, list]:
+    """The figures of new orders by member name: orders, paid orders, paid amount, first and last
+    payment, last order and its phone. The times compare as they come from the reader (the same
+    text layout on SQLite, datetimes on PostgreSQL)."""
+    nick_i, paid_i, amount_i = col["buyer_nick"], col["paid_at"], col["paid_amount"]
+    created_i, phone_i = col["created_at"], col["receiver_phone"]
+    figures: dict[str, list] = {}
+    for row in rows:
+        nick = row[nick_i]
+        if not nick:
+            continue
+        paid_at, created = row[paid_i], row[created_i]
+        known = figures.get(nick)
+        if known is None:
+            figures[nick] = [
+                1,
+                1 if paid_at else 0,
+                Decimal(str(row[amount_i] or 0)) if paid_at else Decimal(0),
+                paid_at,
+                paid_at,
+                created,
+                row[phone_i] or "",
+            ]
+            continue
+        known[0] += 1
+        if paid_at:
+            known[1] += 1
+            known[2] += Decimal(str(row[amount_i] or 0))
+            if known[3] is None or paid_at < known[3]:
+                known[3] = paid_at
+            if known[4] is None or paid_at > known[4]:
+                known[4] = paid_at
+        if created >= known[5] and row[phone_i]:
+            known[5], known[6] = created, row[phone_i]
+        elif created > known[5]:
+            known[5] = created
+    return figures
+
+
+def _add_upsert(values: str, vendor: str) -> str:
+    c = Customer._meta.db_table
+
+    def earlier(col: str, sign: str) -> str:
+        return (
+            f"{col} = CASE WHEN excluded.{col} IS NOT NULL AND ({c}.{col} IS NULL "
+            f"OR excluded.{col} {sign} {c}.{col}) THEN excluded.{col} ELSE {c}.{col} END"
+        )
+
+    return (
+        f"INSERT INTO {c} (buyer_nick, name, im_id, company, address, note, misdescription_count, "
+        f"blacklisted, blacklist_reason, tags, refunds_count, bad_reviews_count, complaints_count, "
+        f"created_at, updated_at, {', '.join(FIGURES)}, phone) {values} "
+        f"ON CONFLICT (buyer_nick) WHERE NOT (buyer_nick = '') DO UPDATE SET "
+        f"orders_count = {c}.orders_count + excluded.orders_count, "
+        f"paid_orders = {c}.paid_orders + excluded.paid_orders, "
+        f"paid_amount = ROUND({c}.paid_amount + excluded.paid_amount, 2), "
+        f"{earlier('first_paid_at', '<')}, {earlier('last_paid_at', '>')}, "
+        # the phone of the latest order: computed from the old last_order_at, before it moves on
+        f"phone = CASE WHEN excluded.phone <> '' AND ({c}.last_order_at IS NULL "
+        f"OR excluded.last_order_at >= {c}.last_order_at) THEN excluded.phone ELSE {c}.phone END, "
+        f"{earlier('last_order_at', '>')}, updated_at = excluded.updated_at"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _add_sql_sqlite(rows: int) -> str:
+    """SQLite: ``rows`` rows of VALUES with ``?`` placeholders, for the sqlite3 connection itself
+    (Django's cursor would rewrite thousands of ``%s`` on every execute)."""
+    one = "(?, '', '', '', '', '', 0, 0, '', '[]', 0, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    return _add_upsert(f"VALUES {', '.join([one] * rows)}", "sqlite")
+
+
+@functools.lru_cache(maxsize=1)
+def _add_sql_postgres() -> str:
+    """PostgreSQL: the batch as eight arrays, unnested: one statement, ten parameters."""
+    return _add_upsert(
+        "SELECT n, '', '', '', '', '', 0, FALSE, '', '[]', 0, 0, 0, %s, %s, o, p, a, f, l, lo, ph "
+        "FROM unnest(%s::text[], %s::int[], %s::int[], %s::numeric[], %s::timestamptz[], "
+        "%s::timestamptz[], %s::timestamptz[], %s::text[]) AS t(n, o, p, a, f, l, lo, ph)",
+        "postgresql",
+    )
+
+
+def profiles_add(rows: list, *, columns: dict[str, int], now) -> set[str]:
+    """Add the orders a batch CREATED to their buyers' profiles, set-based: the batch's figures by
+    member name, then one upsert (``INSERT … ON CONFLICT DO UPDATE`` adding counts and amounts,
+    keeping the earliest and latest times) for the batch (SQLite: per ``ADD_STEP`` buyers). Call
+    it in the batch's transaction, after the orders are written: the profiles commit with their
+    orders. Orders that were UPDATED are not added here (their old figures are already counted):
+    their buyers are refreshed from the table after the load (``profiles_refresh``). Returns the
+    member names written."""
+    figures = _batch_figures(rows, columns)
+    if not figures:
+        return set()
+    items = sorted(figures.items())  # in index order: neighbouring pages, and no deadlock between imports
+    if connection.vendor == "postgresql":
+        columns_of = list(zip(*[(nick, *values) for nick, values in items], strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_add_sql_postgres(), [now, now, *(list(column) for column in columns_of)])
+        return set(figures)
+    raw = connection.connection
+    for start in range(0, len(items), ADD_STEP):
+        chunk = items[start : start + ADD_STEP]
+        params: list = []
+        for nick, (orders, paid, amount, first, last, last_order, phone) in chunk:
+            params += [nick, now, now, orders, paid, str(amount), first, last, last_order, phone]
+        raw.execute(_add_sql_sqlite(len(chunk)), params)
+    return set(figures)
+
+
+ADD_STEP = 300
+
+
+def profiles_count() -> int:
+    """The profiles that have a member name (before and after an import: how many it created)."""
+    return Customer.objects.exclude(buyer_nick="").count()
 
 
 def contacts_of_customer(*, customer, limit: int = 10) -> list[dict]:

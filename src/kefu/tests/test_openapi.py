@@ -20,6 +20,7 @@ HELP_OPERATIONS = {
     ("post", "/api/v1/help/articles/{id}/feedback/"),
     ("post", "/api/v1/help/questions/"),
     ("get", "/api/v1/help/questions/{token}/"),
+    ("post", "/api/v1/help/questions/{token}/replies/"),
     ("get", "/api/v1/help/staff/questions/"),
     ("get", "/api/v1/help/staff/questions/{id}/"),
     ("post", "/api/v1/help/staff/questions/{id}/answer/"),

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from kefu.aftersales import services
 from kefu.aftersales.customer_card import customer_figures_refresh
-from kefu.aftersales.models import CaseKind
+from kefu.aftersales.models import REFUND_KINDS, AfterSalesCase, CaseKind
 from kefu.aftersales.tests.factories import OrderFactory
 from kefu.customers.models import Customer
 from kefu.customers.templatetags.customers import card_html
@@ -62,3 +62,29 @@ def test_refunds_and_complaints_reach_the_profile(buyer):
     assert customer_figures_refresh()["customer_figures"] == 1
     assert Customer.objects.get(buyer_nick="小桃子").refunds_count == 1
     assert customer_figures_refresh()["customer_figures"] == 0, "nothing changed, nothing written"
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        (CaseKind.REFUND_ONLY,),
+        (CaseKind.REFUND_ONLY, CaseKind.REFUND_ONLY, CaseKind.RESHIPMENT),
+        (CaseKind.RESHIPMENT,),
+    ],
+)
+def test_the_sweep_stores_the_refund_count_a_direct_count_gives_and_the_card_only_reads_it(
+    aftersales_agent, kinds, django_assert_max_num_queries
+):
+    for kind in kinds:
+        order = OrderFactory(buyer_nick="小杏子")
+        services.case_create(by=aftersales_agent, kind=kind, order=order, reason="少发")
+
+    customer_figures_refresh()
+
+    customer = Customer.objects.get(buyer_nick="小杏子")
+    direct = AfterSalesCase.objects.filter(customer=customer, kind__in=REFUND_KINDS).count()
+    assert customer.refunds_count == direct
+    request = RequestFactory().get("/")
+    request.user = aftersales_agent
+    with django_assert_max_num_queries(CARD_QUERIES):  # however many cases: the count is stored
+        card_html(request, "小杏子")

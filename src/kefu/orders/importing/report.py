@@ -22,8 +22,17 @@ class ImportReport:
     # the buyers' profiles: the member names the written orders named, what the import did to them
     buyers: set[str] = field(default_factory=set, repr=False)
     without_buyer: int = 0
+    # the member names of the orders the import created: added to their profiles batch by batch
+    buyers_added: set[str] = field(default_factory=set, repr=False)
     customers_created: int = 0
     customers_updated: int = 0
+    # where the import's time went, wall and CPU seconds by phase (store, profiles per batch,
+    # profiles after the load), for the benchmark and the import's log
+    timings: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def timed(self, phase: str, wall: float, cpu: float) -> None:
+        self.timings[f"{phase}_s"] = round(self.timings.get(f"{phase}_s", 0.0) + wall, 3)
+        self.timings[f"{phase}_cpu_s"] = round(self.timings.get(f"{phase}_cpu_s", 0.0) + cpu, 3)
 
     def error(self, line: int, reason: str) -> None:
         self.error_count += 1

@@ -1,13 +1,17 @@
 """Every order import creates or updates its buyers' profiles: the member name is the identity."""
 
+import functools
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count, Max, Min, Sum
 
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory
 from kefu.orders.customer_profiles import contacts_of_customer
+from kefu.orders.importing import bulkload, read
 from kefu.orders.importing.importer import import_file
+from kefu.orders.models import Order
 from kefu.orders.tests.test_import import export, row
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +68,90 @@ def test_the_profile_page_lists_the_orders_receivers_latest_first_masked_for_age
     assert "186****5678" in page and "18612345678" not in page
     client.force_login(supervisor)
     assert "18612345678" in client.get(url).content.decode()
+
+
+def _direct(nick: str) -> tuple:
+    """The profile's figures computed straight from the order table."""
+    orders = Order.objects.filter(buyer_nick=nick)
+    paid = orders.filter(paid_at__isnull=False).aggregate(
+        n=Count("id"), amount=Sum("paid_amount"), first=Min("paid_at"), last=Max("paid_at")
+    )
+    latest = orders.order_by("-created_at", "-id").first()
+    return (
+        orders.count(),
+        paid["n"],
+        paid["amount"] or Decimal("0.00"),
+        paid["first"],
+        paid["last"],
+        latest.created_at,
+        latest.receiver_phone,
+    )
+
+
+def _stored(nick: str) -> tuple:
+    c = Customer.objects.get(buyer_nick=nick)
+    return (
+        c.orders_count,
+        c.paid_orders,
+        c.paid_amount,
+        c.first_paid_at,
+        c.last_paid_at,
+        c.last_order_at,
+        c.phone,
+    )
+
+
+def _order(number: str, nick: str, day: int, *, paid: str | None = "12.30", state="买家已付款，等待卖家发货"):
+    created = f"2026-11-{day:02d} 10:00:00"
+    return row(
+        number,
+        state if paid else UNPAID,
+        买家会员名=nick,
+        买家实际支付金额=paid or "0.00",
+        订单创建时间=created,
+        订单付款时间=f"2026-11-{day:02d} 10:05:00" if paid else "",
+        联系手机=f"186{day:08d}",
+    )
+
+
+# (what the shop imports, one file after the other): each file's orders as (number, nick, day, paid)
+IMPORTS = {
+    "one file, buyers across its batches": [
+        [(f"{n}", f"buyer{n % 7}", 1 + n % 28, "10.00" if n % 3 else None) for n in range(1, 60)],
+    ],
+    "a second file adds orders and pays an unpaid one": [
+        [("1", "amy", 3, None), ("2", "amy", 5, "20.00"), ("3", "bob", 4, "7.50")],
+        [("1", "amy", 3, "15.00"), ("4", "amy", 2, "1.00"), ("5", "bob", 9, "3.30"), ("6", "cat", 8, None)],
+    ],
+    "an older order arriving later keeps the latest phone": [
+        [("10", "dan", 20, "5.00")],
+        [("11", "dan", 2, "6.00"), ("12", "eve", 1, None)],
+        [("10", "dan", 20, "5.00"), ("13", "dan", 25, None)],
+    ],
+}
+
+
+@pytest.mark.parametrize("files", IMPORTS.values(), ids=IMPORTS.keys())
+@pytest.mark.parametrize("batch_rows", [2, 1000])
+def test_the_profiles_added_batch_by_batch_match_the_orders_table(tmp_path, monkeypatch, files, batch_rows):
+    monkeypatch.setattr(read, "batches", functools.partial(read.batches, size=batch_rows))
+    for i, orders in enumerate(files):
+        rows = [_order(number, nick, day, paid=paid) for number, nick, day, paid in orders]
+        import_file(export(tmp_path, rows, name=f"file{i}.csv"))
+
+    nicks = sorted(set(Order.objects.values_list("buyer_nick", flat=True)))
+    assert nicks and Customer.objects.count() == len(nicks)
+    for nick in nicks:
+        assert _stored(nick) == _direct(nick), nick
+
+
+def test_a_bulk_load_builds_the_profiles_after_it_in_one_pass(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)
+    monkeypatch.setattr(read, "batches", functools.partial(read.batches, size=5))
+    rows = [_order(f"{n}", f"buyer{n % 4}", 1 + n % 20, paid="9.99" if n % 2 else None) for n in range(40)]
+
+    report = import_file(export(tmp_path, rows))
+
+    assert report.customers_created == 4
+    for nick in ("buyer0", "buyer1", "buyer2", "buyer3"):
+        assert _stored(nick) == _direct(nick), nick
