@@ -285,7 +285,7 @@ FIGURE_LABELS = {
 
 def _figure_rows(figures: dict) -> list[tuple[str, Any]]:
     labels = dict(FIGURE_LABELS) | {
-        c.key: c.header for c in [*exports.SALES_COLUMNS, *exports.SERVICE_COLUMNS]
+        c.key: gettext_lazy(c.header) for c in [*exports.SALES_COLUMNS, *exports.SERVICE_COLUMNS]
     }
     return [(labels.get(key, key), value) for key, value in figures.items() if value is not None]
 
