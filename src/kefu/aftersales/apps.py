@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AftersalesConfig(AppConfig):
     name = "kefu.aftersales"
     label = "aftersales"
-    verbose_name = "售后"
+    verbose_name = _("售后")
 
     def ready(self):
         from django.urls import reverse

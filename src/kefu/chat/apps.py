@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "kefu.chat"
     label = "chat"
-    verbose_name = "会话"
+    verbose_name = _("会话")
 
     def ready(self):
         from kefu.chat import demo as chat_demo

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
     name = "kefu.customers"
     label = "customers"
-    verbose_name = "客户"
+    verbose_name = _("客户")
 
     def ready(self):
         from django.urls import reverse

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HelpcenterConfig(AppConfig):
     name = "kefu.helpcenter"
     label = "helpcenter"
-    verbose_name = "帮助中心"
+    verbose_name = _("帮助中心")
 
     def ready(self):
         from django.urls import reverse

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InboxConfig(AppConfig):
     name = "kefu.inbox"
     label = "inbox"
-    verbose_name = "工作待办"
+    verbose_name = _("工作待办")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,12 +1,13 @@
 import functools
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "kefu.orders"
     label = "orders"
-    verbose_name = "订单"
+    verbose_name = _("订单")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrderState(models.TextChoices):
-    WAIT_BUYER_PAY = "WAIT_BUYER_PAY", "等待买家付款"
-    WAIT_SELLER_SEND = "WAIT_SELLER_SEND_GOODS", "买家已付款，等待卖家发货"
-    SELLER_CONSIGNED_PART = "SELLER_CONSIGNED_PART", "卖家部分发货"
-    WAIT_BUYER_CONFIRM = "WAIT_BUYER_CONFIRM_GOODS", "卖家已发货，等待买家确认"
-    TRADE_FINISHED = "TRADE_FINISHED", "交易成功"
-    TRADE_CLOSED = "TRADE_CLOSED", "交易关闭"
+    WAIT_BUYER_PAY = "WAIT_BUYER_PAY", _("等待买家付款")
+    WAIT_SELLER_SEND = "WAIT_SELLER_SEND_GOODS", _("买家已付款，等待卖家发货")
+    SELLER_CONSIGNED_PART = "SELLER_CONSIGNED_PART", _("卖家部分发货")
+    WAIT_BUYER_CONFIRM = "WAIT_BUYER_CONFIRM_GOODS", _("卖家已发货，等待买家确认")
+    TRADE_FINISHED = "TRADE_FINISHED", _("交易成功")
+    TRADE_CLOSED = "TRADE_CLOSED", _("交易关闭")
 
 
 class ShippingMethod(models.TextChoices):

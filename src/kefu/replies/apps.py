@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RepliesConfig(AppConfig):
     name = "kefu.replies"
     label = "replies"
-    verbose_name = "快捷短语"
+    verbose_name = _("快捷短语")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.lint import lint_attrs
@@ -21,9 +22,13 @@ class PhraseForm(forms.Form):
     text = forms.CharField(
         label=_("内容"),
         widget=forms.Textarea(attrs=lint_attrs(rows=4)),
-        help_text=_("可用占位符：")
-        + " ".join("{" + name + "}" for name in PLACEHOLDERS)
-        + _("；可以使用表情 😊"),
+        # lazy as a whole: joined here, it would stay in the language the server started in
+        help_text=format_lazy(
+            "{}{}{}",
+            _("可用占位符："),
+            " ".join("{" + name + "}" for name in PLACEHOLDERS),
+            _("；可以使用表情 😊"),
+        ),
         error_messages={"required": _("请填写短语内容。")},
     )
     shortcut = forms.CharField(

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "kefu.reports"
     label = "reports"
-    verbose_name = "报表"
+    verbose_name = _("报表")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

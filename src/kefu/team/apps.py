@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class TeamConfig(AppConfig):
     name = "kefu.team"
     label = "team"
-    verbose_name = "团队"
+    verbose_name = _("团队")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import translation
 
 from kefu.orders.models import OrderState, ShippingMethod
 
@@ -59,7 +60,9 @@ LINE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 LINE_REQUIRED = ("number", "title", "quantity")
 
-STATE_BY_LABEL: dict[str, str] = {label: value for value, label in OrderState.choices}
+# the export writes the platform's Chinese wording, whatever language the desk speaks
+with translation.override(None):
+    STATE_BY_LABEL: dict[str, str] = {str(label): value for value, label in OrderState.choices}
 STATE_BY_LABEL.update({value: value for value in OrderState.values})
 # rarer platform states, mapped to where kefu's lifecycle has them
 STATE_BY_LABEL["买家已签收"] = OrderState.WAIT_BUYER_CONFIRM.value  # cash on delivery, signed for
