@@ -103,7 +103,7 @@ def _directory_page(categories: list[Category], offset: int, limit: int) -> list
     newest first). The categories' kept counts say which categories the page spans; each of those
     gives its slice in index order, all in one query: the cost is that of the page, not of the
     number of articles or categories."""
-    slices = []
+    slices: list[tuple[Category, int, int]] = []
     for category in categories:
         if len(slices) and sum(n for _c, _o, n in slices) >= limit:
             break
@@ -115,7 +115,8 @@ def _directory_page(categories: list[Category], offset: int, limit: int) -> list
         offset = 0
     if not slices:
         return []
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[object] = []
     for i, (category, start, want) in enumerate(slices):
         sql, part_params = (
             Article.objects.filter(category_id=category.pk, status=Article.Status.PUBLISHED)
