@@ -5,6 +5,7 @@
     python3 bench/search.py --million            # also N = 1 000 000
     python3 bench/search.py --sizes 1000000 --no-atec --only sqlite
     python3 bench/search.py --pg-url postgresql://postgres@127.0.0.1:5432/kefu_bench --only sqlite
+    python3 bench/search.py --sizes 1000000 --no-atec --keep /work/bench-data   # import once, reuse
 
 Each run is a fresh database in a child process (settings are read once per process): SQLite in a
 temporary KEFU_HOME, PostgreSQL in the database of --pg-url, dropped and created again (never point
@@ -287,20 +288,25 @@ def worker(n: int, atec: bool) -> dict:
     from django.db import connection
 
     from kefu.helpcenter.kb_io import kb_import
+    from kefu.helpcenter.models import Article
     from kefu.helpcenter.selectors import article_search
     from kefu.search import selectors, services
 
     call_command("migrate", verbosity=0)
     result: dict = {"n": n, "db": connection.vendor}
-    started = time.perf_counter()
-    imported = 0
-    for chunk in _csv_chunks(n):
-        report = kb_import(data=chunk)
-        if report.errors:
-            raise SystemExit(f"import errors: {report.errors[:3]}")
-        imported += report.created + report.updated
-    elapsed = time.perf_counter() - started
-    result.update(imported=imported, import_s=round(elapsed, 1), import_rate=round(imported / elapsed))
+    if Article.objects.count() == n:
+        # A kept database (--keep) already holds these N articles: search only.
+        result.update(imported="kept")
+    else:
+        started = time.perf_counter()
+        imported = 0
+        for chunk in _csv_chunks(n):
+            report = kb_import(data=chunk)
+            if report.errors:
+                raise SystemExit(f"import errors: {report.errors[:3]}")
+            imported += report.created + report.updated
+        elapsed = time.perf_counter() - started
+        result.update(imported=imported, import_s=round(elapsed, 1), import_rate=round(imported / elapsed))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -366,13 +372,91 @@ def _pg_recreate(url: str) -> str | None:
     return None
 
 
-def run(db: str, n: int, atec: bool, pg_url: str) -> dict:
+def grow(keep: str, source_n: int, n: int) -> None:
+    """A kept SQLite database of ``n`` articles made from the kept one of ``source_n`` by copying its
+    articles and index rows ``n / source_n`` times inside SQLite (minutes, where importing a million
+    articles on a busy two-core box takes hours). The copies keep their text (a title gets " #k" so
+    titles stay unique in their category; the index keeps the original terms), so every posting list
+    is ``n / source_n`` times as long and every document frequency scaled alike: what search pays
+    for is that of ``n`` articles, though only ``source_n`` of them are different."""
+    import shutil
+    import sqlite3
+
+    factor, rest = divmod(n, source_n)
+    if rest or factor < 2:
+        raise SystemExit(f"{n} is not a multiple (≥ 2) of {source_n}")
+    source = _kept_home(keep, "sqlite", source_n) / "kefu.sqlite3"
+    target_home = _kept_home(keep, "sqlite", n)
+    target = target_home / "kefu.sqlite3"
+    with sqlite3.connect(source) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(source, target)
+    shutil.copyfile(source.parent / "secret_key", target_home / "secret_key")
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA journal_mode=WAL")
+    (step,) = conn.execute("SELECT MAX(id) FROM helpcenter_article").fetchone()
+    (entry_step,) = conn.execute("SELECT MAX(id) FROM search_searchentry").fetchone()
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(helpcenter_article)")]
+    entry_columns = [row[1] for row in conn.execute("PRAGMA table_info(search_searchentry)")]
+    for k in range(1, factor):
+        picks = [
+            f"id + {k * step}" if c == "id" else f"title || ' #{k}'" if c == "title" else c for c in columns
+        ]
+        conn.execute(
+            f"INSERT INTO helpcenter_article ({', '.join(columns)}) "
+            f"SELECT {', '.join(picks)} FROM helpcenter_article WHERE id <= {step}"
+        )
+        entry_picks = [
+            f"id + {k * entry_step}" if c == "id" else f"object_id + {k * step}" if c == "object_id" else c
+            for c in entry_columns
+        ]
+        conn.execute(
+            f"INSERT INTO search_searchentry ({', '.join(entry_columns)}) "
+            f"SELECT {', '.join(entry_picks)} FROM search_searchentry "
+            f"WHERE kind = 'article' AND id <= {entry_step}"
+        )
+        conn.commit()
+    conn.execute(f"UPDATE search_searchterm SET df = df * {factor} WHERE kind = 'article'")
+    conn.commit()
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    conn.commit()
+    conn.close()
+
+
+def _kept_home(keep: str, db: str, n: int) -> Path:
+    home = Path(keep) / f"{db}-{n}"
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _pg_ensure(url: str) -> str | None:
+    """Create the benchmark database unless it exists; the reason when the server cannot be reached."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    base, _, name = url.rpartition("/")
+    name = name.split("?")[0]
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return None
+        return _pg_recreate(url)
+    except Exception as error:  # noqa: BLE001 - any failure means: skip PostgreSQL, say why
+        return " ".join(f"{type(error).__name__}: {error}".split())
+
+
+def run(db: str, n: int, atec: bool, pg_url: str, keep: str | None = None) -> dict:
     env = dict(os.environ)
-    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as home:
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as tmp:
+        home = str(_kept_home(keep, db, n)) if keep else tmp
         env["KEFU_HOME"] = home
         env.pop("KEFU_DATABASE_URL", None)
         if db == "postgresql":
-            problem = _pg_recreate(pg_url)
+            if keep:
+                # One database per N, kept between runs: imported once, searched again after a change.
+                pg_url = f"{pg_url}_{n}"
+            problem = _pg_ensure(pg_url) if keep else _pg_recreate(pg_url)
             if problem:
                 return {"n": n, "db": db, "skipped": f"PostgreSQL unreachable ({problem})"}
             env["KEFU_DATABASE_URL"] = pg_url
@@ -417,6 +501,19 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/kefu_bench")
     parser.add_argument("--no-atec", action="store_true", help="skip the ATEC relevance run")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep each database (SQLite under DIR/<db>-<N>, PostgreSQL as <pg-url>_<N>) and reuse it: "
+        "import once, search again after a change",
+    )
+    parser.add_argument(
+        "--grow-from",
+        type=int,
+        metavar="N0",
+        help="with --keep and one size N (SQLite): make the N-article database by copying the kept "
+        "N0-article one N/N0 times (see grow()), then search it",
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--atec", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -429,10 +526,14 @@ def main() -> None:
     dbs = [args.only] if args.only else ["sqlite", "postgresql"]
     if not ATEC.exists():
         print(f"ATEC relevance skipped: {ATEC} not found")
+    if args.grow_from:
+        if not args.keep or len(sizes) != 1 or dbs != ["sqlite"]:
+            raise SystemExit("--grow-from needs --keep, one --sizes N and --only sqlite")
+        grow(args.keep, args.grow_from, sizes[0])
     results = []
     for db in dbs:
         for i, n in enumerate(sizes):
-            result = run(db, n, atec=(i == 0 and not args.no_atec), pg_url=args.pg_url)
+            result = run(db, n, atec=(i == 0 and not args.no_atec), pg_url=args.pg_url, keep=args.keep)
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
     print()

@@ -165,7 +165,7 @@ class CategoryListApi(APIView):
         operation_id="help_categories_list",
     )
     def get(self, request):
-        return Response(self.OutputSerializer(selectors.category_list(), many=True).data)
+        return Response(self.OutputSerializer(selectors.category_list_public(), many=True).data)
 
     @extend_schema(
         tags=[STAFF_TAG],
@@ -325,6 +325,7 @@ class ArticleDetailApi(APIView):
         article = selectors.article_get_public(article_id=pk)
         services.article_view_count(article=article)
         article.refresh_from_db(fields=["views", "helpful_yes", "helpful_no"])
+        article.views += services.article_views_pending(article.pk)
         data = {
             "id": article.pk,
             "title": article.title,

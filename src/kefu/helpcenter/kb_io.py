@@ -23,7 +23,7 @@ from kefu.core import roles
 from kefu.core.spreadsheets import csv_cell, csv_uncell, excerpt
 from kefu.helpcenter.models import Article, Category
 from kefu.helpcenter.selectors import SEARCH_KIND
-from kefu.helpcenter.services import article_document, clean_similar_questions
+from kefu.helpcenter.services import article_document, category_counts_refresh, clean_similar_questions
 from kefu.search import services as search_services
 
 HEADER = ["category", "title", "body"]
@@ -229,6 +229,8 @@ def _import_batch(batch: list[Row], report: ImportReport, by) -> None:
             *(article_document(a) for a in updates if a.status == Article.Status.PUBLISHED),
         ],
     )
+    if creates:
+        category_counts_refresh({a.category_id for a in creates})
 
 
 def kb_export(*, stream: io.TextIOBase, include_drafts: bool = True) -> int:

@@ -11,6 +11,9 @@ class Category(models.Model):
     position = models.PositiveIntegerField(_("排序"), default=0)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The category's published articles, kept by the services whenever an article is published,
+    # unpublished, moved or deleted, so the public pages never count them per visit.
+    published_count = models.PositiveIntegerField(_("已发布文章数"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("类别")
@@ -69,7 +72,13 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "title"], name="article_title_unique_in_category")
         ]
-        indexes = [models.Index(fields=["status", "category"])]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            # The public directory: one category's newest published articles, read in index order.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="article_category_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

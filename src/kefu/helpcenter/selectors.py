@@ -2,9 +2,11 @@
 
 import html
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -29,13 +31,19 @@ SNIPPET_LENGTH = 110
 # Far beyond any shop's help center; a larger page number in an address is a typo or a probe, and
 # its offset would not fit the database's integers.
 MAX_PAGE = 10_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def category_list() -> QuerySet[Category]:
-    return Category.objects.annotate(
-        article_count=Count("articles", distinct=True),
-        published_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED), distinct=True),
-    ).order_by("position", "id")
+    """For staff: every category with its number of articles, drafts included (counted here), and
+    of published ones (kept on the category)."""
+    return Category.objects.annotate(article_count=Count("articles")).order_by("position", "id")
+
+
+def category_list_public() -> list[Category]:
+    """The public directory's categories in display order, each with its kept count of published
+    articles: one query however many articles there are."""
+    return list(Category.objects.order_by("position", "id"))
 
 
 @dataclass
@@ -61,32 +69,80 @@ class ArticleResults:
         return self.page > 1
 
 
-def _published() -> QuerySet[Article]:
-    return (
-        Article.objects.filter(status=Article.Status.PUBLISHED)
-        .select_related("category")
-        .prefetch_related("tags")
-    )
+def _published_by_id(ids: list[int]) -> dict[int, Article]:
+    """The published ones of these articles, by id. Read by primary key alone, the status checked
+    here: a ``status =`` condition in the query lets SQLite walk the status index over every
+    published article instead (100 ms at 100 000 articles)."""
+    found = Article.objects.select_related("category").in_bulk(ids)
+    published = {pk: a for pk, a in found.items() if a.status == Article.Status.PUBLISHED}
+    prefetch_related_objects(list(published.values()), "tags")
+    return published
 
 
 def article_search(
-    *, q: str = "", category_id: int | None = None, page: int = 1, page_size: int = 10
+    *,
+    q: str = "",
+    category_id: int | None = None,
+    page: int = 1,
+    page_size: int = 10,
+    categories: list[Category] | None = None,
 ) -> ArticleResults:
-    """Published articles by keyword (best first) and/or category (newest first), one page."""
+    """Published articles by keyword (best first) and/or category (newest first), one page.
+    ``categories``: the public categories when the caller has read them already."""
     page = min(max(1, page), MAX_PAGE)
     offset = (page - 1) * page_size
     if q.strip():
         hits, total = search_selectors.search(
             kind=SEARCH_KIND, query=q, category_id=category_id, limit=page_size, offset=offset
         )
-        by_id = _published().in_bulk([h.object_id for h in hits])
+        by_id = _published_by_id([h.object_id for h in hits])
         articles = [by_id[h.object_id] for h in hits if h.object_id in by_id]
         return ArticleResults(articles, total, page, page_size, {h.object_id: h.score for h in hits})
-    qs = _published().order_by("category__position", "-published_at", "-id")
+    categories = category_list_public() if categories is None else categories
     if category_id:
-        qs = qs.filter(category_id=category_id)
-    total = qs.count()
-    return ArticleResults(list(qs[offset : offset + page_size]), total, page, page_size, {})
+        categories = [c for c in categories if c.pk == category_id]
+    total = sum(c.published_count for c in categories)
+    return ArticleResults(_directory_page(categories, offset, page_size), total, page, page_size, {})
+
+
+def _directory_page(categories: list[Category], offset: int, limit: int) -> list[Article]:
+    """Articles ``offset`` … ``offset + limit`` of the directory (categories in display order, each
+    newest first). The categories' kept counts say which categories the page spans; each of those
+    gives its slice in index order, all in one query: the cost is that of the page, not of the
+    number of articles or categories."""
+    slices: list[tuple[Category, int, int]] = []
+    for category in categories:
+        if len(slices) and sum(n for _c, _o, n in slices) >= limit:
+            break
+        if offset >= category.published_count:
+            offset -= category.published_count
+            continue
+        want = min(limit - sum(n for _c, _o, n in slices), category.published_count - offset)
+        slices.append((category, offset, want))
+        offset = 0
+    if not slices:
+        return []
+    parts: list[str] = []
+    params: list[object] = []
+    for i, (category, start, want) in enumerate(slices):
+        sql, part_params = (
+            Article.objects.filter(category_id=category.pk, status=Article.Status.PUBLISHED)
+            .order_by("-published_at", "-id")
+            .values("id")[start : start + want]
+            .query.sql_with_params()
+        )
+        parts.append(f"SELECT id FROM ({sql}) AS page_{i}")
+        params.extend(part_params)
+    rank = {category.pk: i for i, (category, _s, _w) in enumerate(slices)}
+    by_pk = {c.pk: c for c, _s, _w in slices}
+    # The parts are the ORM's own SQL; every value goes in as a parameter.
+    union = RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
+    articles = list(Article.objects.filter(pk__in=union))
+    articles.sort(key=lambda a: (rank[a.category_id], -(a.published_at or _EPOCH).timestamp(), -a.pk))
+    for article in articles:
+        article.category = by_pk[article.category_id]
+    prefetch_related_objects(articles, "tags")
+    return articles
 
 
 def article_page_size() -> int:
@@ -118,7 +174,10 @@ def article_suggest(*, title: str, limit: int = 5) -> list[Article]:
 
 
 def article_get_public(*, article_id: int) -> Article:
-    return get_object_or_404(_published(), pk=article_id)
+    article = _published_by_id([article_id]).get(article_id)
+    if article is None:
+        raise Http404
+    return article
 
 
 def article_list_staff(

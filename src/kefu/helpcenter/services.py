@@ -4,14 +4,20 @@ Only published articles are in the search index; the services keep index and tab
 the same transaction.
 """
 
+import atexit
+import logging
 import re
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Case, Count, F, Max, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +40,8 @@ from kefu.helpcenter.models import (
 )
 from kefu.helpcenter.selectors import SEARCH_KIND
 from kefu.search import services as search_services
+
+logger = logging.getLogger(__name__)
 
 
 def _clean_name(name: str) -> str:
@@ -81,11 +89,33 @@ def clean_similar_questions(values: Iterable[str] | str, *, title: str = "") -> 
     return out[:MAX_SIMILAR]
 
 
-def _index(article: Article) -> None:
+def category_counts_refresh(category_ids: Iterable[int | None] | None = None) -> None:
+    """Count the published articles of these categories (all when None) into ``published_count``,
+    one UPDATE; every service that publishes, unpublishes, moves or deletes an article calls it."""
+    published = (
+        Article.objects.filter(category=OuterRef("pk"), status=Article.Status.PUBLISHED)
+        .order_by()
+        .values("category")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    categories = Category.objects.all()
+    if category_ids is not None:
+        ids = {i for i in category_ids if i is not None}
+        if not ids:
+            return
+        categories = categories.filter(pk__in=ids)
+    categories.update(published_count=Coalesce(Subquery(published), 0))
+
+
+def _index(article: Article, *, recount: Iterable[int | None] = ()) -> None:
+    """Put the article's current state into search and into its category's count (and into the
+    counts of ``recount``, the categories it may have left)."""
     if article.is_published:
         search_services.index_documents(kind=SEARCH_KIND, documents=[article_document(article)])
     else:
         search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
+    category_counts_refresh([article.category_id, *recount])
 
 
 @transaction.atomic
@@ -96,6 +126,7 @@ def articles_reindex() -> int:
     since each entry keeps the terms it was segmented into when it was written.
     """
     search_services.clear_kind(kind=SEARCH_KIND)
+    category_counts_refresh()
     published = (
         Article.objects.filter(status=Article.Status.PUBLISHED)
         .prefetch_related("tags")
@@ -186,6 +217,7 @@ def category_delete(*, category: Category, by: User, move_to: Category | None = 
         moved = Article.objects.filter(id__in=ids).update(category=move_to)
         for article in Article.objects.filter(id__in=ids).prefetch_related("tags"):
             _index(article)
+        category_counts_refresh([move_to.pk])
     activity_record(
         target=category, actor=by, verb="category_delete", message=category.name, data={"moved": moved}
     )
@@ -307,6 +339,7 @@ def article_update(
     if version is not None and article.version != version:
         raise ValidationError(_article_changed_since(article, article.version - version))
     title = _validate_article(category=category, title=title, body=body, exclude_pk=article.pk)
+    old_category_id = article.category_id
     similar = (
         article.similar_questions
         if similar_questions is None
@@ -341,7 +374,7 @@ def article_update(
     )
     if tags is not None:
         article.tags.set(_tags(tags))
-    _index(article)
+    _index(article, recount=[old_category_id] if old_category_id != article.category_id else [])
     activity_record(target=article, actor=by, verb="article_update", message=title, data={"changed": changed})
     return article
 
@@ -371,12 +404,69 @@ def article_delete(*, article: Article, by: User) -> None:
         require_article_publisher(by)
     search_services.remove_documents(kind=SEARCH_KIND, object_ids=[article.pk])
     activity_record(target=article, actor=by, verb="article_delete", message=article.title)
+    category_id = article.category_id
     article.delete()
+    category_counts_refresh([category_id])
+
+
+# Article views are added up in each server process and written in one statement at most every
+# VIEW_FLUSH_SECONDS (or once VIEW_FLUSH_VIEWS are waiting), and when the process ends: reading an
+# article writes nothing to the database. A process killed outright loses its last seconds of views.
+VIEW_FLUSH_SECONDS = 30.0
+VIEW_FLUSH_VIEWS = 500
+_views_lock = threading.Lock()
+_views_pending: Counter[int] = Counter()
+_views_flushed_at = [time.monotonic()]
 
 
 def article_view_count(*, article: Article) -> None:
-    """Counted with F() so concurrent readers never lose a view."""
-    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+    """Count one view of ``article``; written later with the other views (``article_views_flush``)."""
+    with _views_lock:
+        _views_pending[article.pk] += 1
+        due = (
+            _views_pending.total() >= VIEW_FLUSH_VIEWS
+            or time.monotonic() - _views_flushed_at[0] >= VIEW_FLUSH_SECONDS
+        )
+    if due:
+        article_views_flush()
+
+
+def article_views_pending(article_id: int) -> int:
+    """Views of the article this process counted and has not written yet."""
+    with _views_lock:
+        return _views_pending[article_id]
+
+
+def article_views_flush() -> int:
+    """Write the views this process counted, in one UPDATE with F() (concurrent writers never lose
+    a view); returns how many views were written."""
+    with _views_lock:
+        pending = dict(_views_pending)
+        _views_pending.clear()
+        _views_flushed_at[0] = time.monotonic()
+    if not pending:
+        return 0
+    Article.objects.filter(pk__in=pending).update(
+        views=F("views") + Case(*(When(pk=pk, then=Value(n)) for pk, n in pending.items()), default=Value(0))
+    )
+    return sum(pending.values())
+
+
+def article_views_forget() -> None:
+    """Drop the views not written yet (a test starts from nothing)."""
+    with _views_lock:
+        _views_pending.clear()
+        _views_flushed_at[0] = time.monotonic()
+
+
+def _flush_views_at_exit() -> None:
+    try:
+        article_views_flush()
+    except Exception:  # noqa: BLE001 - the database may be gone when the process ends
+        logger.warning("article views not written at exit", exc_info=True)
+
+
+atexit.register(_flush_views_at_exit)
 
 
 VOTE_MEMORY_SECONDS = 30 * 24 * 3600

@@ -99,14 +99,16 @@ def home(request):
     page = form.cleaned_data.get("page") or 1
     page_size = selectors.article_page_size()
 
-    categories = list(selectors.category_list())
+    categories = selectors.category_list_public()
     current_category = next((c for c in categories if c.pk == category_id), None)
     if category_id and current_category is None:
         category_id = None
-    results = selectors.article_search(q=q, category_id=category_id, page=page, page_size=page_size)
+    results = selectors.article_search(
+        q=q, category_id=category_id, page=page, page_size=page_size, categories=categories
+    )
     if results.total and page > results.pages:
         results = selectors.article_search(
-            q=q, category_id=category_id, page=results.pages, page_size=page_size
+            q=q, category_id=category_id, page=results.pages, page_size=page_size, categories=categories
         )
 
     search_log = None
@@ -153,7 +155,7 @@ def article_detail(request, pk: int):
         remembered = {**request.session.get(FROM_SEARCH_SESSION_KEY, {}), str(pk): int(from_search)}
         request.session[FROM_SEARCH_SESSION_KEY] = dict(list(remembered.items())[-50:])
     services.article_view_count(article=article)
-    article.views += 1
+    article.views += services.article_views_pending(article.pk)
     related = _related(article)
     voted = pk in request.session.get(VOTED_SESSION_KEY, [])
     return render(

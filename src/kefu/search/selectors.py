@@ -1,24 +1,36 @@
 """Reading the search index: ``search`` gives the same results contract on SQLite and PostgreSQL."""
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import rjieba
+from django.db.models import Q
 
 from kefu.core import shopsettings
 from kefu.search import analysis, rules, scoring
 from kefu.search.backends import backend
 from kefu.search.models import SearchEntry, SearchTerm
-from kefu.search.synonyms import SynonymTable, synonym_map
+from kefu.search.synonyms import VERSION_KIND, SynonymTable, cached_map, synonym_map
 
 MAX_QUERY_WORDS = 24
 MAX_GRAMS = 32
-CANDIDATES = 100
+CANDIDATES = 40
 # The candidate query asks the full-text index for the query's terms, rarest first, while their
 # postings (documents to rank) stay within POSTINGS_BUDGET — the rarest term always joins. On a large
 # index this leaves out the characters and bigrams every other article has (the scorer still counts
 # them for every candidate); on a small one every term joins.
 MAX_CANDIDATE_TERMS = 24
 POSTINGS_BUDGET = 2_000
+# On a large index (the rarest term of the query alone is in more than POSTINGS_BUDGET documents)
+# candidates come from the title columns, all topic words first (at most MAX_TOPIC_GROUPS of the
+# rarest), one word fewer until LARGE_ENOUGH are found; at most LARGE_CANDIDATES are scored, and
+# the index ranks a match set only when about RANK_BUDGET documents or fewer are expected in it.
+MAX_TOPIC_GROUPS = 4
+MAX_ATTEMPTS = 8
+LARGE_ENOUGH = 10
+LARGE_CANDIDATES = 40
+RANK_BUDGET = 1_500
 # A hit scoring below this share of the best hit is noise from a stray bigram, not an answer.
 RELATIVE_CUTOFF = 0.12
 
@@ -67,12 +79,13 @@ def _spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _plan(text: str) -> Plan:
+def _plan(text: str, table: SynonymTable | None = None) -> Plan:
     prepared = analysis.numbers_to_digits(analysis.normalize(text))
     words = list(dict.fromkeys(analysis.words(text, search_mode=False)))[:MAX_QUERY_WORDS]
     grams = list(dict.fromkeys(analysis.grams(text)))[:MAX_GRAMS]
     chars = list(dict.fromkeys(analysis.chars(text)))[:MAX_GRAMS]
-    table = synonym_map()
+    if table is None:
+        table = synonym_map()
     phrases = [p for p in table.phrases_in(prepared) if p[2] not in words]
     return Plan(words, _spans(prepared, words), table, phrases, grams, chars)
 
@@ -162,6 +175,61 @@ def candidate_terms(parsed: scoring.ParsedQuery, df: dict[str, int]) -> list[str
     return chosen
 
 
+def _large_index_candidates(
+    kind: str,
+    parsed: scoring.ParsedQuery,
+    df: dict[str, int],
+    n: int,
+    wanted: list[str],
+    category_id: int | None,
+) -> list[int]:
+    """Candidates when even the query's rarest term is in more documents than can be ranked (a
+    large index: every word of a customer's question is in thousands of articles). Titles (and
+    similar questions) that hold all of the customer's topic words first, then all but the most
+    common one (each left out in turn, rarest sets first), and so on, until enough are found; the index ranks a match set only when it is
+    small enough to rank fast (independent words assumed), else hands over the first it meets."""
+    groups = []
+    for group in parsed.groups:
+        if group.weight < 1.0:
+            continue
+        terms = [t for t in group.terms() if df.get(t)]
+        if terms:
+            groups.append((sum(df[t] for t in terms), terms))
+    groups.sort(key=lambda g: g[0])
+    groups = groups[:MAX_TOPIC_GROUPS] or [(df[wanted[0]], wanted[:1])]
+    found: dict[int, None] = {}
+    attempts = [c for k in range(len(groups), 0, -1) for c in itertools.combinations(groups, k)]
+    for chosen in attempts[:MAX_ATTEMPTS]:
+        estimate = n * math.prod(min(1.0, postings / n) for postings, _terms in chosen)
+        ids = backend().title_candidates(
+            kind=kind,
+            groups=[terms for _postings, terms in chosen],
+            category_id=category_id,
+            limit=LARGE_CANDIDATES,
+            ranked=estimate <= RANK_BUDGET,
+        )
+        found.update(dict.fromkeys(ids))
+        if len(found) >= LARGE_ENOUGH:
+            break
+    return list(found)[:LARGE_CANDIDATES]
+
+
+def _frequencies(kind: str, terms: set[str]) -> tuple[dict[str, int], int | None]:
+    """Document frequencies of ``terms`` (and of "", the number of documents) and the synonym list's
+    version, in one query."""
+    rows = SearchTerm.objects.filter(
+        Q(kind=kind, term__in=[*terms, ""]) | Q(kind=VERSION_KIND, term="")
+    ).values_list("kind", "term", "df")
+    df: dict[str, int] = {}
+    version = None
+    for row_kind, term, value in rows:
+        if row_kind == VERSION_KIND and kind != VERSION_KIND:
+            version = value
+        else:
+            df[term] = value
+    return df, version
+
+
 def search(
     *, kind: str, query: str, category_id: int | None = None, limit: int = 20, offset: int = 0
 ) -> tuple[list[Hit], int]:
@@ -178,17 +246,29 @@ def search_all(
     ``search_min_coverage``)."""
     if min_coverage is None:
         min_coverage = float(shopsettings.get(rules.SEARCH_MIN_COVERAGE.key))
-    plan = _plan(query)
+    table, version = cached_map()
+    plan = _plan(query, table)
     terms = _all_terms(plan)
     if not terms:
         return []
-    df = dict(SearchTerm.objects.filter(kind=kind, term__in=[*terms, ""]).values_list("term", "df"))
+    df, current = _frequencies(kind, terms)
+    if current is None or current != version:
+        # The synonym list changed since this process built its table (or carries no version).
+        table = synonym_map(current)
+        if table is not plan.synonyms:
+            plan = _plan(query, table)
+            more = _all_terms(plan)
+            if more - terms:
+                df, _current = _frequencies(kind, more)
     n = max(df.pop("", 0), 1)
     parsed = parse_query(query, df, plan=plan)
     wanted = candidate_terms(parsed, df)
     if not wanted:
         return []
-    ids = backend().candidates(kind=kind, terms=wanted, category_id=category_id, limit=CANDIDATES)
+    if sum(df[t] for t in wanted) <= POSTINGS_BUDGET:
+        ids = backend().candidates(kind=kind, terms=wanted, category_id=category_id, limit=CANDIDATES)
+    else:
+        ids = _large_index_candidates(kind, parsed, df, n, wanted, category_id)
     if not ids:
         return []
     rows = SearchEntry.objects.filter(id__in=ids).values(

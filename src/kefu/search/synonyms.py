@@ -13,6 +13,7 @@ missing items, refunds, returns, shipping, payment, invoices, promotions, authen
 reactions, usage, sizes, warranty. Shops edit it on the synonyms page.
 """
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from django.db import transaction
 
 from kefu.core import roles
 from kefu.search.analysis import normalize
-from kefu.search.models import SynonymGroup
+from kefu.search.models import SearchTerm, SynonymGroup
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "synonyms_zh.txt"
 ONE_WAY = "=>"
@@ -87,18 +88,49 @@ def build_table(lines: list[str]) -> SynonymTable:
     return SynonymTable(expansions=expansions, max_length=max((len(w) for w in expansions), default=0))
 
 
+# Each process keeps the table it built, with the version it was built for. Every change through
+# the services below stores a new random version in ``SearchTerm`` (kind ``VERSION_KIND``), which a
+# search reads with its document frequencies, in the same query: no query of its own, and a change
+# made in one worker takes effect in every other at its next search.
+VERSION_KIND = "_synonyms"
 _cache: dict[str, object] = {}
 
 
-def synonym_map() -> SynonymTable:
-    """The shop's table, built again only when the list changed (one small query per search)."""
+def version_bump() -> None:
+    """Tell every process its table is stale (a random number: a rolled-back change never leaves a
+    version some other list was cached under)."""
+    SearchTerm.objects.update_or_create(
+        kind=VERSION_KIND, term="", defaults={"df": secrets.randbelow(2**31 - 1) + 1}
+    )
+    _cache.clear()
+
+
+def synonym_map(version: int | None = None) -> SynonymTable:
+    """The shop's table. ``version`` is the list's version as the caller read it (see
+    ``VERSION_KIND``): the table cached for it, or the list read again. Without one the list is read
+    and compared (one small query)."""
+    if version is not None and _cache.get("version") == version:
+        table = _cache["table"]
+        assert isinstance(table, SynonymTable)
+        return table
     lines = tuple(SynonymGroup.objects.order_by("id").values_list("words", flat=True))
     if _cache.get("key") != lines:
         _cache["table"] = build_table(list(lines))
         _cache["key"] = lines
+    _cache["version"] = version
     table = _cache["table"]
     assert isinstance(table, SynonymTable)
     return table
+
+
+def cached_map() -> tuple[SynonymTable, int | None]:
+    """The table this process holds and the version it was built for, without a query (read from
+    the database when the process has none yet); the caller checks the version with its own read."""
+    if "table" not in _cache:
+        synonym_map()
+    table = _cache["table"]
+    assert isinstance(table, SynonymTable)
+    return table, _cache.get("version")  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -108,7 +140,7 @@ def synonym_groups_replace(*, lines: list[str], by) -> int:
     groups = [g for g in (clean_line(line) for line in lines) if g]
     SynonymGroup.objects.all().delete()
     SynonymGroup.objects.bulk_create(SynonymGroup(words=g) for g in groups)
-    _cache.clear()
+    version_bump()
     return len(groups)
 
 
@@ -119,5 +151,5 @@ def synonym_defaults_add(*, by) -> int:
     have = set(SynonymGroup.objects.values_list("words", flat=True))
     missing = [g for g in dict.fromkeys(clean_line(line) for line in DEFAULT_GROUPS) if g and g not in have]
     SynonymGroup.objects.bulk_create(SynonymGroup(words=g) for g in missing)
-    _cache.clear()
+    version_bump()
     return len(missing)

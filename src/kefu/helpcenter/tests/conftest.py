@@ -2,7 +2,16 @@
 
 import pytest
 
+from kefu.helpcenter import services
 from kefu.helpcenter.tests.factories import CategoryFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_views_pending():
+    """Views counted in memory by one test never reach another test's articles."""
+    services.article_views_forget()
+    yield
+    services.article_views_forget()
 
 
 @pytest.fixture

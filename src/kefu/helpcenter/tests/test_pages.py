@@ -254,6 +254,7 @@ def test_article_page_renders_markdown_and_counts_views(client, shop):
     assert "发货时间" in html  # tag
     assert "产品订购" in html
     client.get(url)
+    services.article_views_flush()
     shop["ship"].refresh_from_db()
     assert shop["ship"].views == 2
 

@@ -288,6 +288,7 @@ def test_views_and_feedback_are_counted_with_f_expressions(categories):
     services.article_feedback(article=article, helpful=True, visitor="s:a", ip_address="10.0.0.1")
     services.article_feedback(article=stale, helpful=True, visitor="s:b", ip_address="10.0.0.2")
     services.article_feedback(article=stale, helpful=False, visitor="s:c", ip_address="10.0.0.3")
+    services.article_views_flush()
 
     article.refresh_from_db()
     assert (article.views, article.helpful_yes, article.helpful_no) == (2, 2, 1)

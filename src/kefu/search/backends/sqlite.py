@@ -12,9 +12,31 @@ def candidates(*, kind: str, terms: list[str], category_id: int | None, limit: i
         return []
     match = " OR ".join(f'"{t}"' for t in terms)
     sql = (
-        "SELECT e.id FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+        "SELECT e.id FROM search_fts CROSS JOIN search_searchentry e ON e.id = search_fts.rowid "
         f"WHERE search_fts MATCH %s AND e.kind = %s{' AND e.category_id = %s' if category_id else ''} "
         f"ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s"
+    )
+    params = [match, kind, *([category_id] if category_id else []), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def title_candidates(
+    *, kind: str, groups: list[list[str]], category_id: int | None, limit: int, ranked: bool
+) -> list[int]:
+    """Ids of the rows whose title columns (title and similar questions) hold a term of every
+    group; best ``limit`` first by bm25 when ``ranked``, else the first ``limit`` the index meets
+    (ranking reads every match, which a large index cannot afford for a common word)."""
+    if not groups:
+        return []
+    expression = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
+    match = "{title_terms title_grams}: (" + expression + ")"
+    order = f"ORDER BY bm25(search_fts, {WEIGHTS}) " if ranked else ""
+    sql = (
+        "SELECT e.id FROM search_fts CROSS JOIN search_searchentry e ON e.id = search_fts.rowid "
+        f"WHERE search_fts MATCH %s AND e.kind = %s{' AND e.category_id = %s' if category_id else ''} "
+        f"{order}LIMIT %s"
     )
     params = [match, kind, *([category_id] if category_id else []), limit]
     with connection.cursor() as cursor:
