@@ -566,10 +566,11 @@ def visit_record(*, visit: ReturnVisit, by, outcome: str, note: str = "", now=No
 
 
 def visit_script(*, visit: ReturnVisit, agent_name: str, shop: str = "") -> list[str]:
-    """The script's opening, asking and closing lines, with the customer's name filled in."""
+    """The script's opening, asking and closing lines, with the customer's name filled in. The
+    buyer hears it in Chinese whatever language the desk speaks, so nothing here is translated."""
     values = {
-        "name": visit.customer.name or visit.customer.buyer_nick or _("顾客"),
-        "shop": shop or _("本店"),
+        "name": visit.customer.name or visit.customer.buyer_nick or "顾客",
+        "shop": shop or str(shopsettings.get("shop_name")) or "本店",
         "agent": agent_name,
     }
     lines = []

@@ -46,6 +46,19 @@ def test_the_script_speaks_to_the_customer_by_name(group, supervisor):
     assert closing.endswith("请问还有什么可以帮助您的吗？")
 
 
+def test_the_script_names_the_shop_in_chinese_whatever_the_desk_speaks(group, supervisor):
+    from django.utils import translation
+
+    from kefu.core.models import ShopSetting
+
+    ShopSetting.objects.update_or_create(key="shop_name", defaults={"value": "天天化妆品旗舰店"})
+    services.visit_plan(by=supervisor, group=group, plan="p")
+    visit = ReturnVisit.objects.get(customer__buyer_nick="桃子妈妈")
+    with translation.override("en"):
+        opening, _asking, _closing = services.visit_script(visit=visit, agent_name="小美")
+    assert "我是天天化妆品旗舰店的客服小美" in opening
+
+
 def test_a_problem_found_on_a_visit_waits_in_the_inbox(group, supervisor, agent, client):
     services.visit_plan(by=supervisor, group=group, plan="p")
     visit = ReturnVisit.objects.get(customer__buyer_nick="小桃子")
