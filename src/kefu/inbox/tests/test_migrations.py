@@ -20,6 +20,15 @@ def _migrate(targets):
     return executor._create_project_state(with_applied_migrations=True).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """The tests after this one on the same worker need every migration applied again."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_items_move_to_the_inbox_with_their_ids_notes_history_and_sources():
     old = _migrate(BEFORE)
