@@ -1113,7 +1113,9 @@ class CustomerImageApi(CustomerApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sent = services.customer_image_send(
-            conversation=conversation, upload=data.validated_data["image"], group=data.validated_data.get("group")
+            conversation=conversation,
+            upload=data.validated_data["image"],
+            group=data.validated_data.get("group"),
         )
         return Response(MessageSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -1194,7 +1196,8 @@ class StaffEarlierApi(APIView):
 class TransferGroupApi(APIView):
     class InputSerializer(serializers.Serializer):
         group = serializers.ChoiceField(
-            choices=[ChatGroup.PRESALES, ChatGroup.AFTERSALES], help_text="presales 售前组 / aftersales 售后组"
+            choices=[ChatGroup.PRESALES, ChatGroup.AFTERSALES],
+            help_text="presales 售前组 / aftersales 售后组",
         )
         note = serializers.CharField(
             required=False,

@@ -37,9 +37,7 @@ urlpatterns = [
         name="staff_transfer_group",
     ),
     path("staff/conversations/<int:pk>/images/", api.StaffImageApi.as_view(), name="staff_images"),
-    path(
-        "staff/conversations/<int:pk>/images/<int:message_id>/", views.staff_image, name="staff_image"
-    ),
+    path("staff/conversations/<int:pk>/images/<int:message_id>/", views.staff_image, name="staff_image"),
     path(
         "staff/conversations/<int:pk>/images/<int:message_id>/thumb/",
         views.staff_image,

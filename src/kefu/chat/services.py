@@ -84,7 +84,9 @@ def _reply_hits(
     customer_message = selectors.latest_customer_text(conversation=conversation)
     if lint_rules is None:
         return linter.lint_reply(text, customer_message=customer_message)
-    return linter.lint(text, rules=lint_rules, fact_words=linter.fact_words(), customer_message=customer_message)
+    return linter.lint(
+        text, rules=lint_rules, fact_words=linter.fact_words(), customer_message=customer_message
+    )
 
 
 def _clean_profile(name: str, contact: str) -> tuple[str, str]:
@@ -675,7 +677,9 @@ def conversation_transfer_group(
     conversation.transfer_note = f"{_agent_name(by)}：{note}" if note else ""
     if conversation.awaiting_since is None:
         conversation.awaiting_since = now
-    _system_note(conversation=conversation, text=_("已为您转接%(group)s，请稍候。") % {"group": _group_name(group)})
+    _system_note(
+        conversation=conversation, text=_("已为您转接%(group)s，请稍候。") % {"group": _group_name(group)}
+    )
     offered = _offer(conversation, now=now, exclude=previous.pk if previous else None)
     conversation.save(
         update_fields=["status", "agent", "taken_at", "group", "transfer_note", "awaiting_since"]
@@ -694,9 +698,7 @@ def conversation_transfer_group(
     return conversation
 
 
-def customer_image_send(
-    *, conversation: Conversation, upload, group: str | None = None
-) -> list[Message]:
+def customer_image_send(*, conversation: Conversation, upload, group: str | None = None) -> list[Message]:
     """The customer sends a picture: checked (size, a real picture of a kind the shop takes), a
     thumbnail made, both stored; then it goes out as her message, numbered and pushed like any
     other (a closed chat reopens, the queue and routing as for text). A message that is not

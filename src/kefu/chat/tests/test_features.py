@@ -60,7 +60,9 @@ def chooser():
     routing._CHOOSER.clear()
 
 
-def picture(kind: str = "JPEG", size: tuple[int, int] = (1600, 1200), name: str = "photo.jpg") -> SimpleUploadedFile:
+def picture(
+    kind: str = "JPEG", size: tuple[int, int] = (1600, 1200), name: str = "photo.jpg"
+) -> SimpleUploadedFile:
     out = BytesIO()
     mode = "RGBA" if kind in ("PNG", "WEBP") else "RGB"
     Image.new(mode, size, (200, 30, 30)).save(out, kind)
@@ -126,7 +128,10 @@ def test_every_allowed_kind_of_picture_is_taken_by_its_content(
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is a program" * 40), "这不是图片文件，请发送 JPEG、PNG、GIF、WebP 图片。"),
+        (
+            SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is a program" * 40),
+            "这不是图片文件，请发送 JPEG、PNG、GIF、WebP 图片。",
+        ),
         (SimpleUploadedFile("empty.png", b""), "请选择要发送的图片。"),
     ],
 )
@@ -158,7 +163,9 @@ def test_a_kind_the_shop_does_not_take_is_named(client, media, quiet):
     out = BytesIO()
     Image.new("RGB", (50, 50)).save(out, "BMP")
     bmp = SimpleUploadedFile("a.jpg", out.getvalue())
-    assert send_picture(client, token, bmp).json()["image"] == ["不支持这种图片格式（BMP），请发送 JPEG、PNG 图片。"]
+    assert send_picture(client, token, bmp).json()["image"] == [
+        "不支持这种图片格式（BMP），请发送 JPEG、PNG 图片。"
+    ]
 
 
 def test_the_refusal_is_in_the_customers_language(client, media, quiet):
@@ -213,9 +220,17 @@ def test_an_agent_sends_a_picture_only_where_she_may_write(agent, colleague, log
     assert sorted(media.rglob("*.*")) == files_before
     # the customer sees the agent's picture through her token; the colleague cannot open it
     message_id = mine.json()["id"]
-    assert Client().get(f"{API}conversations/{conversation.token}/images/{message_id}/thumb/").status_code == 200
-    assert login(colleague).get(f"{API}staff/conversations/{conversation.pk}/images/{message_id}/").status_code == 403
-    assert login(agent).get(f"{API}staff/conversations/{conversation.pk}/images/{message_id}/").status_code == 200
+    assert (
+        Client().get(f"{API}conversations/{conversation.token}/images/{message_id}/thumb/").status_code == 200
+    )
+    assert (
+        login(colleague).get(f"{API}staff/conversations/{conversation.pk}/images/{message_id}/").status_code
+        == 403
+    )
+    assert (
+        login(agent).get(f"{API}staff/conversations/{conversation.pk}/images/{message_id}/").status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -265,7 +280,9 @@ def test_the_customers_choice_decides_whom_routing_looks_for(client, agent, quie
     token = start(client)["conversation"]["token"]
 
     response = client.post(
-        f"{API}conversations/{token}/messages/", {"text": "你好", "group": group}, content_type="application/json"
+        f"{API}conversations/{token}/messages/",
+        {"text": "你好", "group": group},
+        content_type="application/json",
     )
 
     assert response.status_code == 201
@@ -286,7 +303,9 @@ def test_a_picture_as_first_message_carries_the_choice_too(client, agent, media,
 def test_an_unknown_group_is_refused(client, quiet):
     token = start(client)["conversation"]["token"]
     response = client.post(
-        f"{API}conversations/{token}/messages/", {"text": "你好", "group": "vip"}, content_type="application/json"
+        f"{API}conversations/{token}/messages/",
+        {"text": "你好", "group": "vip"},
+        content_type="application/json",
     )
     assert response.status_code == 400 and "group" in response.json()
     assert not Message.objects.exists()
@@ -393,7 +412,10 @@ def test_a_returning_customer_sees_her_earlier_chats_on_the_same_browser_only(cl
     current = start(client)["conversation"]["token"]
 
     earlier = client.get(f"{API}conversations/{current}/earlier/").json()
-    assert [[m["text"] for m in c["messages"]] for c in earlier] == [["上次买的面霜"], ["想换个颜色", "红色的"]]
+    assert [[m["text"] for m in c["messages"]] for c in earlier] == [
+        ["上次买的面霜"],
+        ["想换个颜色", "红色的"],
+    ]
     assert earlier[0]["started_at"] <= earlier[1]["started_at"]
     assert "id" not in earlier[0] and "author" not in earlier[0]["messages"][0]
 
