@@ -459,3 +459,18 @@ def test_a_picture_from_an_earlier_chat_opens_on_the_same_browser_only(client, m
     elsewhere = Client()
     elsewhere.cookies["kefu_chat_device"] = "z" * 43
     assert elsewhere.get(f"{API}conversations/{current}/images/{sent['id']}/thumb/").status_code == 404
+
+
+def test_the_transcript_shows_the_picture_to_the_team_only(agent, supervisor, login, media, quiet):
+    conversation = services.conversation_start()
+    sent = services.customer_image_send(conversation=conversation, upload=picture(size=(800, 800)))[0]
+    services.conversation_take(conversation=conversation, by=agent)
+    thumb = f"{API}staff/conversations/{conversation.pk}/images/{sent.pk}/thumb/"
+
+    page = login(supervisor).get(f"/desk/chat/history/{conversation.pk}/").content.decode()
+
+    assert f'src="{thumb}"' in page
+    assert login(supervisor).get(thumb).status_code == 200
+    # no login: the back office's door, not the picture
+    anonymous = Client().get(thumb)
+    assert anonymous.status_code == 302 and "image" not in anonymous.get("Content-Type", "")
