@@ -7,6 +7,8 @@ like every form of the site, and each IP is rate-limited. Everything under ``sta
 member of the service team.
 """
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -16,12 +18,13 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import CSRFCheck
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.chat import selectors, services
-from kefu.chat.models import Conversation, ConversationStatus, PresenceStatus, SuggestionUse
+from kefu.chat import push, selectors, services
+from kefu.chat.models import ChatGroup, Conversation, ConversationStatus, PresenceStatus, SuggestionUse
 from kefu.core import promotion, ratelimit, shopsettings
 from kefu.helpcenter.models import Question
 from kefu.helpcenter.selectors import article_search
@@ -32,6 +35,9 @@ TAG = "在线咨询（客户）"
 STAFF_TAG = "在线咨询（客服）"
 COOKIE = "kefu_chat"
 COOKIE_AGE = 60 * 60 * 24 * 30
+# The browser's own key, kept longer than any one conversation: her earlier chats on this device.
+DEVICE_COOKIE = "kefu_chat_device"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
 INBOX_WAITING = 50
 
 
@@ -77,9 +83,15 @@ class MessageSerializer(serializers.Serializer):
     is_auto = serializers.BooleanField(help_text="自动回复，不计入客服响应")
     auto_trigger = serializers.CharField(help_text="first_message / no_answer / off_hours")
     created_at = serializers.DateTimeField()
+    image = serializers.SerializerMethodField(
+        help_text="图片消息：{type, width, height}（原图和缩略图按会话的图片地址取）；文字消息为 null"
+    )
 
     class Meta:
         ref_name = "ChatMessage"
+
+    def get_image(self, message) -> dict | None:
+        return push.image_info(message)
 
 
 class StaffMessageSerializer(MessageSerializer):
@@ -107,6 +119,7 @@ class ServiceStateSerializer(serializers.Serializer):
 class CustomerConversationSerializer(serializers.Serializer):
     token = serializers.CharField()
     status = serializers.CharField()
+    group = serializers.CharField(help_text="presales（售前）/ aftersales（售后）/ 空（未选）")
     buyer_name = serializers.CharField()
     buyer_contact = serializers.CharField()
     agent_name = serializers.SerializerMethodField()
@@ -147,6 +160,29 @@ def _set_cookie(request, response, conversation: Conversation) -> None:
         samesite="Lax",
         secure=request.is_secure(),
     )
+    if conversation.device:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            conversation.device,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+
+
+def _device(request) -> str:
+    """The browser's device key from its cookie, or a new one for a browser that has none."""
+    value = request.COOKIES.get(DEVICE_COOKIE) or ""
+    if 20 <= len(value) <= 64:
+        return value
+    return secrets.token_urlsafe(32)
+
+
+def is_own_device(request, conversation: Conversation) -> bool:
+    """The request comes from the browser the conversation was started in (its device cookie)."""
+    value = request.COOKIES.get(DEVICE_COOKIE) or ""
+    return bool(value and conversation.device) and secrets.compare_digest(value, conversation.device)
 
 
 class CustomerApi(APIView):
@@ -186,6 +222,9 @@ class ConversationStartApi(CustomerApi):
         existing = selectors.conversation_find_by_token(token=request.COOKIES.get(COOKIE))
         if existing is not None:
             conversation, code = existing, status.HTTP_200_OK
+            if not existing.device:
+                # a chat from before devices were remembered joins this browser's
+                services.conversation_device_remember(conversation=existing, device=_device(request))
             if values["name"] or values["contact"]:
                 conversation = services.conversation_profile_update(
                     conversation=existing,
@@ -199,6 +238,7 @@ class ConversationStartApi(CustomerApi):
                 buyer_contact=values["contact"],
                 page_url=values["page_url"],
                 ip_address=ip if ip != "unknown" else None,
+                device=_device(request),
             )
             code = status.HTTP_201_CREATED
         response = Response(CustomerStateSerializer(_customer_state(conversation)).data, status=code)
@@ -263,6 +303,11 @@ class CustomerMessagesApi(CustomerApi):
 
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(allow_blank=True, max_length=5000, trim_whitespace=False)
+        group = serializers.ChoiceField(
+            choices=[ChatGroup.PRESALES, ChatGroup.AFTERSALES],
+            required=False,
+            help_text="咨询类型：presales 售前 / aftersales 售后（第一条消息时选；接待中不再改变）",
+        )
 
         class Meta:
             ref_name = "ChatCustomerSendInput"
@@ -312,7 +357,9 @@ class CustomerMessagesApi(CustomerApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sent = services.customer_message_send(
-            conversation=self.conversation(token), text=data.validated_data["text"]
+            conversation=self.conversation(token),
+            text=data.validated_data["text"],
+            group=data.validated_data.get("group"),
         )
         return Response(MessageSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -432,6 +479,7 @@ class StaffConversationSerializer(serializers.Serializer):
     customer_message_count = serializers.IntegerField()
     agent_message_count = serializers.IntegerField()
     transfer_note = serializers.CharField(help_text="转接时同事留给接手客服的话（客户看不到）")
+    group = serializers.CharField(help_text="presales 售前 / aftersales 售后 / 空（未选）")
 
     class Meta:
         ref_name = "ChatConversation"
@@ -475,6 +523,7 @@ def conversation_row(c: Conversation) -> dict:
         "customer_message_count": c.customer_message_count,
         "agent_message_count": c.agent_message_count,
         "transfer_note": c.transfer_note,
+        "group": c.group,
     }
 
 
@@ -1013,3 +1062,169 @@ class SuggestionUseListApi(APIView):
             kind=kind if kind in SuggestionUse.Kind.values else None,
         )
         return Response(self.OutputSerializer(list(uses[:500]), many=True).data)
+
+
+# --- pictures, a returning customer's earlier chats, transfer to a group ----------------------
+
+_lazy_pick_image = gettext_lazy("请选择要发送的图片。")
+
+
+def _conversation_limit(key: str, limit_setting: str) -> None:
+    if not ratelimit.allow(key=key, limit=int(shopsettings.get(limit_setting)), window_seconds=60):
+        raise exceptions.Throttled(detail=_("消息发得太快了，请稍等一会儿再发。"))
+
+
+class ImageInputSerializer(serializers.Serializer):
+    # the service checks the content and says what is wrong in the user's words
+    image = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        error_messages={"required": _lazy_pick_image, "invalid": _lazy_pick_image, "empty": _lazy_pick_image},
+        help_text="JPEG、PNG、GIF 或 WebP（按内容判断），大小上限见店铺设置 chat_image_max_mb",
+    )
+
+    class Meta:
+        ref_name = "ChatImageInput"
+
+
+class CustomerImageApi(CustomerApi):
+    """The customer sends a picture (multipart, field ``image``; CSRF token as for every POST).
+    It becomes her message and is pushed with its number like any other."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(ImageInputSerializer):
+        group = serializers.ChoiceField(choices=[ChatGroup.PRESALES, ChatGroup.AFTERSALES], required=False)
+
+        class Meta:
+            ref_name = "ChatCustomerImageInput"
+
+    @extend_schema(
+        tags=[TAG],
+        request={"multipart/form-data": InputSerializer},
+        responses={201: MessageSerializer(many=True)},
+        summary="发送图片",
+        operation_id="chat_send_image",
+    )
+    def post(self, request, token: str):
+        _limit(request, "send")
+        conversation = self.conversation(token)
+        _conversation_limit(f"chat-conv:{conversation.pk}", "chat_conversation_rate_limit")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sent = services.customer_image_send(
+            conversation=conversation,
+            upload=data.validated_data["image"],
+            group=data.validated_data.get("group"),
+        )
+        return Response(MessageSerializer(sent, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class EarlierSerializer(serializers.Serializer):
+    started_at = serializers.DateTimeField()
+    messages = MessageSerializer(many=True)
+
+    class Meta:
+        ref_name = "ChatEarlierConversation"
+
+
+class CustomerEarlierApi(CustomerApi):
+    """A returning customer's earlier conversations from this same browser (its device cookie),
+    read-only, oldest first: at most 3, 50 lines in all. Another browser gets an empty list."""
+
+    @extend_schema(
+        tags=[TAG],
+        responses=EarlierSerializer(many=True),
+        summary="以前的咨询记录（同一浏览器）",
+        operation_id="chat_earlier",
+    )
+    def get(self, request, token: str):
+        _limit(request, "poll")
+        conversation = self.conversation(token)
+        if not is_own_device(request, conversation):
+            return Response([])
+        earlier = selectors.earlier_conversations(conversation=conversation)
+        return Response(EarlierSerializer(earlier, many=True).data)
+
+
+class StaffImageApi(APIView):
+    """The agent sends a picture to the customer (multipart, field ``image``)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request={"multipart/form-data": ImageInputSerializer},
+        responses={201: StaffMessageSerializer},
+        summary="发送图片给客户",
+        operation_id="chat_staff_send_image",
+    )
+    def post(self, request, pk: int):
+        conversation = _staff_conversation(request, pk)
+        _conversation_limit(f"chat-agent-image:{request.user.pk}", "chat_send_rate_limit")
+        data = ImageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.agent_image_send(
+            conversation=conversation, by=request.user, upload=data.validated_data["image"]
+        )
+        return Response(StaffMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class StaffEarlierSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    messages = StaffMessageSerializer(many=True)
+
+    class Meta:
+        ref_name = "ChatStaffEarlierConversation"
+
+
+class StaffEarlierApi(APIView):
+    """The customer's earlier conversations from the same browser, for the agent serving her."""
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        responses=StaffEarlierSerializer(many=True),
+        summary="客户以前的咨询（同一浏览器）",
+        operation_id="chat_staff_earlier",
+    )
+    def get(self, request, pk: int):
+        earlier = selectors.earlier_conversations(conversation=_staff_conversation(request, pk))
+        return Response(StaffEarlierSerializer(earlier, many=True).data)
+
+
+class TransferGroupApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        group = serializers.ChoiceField(
+            choices=[ChatGroup.PRESALES, ChatGroup.AFTERSALES],
+            help_text="presales 售前组 / aftersales 售后组",
+        )
+        note = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            max_length=200,
+            help_text="留给接手客服的话（客户看不到）",
+        )
+
+        class Meta:
+            ref_name = "ChatTransferGroupInput"
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request=InputSerializer,
+        responses=StaffConversationSerializer,
+        summary="转接到售前组 / 售后组（回到该组的待接入，按分配规则分给组内客服）",
+        operation_id="chat_staff_transfer_group",
+    )
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.conversation_transfer_group(
+            conversation=_staff_conversation(request, pk),
+            by=request.user,
+            group=data.validated_data["group"],
+            note=data.validated_data["note"],
+        )
+        moved = selectors.access_conversation(pk=pk, user=request.user, check_reader=False)
+        return Response(StaffConversationSerializer(moved).data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.chat import api
+from kefu.chat import api, views
 
 app_name = "chat_api"
 urlpatterns = [
@@ -11,6 +11,15 @@ urlpatterns = [
     path("conversations/<str:token>/messages/", api.CustomerMessagesApi.as_view(), name="messages"),
     path("conversations/<str:token>/leave-message/", api.LeaveMessageApi.as_view(), name="leave_message"),
     path("conversations/<str:token>/rating/", api.RatingApi.as_view(), name="rating"),
+    path("conversations/<str:token>/images/", api.CustomerImageApi.as_view(), name="images"),
+    path("conversations/<str:token>/images/<int:pk>/", views.customer_image, name="image"),
+    path(
+        "conversations/<str:token>/images/<int:pk>/thumb/",
+        views.customer_image,
+        {"thumb": True},
+        name="image_thumb",
+    ),
+    path("conversations/<str:token>/earlier/", api.CustomerEarlierApi.as_view(), name="earlier"),
     # service team
     path("staff/inbox/", api.InboxApi.as_view(), name="staff_inbox"),
     path("staff/presence/", api.PresenceApi.as_view(), name="staff_presence"),
@@ -22,6 +31,20 @@ urlpatterns = [
     path("staff/conversations/<int:pk>/messages/", api.StaffMessagesApi.as_view(), name="staff_messages"),
     path("staff/conversations/<int:pk>/close/", api.CloseApi.as_view(), name="staff_close"),
     path("staff/conversations/<int:pk>/transfer/", api.TransferApi.as_view(), name="staff_transfer"),
+    path(
+        "staff/conversations/<int:pk>/transfer-group/",
+        api.TransferGroupApi.as_view(),
+        name="staff_transfer_group",
+    ),
+    path("staff/conversations/<int:pk>/images/", api.StaffImageApi.as_view(), name="staff_images"),
+    path("staff/conversations/<int:pk>/images/<int:message_id>/", views.staff_image, name="staff_image"),
+    path(
+        "staff/conversations/<int:pk>/images/<int:message_id>/thumb/",
+        views.staff_image,
+        {"thumb": True},
+        name="staff_image_thumb",
+    ),
+    path("staff/conversations/<int:pk>/earlier/", api.StaffEarlierApi.as_view(), name="staff_earlier"),
     path("staff/conversations/<int:pk>/link-order/", api.LinkOrderApi.as_view(), name="staff_link_order"),
     path(
         "staff/conversations/<int:pk>/link-question/",

@@ -71,6 +71,9 @@ class Conversation(models.Model):
     customer_read_seq = models.PositiveIntegerField(default=0)
     agent_read_seq = models.PositiveIntegerField(default=0)
     page_url = models.CharField(_("来源页面"), max_length=300, blank=True)
+    # The customer's browser (a long-lived httponly cookie of its own): her earlier conversations
+    # from the same device are shown above the current one, to her and to the agent serving her.
+    device = models.CharField(max_length=64, blank=True, default="", db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True, db_index=True)
     taken_at = models.DateTimeField(_("接入时间"), null=True, blank=True)
@@ -138,6 +141,14 @@ class Message(models.Model):
     # Seconds from the first unanswered customer message to this agent reply.
     response_seconds = models.FloatField(_("响应时间（秒）"), null=True, blank=True)
     lint_overridden = models.BooleanField(_("忽略了用语提醒"), default=False)
+    # A picture sent in the chat (``text`` then says “[图片]”): the original and a small copy under
+    # MEDIA_ROOT with unguessable names, served only through the chat's image views, which check
+    # who asks. ``image_type`` is what Pillow found in the content (jpeg, png, gif, webp).
+    image = models.FileField(_("图片"), upload_to="chat/", max_length=200, blank=True)
+    thumbnail = models.FileField(_("缩略图"), upload_to="chat/", max_length=200, blank=True)
+    image_type = models.CharField(max_length=10, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:

@@ -52,6 +52,15 @@ def _person(user) -> str | None:
     return (user.get_full_name() or user.username) if user is not None else None
 
 
+def image_info(message: Message) -> dict[str, Any] | None:
+    """A picture's kind and size, or None for a text message. The windows build its address
+    themselves (the customer's by her token, the console's by the conversation), so the push
+    carries no link anyone could pass on."""
+    if not message.image:
+        return None
+    return {"type": message.image_type, "width": message.image_width, "height": message.image_height}
+
+
 def message_payload(message: Message) -> dict[str, Any]:
     """One message as the console sees it; :func:`customer_view` takes the customer's part."""
     return {
@@ -66,10 +75,11 @@ def message_payload(message: Message) -> dict[str, Any]:
         "author": _person(message.author) if message.author_id else None,
         "response_seconds": message.response_seconds,
         "lint_overridden": message.lint_overridden,
+        "image": image_info(message),
     }
 
 
-CUSTOMER_FIELDS = ("id", "seq", "sender", "text", "is_auto", "auto_trigger", "created_at")
+CUSTOMER_FIELDS = ("id", "seq", "sender", "text", "is_auto", "auto_trigger", "created_at", "image")
 
 
 def customer_view(payload: dict[str, Any]) -> dict[str, Any]:

@@ -44,3 +44,21 @@ conversation_rate_limit = define(
     label="每个会话每分钟可发消息数",
     help_text="同一会话中客户发消息过快时，提示稍后再试",
 )
+image_max_mb = define(
+    "chat_image_max_mb",
+    5,
+    label="聊天图片大小上限（MB）",
+    help_text="客户和客服在聊天中发送的图片，超过这个大小会被拒绝",
+)
+image_types = define(
+    "chat_image_types",
+    ["jpeg", "png", "gif", "webp"],
+    label="聊天图片允许的格式",
+    help_text="按文件内容判断，不看文件名；可选 jpeg、png、gif、webp，用逗号分隔",
+)
+image_thumbnail_px = define(
+    "chat_image_thumbnail_px",
+    320,
+    label="聊天图片缩略图边长（像素）",
+    help_text="聊天窗口里先显示缩略图，点开看原图",
+)

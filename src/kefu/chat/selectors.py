@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,3 +311,68 @@ def wordings_by_article(*, article_ids: list[int], per_article: int = 3) -> dict
         if len(bucket) < per_article and text not in bucket:
             bucket.append(text)
     return found
+
+
+# --- a returning customer's earlier conversations, pictures -----------------------------------
+
+EARLIER_CONVERSATIONS = 3
+EARLIER_MESSAGES = 50
+
+
+@dataclass
+class EarlierConversation:
+    """One earlier conversation from the same browser, as shown (read-only) above the current one."""
+
+    id: int
+    started_at: dt.datetime
+    messages: list[Message]
+
+
+def earlier_conversations(
+    *,
+    conversation: Conversation,
+    conversations: int = EARLIER_CONVERSATIONS,
+    messages: int = EARLIER_MESSAGES,
+) -> list[EarlierConversation]:
+    """The customer's earlier conversations from the same device (the device cookie), oldest first,
+    each with its messages: at most ``conversations`` of them and ``messages`` lines in all (the
+    latest). Nothing when the conversation knows no device. Two queries.
+
+    Who asks is the caller's check: the customer's own device cookie, or an agent who may read
+    ``conversation`` (the customer she is serving)."""
+    if not conversation.device:
+        return []
+    ids = list(
+        Conversation.objects.filter(device=conversation.device, customer_message_count__gt=0)
+        .exclude(pk=conversation.pk)
+        .filter(created_at__lte=conversation.created_at)
+        .order_by("-created_at", "-id")
+        .values_list("id", "created_at")[:conversations]
+    )
+    if not ids:
+        return []
+    rows = list(
+        Message.objects.filter(conversation_id__in=[pk for pk, _at in ids])
+        .select_related("author")
+        .order_by("-id")[:messages]
+    )
+    by_conversation: dict[int, list[Message]] = {}
+    for message in reversed(rows):
+        by_conversation.setdefault(message.conversation_id, []).append(message)
+    return [
+        EarlierConversation(id=pk, started_at=at, messages=by_conversation[pk])
+        for pk, at in reversed(ids)
+        if pk in by_conversation
+    ]
+
+
+def image_message_get(*, conversation: Conversation, message_id: int, same_device: bool) -> Message:
+    """A picture of ``conversation`` — or, with ``same_device``, of one of the earlier
+    conversations from its device (shown above it) — else 404. The caller has checked who asks."""
+    qs = Message.objects.exclude(image="").select_related("conversation")
+    message = get_object_or_404(qs, pk=message_id)
+    if message.conversation_id == conversation.pk:
+        return message
+    if same_device and conversation.device and message.conversation.device == conversation.device:
+        return message
+    raise Http404

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.chat import push, selectors
+from kefu.chat import images, push, selectors
 from kefu.chat.models import (
     AgentPresence,
     ChatGroup,
@@ -71,6 +71,22 @@ def _clean_text(text: str, *, field: str = "text") -> str:
     if len(text) > MESSAGE_MAX:
         raise ValidationError({field: _("消息不能超过 %(n)d 个字。") % {"n": MESSAGE_MAX}})
     return text
+
+
+def _image_text() -> str:
+    # what a picture's message says where only text shows (lists, transcripts, the question)
+    return _("[图片]")
+
+
+def _reply_hits(
+    *, conversation: Conversation, text: str, lint_rules: list[linter.LintRule] | None
+) -> list[linter.LintHit]:
+    customer_message = selectors.latest_customer_text(conversation=conversation)
+    if lint_rules is None:
+        return linter.lint_reply(text, customer_message=customer_message)
+    return linter.lint(
+        text, rules=lint_rules, fact_words=linter.fact_words(), customer_message=customer_message
+    )
 
 
 def _clean_profile(name: str, contact: str) -> tuple[str, str]:
@@ -147,13 +163,15 @@ def _system_note(*, conversation: Conversation, text: str) -> Message:
     return _new_message(conversation=conversation, sender=Sender.SYSTEM, text=text)
 
 
-def _offer(conversation: Conversation, *, now: dt.datetime) -> bool:
+def _offer(conversation: Conversation, *, now: dt.datetime, exclude: int | None = None) -> bool:
     """A waiting conversation (locked by the caller): ask routing whom to offer it to and give it
     to them. False when automatic assignment is off, outside the hours, or nobody fits (the
-    customer stays in the queue)."""
+    customer stays in the queue). ``exclude``: an agent not to offer it to (who handed it over)."""
     if not shopsettings.get("chat_auto_assign") or not selectors.within_working_hours(now=now):
         return False
     open_chats = selectors.open_chats_by_agent(now=now)
+    if exclude is not None:
+        open_chats.pop(exclude, None)
     if not open_chats and not routing.has_chooser():
         return False
     user_id = routing.choose_agent(group=conversation.group, open_chats=open_chats)
@@ -196,9 +214,15 @@ def conversations_offer(*, limit: int = 20) -> int:
 
 @transaction.atomic
 def conversation_start(
-    *, buyer_name: str = "", buyer_contact: str = "", page_url: str = "", ip_address: str | None = None
+    *,
+    buyer_name: str = "",
+    buyer_contact: str = "",
+    page_url: str = "",
+    ip_address: str | None = None,
+    device: str = "",
 ) -> Conversation:
-    """A visitor opens the chat: no account, the returned token (kept in a cookie) is the key."""
+    """A visitor opens the chat: no account, the returned token (kept in a cookie) is the key.
+    ``device``: her browser's own key (another cookie), which finds her earlier conversations."""
     name, contact = _clean_profile(buyer_name, buyer_contact)
     now = timezone.now()
     conversation = Conversation.objects.create(
@@ -206,11 +230,19 @@ def conversation_start(
         buyer_contact=contact,
         page_url=(page_url or "")[:300],
         ip_address=ip_address or None,
+        device=(device or "")[:64],
         session_started_at=now,
         last_message_at=now,
     )
     activity_record(target=conversation, actor=None, verb="chat_start", message=name)
     return conversation
+
+
+def conversation_device_remember(*, conversation: Conversation, device: str) -> None:
+    """A conversation started before browsers were remembered takes its browser's key, once (a
+    conditional UPDATE: a key already there is never replaced)."""
+    if Conversation.objects.filter(pk=conversation.pk, device="").update(device=device[:64]):
+        conversation.device = device[:64]
 
 
 @transaction.atomic
@@ -231,14 +263,19 @@ def conversation_profile_update(
 
 @transaction.atomic
 def customer_message_send(
-    *, conversation: Conversation, text: str, group: str | None = None
+    *,
+    conversation: Conversation,
+    text: str,
+    group: str | None = None,
+    image: images.StoredImage | None = None,
 ) -> list[Message]:
     """The customer writes. A closed conversation reopens (a returning customer continues it).
 
     On the first message of a session the ``first_message`` auto-reply goes out, or ``off_hours``
     outside the shop's working hours. Returns the customer's message and any auto-reply.
+    ``image``: a picture already checked and stored (:func:`customer_image_send`) instead of text.
     """
-    text = _clean_text(text)
+    text = _image_text() if image is not None else _clean_text(text)
     conversation = _lock_for_messages(conversation)
     now = timezone.now()
     fields = ["awaiting_since", "last_message_at", "customer_message_count", "last_seq"]
@@ -257,7 +294,9 @@ def customer_message_send(
         conversation.closed_by = None
         conversation.session_started_at = now
         fields += ["status", "agent", "taken_at", "closed_at", "closed_by", "session_started_at"]
-    message = _new_message(conversation=conversation, sender=Sender.CUSTOMER, text=text)
+    message = _new_message(
+        conversation=conversation, sender=Sender.CUSTOMER, text=text, **(image.fields() if image else {})
+    )
     if conversation.awaiting_since is None:
         conversation.awaiting_since = message.created_at
     conversation.last_message_at = message.created_at
@@ -508,6 +547,7 @@ def agent_message_send(
     text: str,
     force: bool = False,
     lint_rules: list[linter.LintRule] | None = None,
+    image: images.StoredImage | None = None,
 ) -> Message:
     """An agent replies. The linter runs first against the customer's latest message; its hits block
     the send (LintBlocked) unless ``force``, and a forced send over hits is recorded as an override.
@@ -515,16 +555,14 @@ def agent_message_send(
     when not given.
 
     Replying to a waiting conversation takes it (under the same lock, so it cannot be taken twice).
+    ``image``: a picture already checked and stored (:func:`agent_image_send`); nothing to lint.
     """
     roles.require_staff(by)
-    text = _clean_text(text)
-    customer_message = selectors.latest_customer_text(conversation=conversation)
-    if lint_rules is None:
-        hits = linter.lint_reply(text, customer_message=customer_message)
+    if image is not None:
+        text, hits = _image_text(), []
     else:
-        hits = linter.lint(
-            text, rules=lint_rules, fact_words=linter.fact_words(), customer_message=customer_message
-        )
+        text = _clean_text(text)
+        hits = _reply_hits(conversation=conversation, text=text, lint_rules=lint_rules)
     if hits and not force:
         raise LintBlocked(hits)
     with transaction.atomic():
@@ -555,6 +593,7 @@ def agent_message_send(
             text=text,
             response_seconds=waited,
             lint_overridden=bool(hits),
+            **(image.fields() if image else {}),
         )
         if waited is not None and conversation.first_response_at is None:
             conversation.first_response_at = now
@@ -603,6 +642,89 @@ def conversation_transfer(
         conversation, previous_agent_id=previous.pk if previous else None, queue_moved=False
     )
     return conversation
+
+
+TRANSFER_GROUPS = (ChatGroup.PRESALES, ChatGroup.AFTERSALES)
+
+
+def _group_name(group: str) -> str:
+    return {ChatGroup.PRESALES: _("售前组"), ChatGroup.AFTERSALES: _("售后组")}[ChatGroup(group)]
+
+
+@transaction.atomic
+def conversation_transfer_group(
+    *, conversation: Conversation, by: User, group: str, note: str = ""
+) -> Conversation:
+    """Hand an active conversation to a group (转接到售前组/售后组): it goes back to the queue as
+    that group's and is offered to the group's agents by the same routing as a new chat — never
+    to the one handing it over. Its agent or a supervisor may. ``note`` is for whoever takes it
+    (shown beside the chat, never to the customer). The customer waits again: her wait clock
+    starts now unless it is already running."""
+    roles.require_staff(by)
+    if group not in TRANSFER_GROUPS:
+        raise ValidationError({"group": _("请选择售前组或售后组。")})
+    conversation = _lock(conversation)
+    if conversation.status != ConversationStatus.ACTIVE:
+        raise ValidationError(_("只有接待中的会话可以转接。"))
+    _may_write(conversation, by)
+    previous = conversation.agent
+    note = " ".join((note or "").split())[:200]
+    now = timezone.now()
+    conversation.status = ConversationStatus.WAITING
+    conversation.agent = None
+    conversation.taken_at = None
+    conversation.group = group
+    conversation.transfer_note = f"{_agent_name(by)}：{note}" if note else ""
+    if conversation.awaiting_since is None:
+        conversation.awaiting_since = now
+    _system_note(
+        conversation=conversation, text=_("已为您转接%(group)s，请稍候。") % {"group": _group_name(group)}
+    )
+    offered = _offer(conversation, now=now, exclude=previous.pk if previous else None)
+    conversation.save(
+        update_fields=["status", "agent", "taken_at", "group", "transfer_note", "awaiting_since"]
+    )
+    activity_record(
+        target=conversation,
+        actor=by,
+        verb="chat_transfer_group",
+        message=f"{_agent_name(previous) if previous else '—'} → {_group_name(group)}"
+        + (f"（{note}）" if note else ""),
+        data={"group": group},
+    )
+    push.conversation_changed(
+        conversation, previous_agent_id=previous.pk if previous else None, queue_moved=not offered
+    )
+    return conversation
+
+
+def customer_image_send(*, conversation: Conversation, upload, group: str | None = None) -> list[Message]:
+    """The customer sends a picture: checked (size, a real picture of a kind the shop takes), a
+    thumbnail made, both stored; then it goes out as her message, numbered and pushed like any
+    other (a closed chat reopens, the queue and routing as for text). A message that is not
+    written after all leaves no file behind."""
+    stored = images.image_store(upload=upload, conversation_id=conversation.pk)
+    try:
+        return customer_message_send(conversation=conversation, text="", group=group, image=stored)
+    except BaseException:
+        stored.delete()
+        raise
+
+
+def agent_image_send(*, conversation: Conversation, by: User, upload) -> Message:
+    """An agent sends a picture to the customer: who may write is checked before anything is
+    stored (and again under the lock by :func:`agent_message_send`, which sends it)."""
+    roles.require_staff(by)
+    if conversation.is_closed:
+        raise ValidationError(_("会话已经结束，不能再发送消息。"))
+    if conversation.status == ConversationStatus.ACTIVE:
+        _may_write(conversation, by)
+    stored = images.image_store(upload=upload, conversation_id=conversation.pk)
+    try:
+        return agent_message_send(conversation=conversation, by=by, text="", image=stored)
+    except BaseException:
+        stored.delete()
+        raise
 
 
 @transaction.atomic

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kefu.chat import forms, selectors
-from kefu.chat.models import ConversationStatus
-from kefu.core import roles, shopsettings
+from kefu.chat import api, forms, images, selectors
+from kefu.chat.models import ConversationStatus, Message
+from kefu.core import ratelimit, roles, shopsettings
 from kefu.core.decorators import staff_required
 from kefu.helpcenter.models import Article
 
@@ -119,3 +121,45 @@ def learned(request):
             "params": urlencode(params),
         },
     )
+
+
+# --- the chat's pictures: never a public address ----------------------------------------------
+
+
+def _image_response(message: Message, *, thumb: bool) -> FileResponse:
+    field = message.thumbnail if thumb else message.image
+    content_type = "image/jpeg" if thumb else images.CONTENT_TYPES.get(message.image_type, "")
+    if not content_type:
+        raise Http404
+    try:
+        response = FileResponse(field.open("rb"), content_type=content_type)
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@require_GET
+def customer_image(request, token: str, pk: int, thumb: bool = False):
+    """A picture for the customer: of her own conversation (its token in the address, as every
+    customer call), or of an earlier one from the same browser (its device cookie)."""
+    limit = int(shopsettings.get("chat_poll_rate_limit"))
+    if not ratelimit.allow(key=f"chat-poll:{ratelimit.client_ip(request)}", limit=limit, window_seconds=60):
+        return HttpResponse(_("操作太频繁了，请稍后再试。"), status=429)
+    conversation = selectors.conversation_get_by_token(token=token)
+    message = selectors.image_message_get(
+        conversation=conversation, message_id=pk, same_device=api.is_own_device(request, conversation)
+    )
+    return _image_response(message, thumb=thumb)
+
+
+@staff_required
+@require_GET
+def staff_image(request, pk: int, message_id: int, thumb: bool = False):
+    """A picture for an agent who may read the conversation (or its customer's earlier ones)."""
+    conversation = selectors.access_conversation(pk=pk, user=request.user)
+    message = selectors.image_message_get(conversation=conversation, message_id=message_id, same_device=True)
+    return _image_response(message, thumb=thumb)

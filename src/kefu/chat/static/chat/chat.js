@@ -22,7 +22,11 @@
   var sendError = root.querySelector(".kc-send-error");
   var profile = root.querySelector(".kc-profile");
   var rateForm = root.querySelector(".kc-rate");
+  var groups = root.querySelector(".kc-groups");
+  var fileInput = sendForm.querySelector("input[type=file]");
   var token = null, lastId = 0, lastSeq = 0, pollMs = 2000, timer = null, unread = 0, busy = false;
+  // 售前 / 售后: chosen before her first message (pre-sales unless she picks after-sales)
+  var group = "presales", askGroup = true, earlierShown = false, status = "";
   var ws = null, wsOpen = false, wsRetry = 1000, wsTimer = null, typingTimer = null, lastTyping = 0;
   var typingLabel = document.createElement("div");
   typingLabel.className = "kc-typing muted small"; typingLabel.hidden = true; typingLabel.textContent = T.typing;
@@ -56,10 +60,9 @@
     if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function addMessage(m) {
-    if (m.id <= lastId) return;
-    lastId = m.id;
-    if (m.seq) lastSeq = Math.max(lastSeq, m.seq);
+  function imageUrl(m, thumb) { return api + token + "/images/" + m.id + "/" + (thumb ? "thumb/" : ""); }
+
+  function line(m) {
     var li = document.createElement("li");
     li.className = "msg-line " + (m.sender === "customer" ? "mine" : m.sender === "system" && !m.is_auto ? "system" : "theirs") + (m.is_auto ? " auto" : "");
     li.dataset.id = m.id;
@@ -70,9 +73,49 @@
     meta.textContent = (m.sender === "customer" ? T.me : m.is_auto ? T.auto : m.sender === "agent" ? T.agent : "") + " " + when;
     var bubble = document.createElement("span");
     bubble.className = "bubble";
-    linkify(bubble, m.text);
+    if (m.image) {
+      // the small copy in the window, the original in a new tab; both only through her conversation
+      var a = document.createElement("a"), img = document.createElement("img");
+      a.href = imageUrl(m, false); a.target = "_blank"; a.rel = "noopener";
+      img.src = imageUrl(m, true); img.alt = T.picture; img.className = "kc-image"; img.loading = "lazy";
+      a.appendChild(img); bubble.appendChild(a);
+    } else linkify(bubble, m.text);
     if (m.sender !== "system" || m.is_auto) li.appendChild(meta);
     li.appendChild(bubble);
+    return li;
+  }
+
+  // Her earlier chats on this browser, read-only, each under its date, above the current one.
+  function showEarlier() {
+    if (earlierShown || !token) return;
+    earlierShown = true;
+    call("GET", api + token + "/earlier/").then(function (r) {
+      if (r.status !== 200 || !r.data.length) return;
+      var first = list.firstChild;
+      r.data.forEach(function (c) {
+        var head = document.createElement("li");
+        head.className = "msg-line system kc-earlier-date";
+        var label = document.createElement("span");
+        label.className = "bubble";
+        label.textContent = fmt(T.earlier, { date: new Date(c.started_at).toLocaleDateString() });
+        head.appendChild(label);
+        list.insertBefore(head, first);
+        c.messages.forEach(function (m) { var li = line(m); li.classList.add("earlier"); list.insertBefore(li, first); });
+      });
+    }).catch(function () {});
+  }
+
+  function showGroups() {
+    groups.hidden = !askGroup;
+    groups.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", b.dataset.group === group ? "true" : "false"); });
+  }
+
+  function addMessage(m) {
+    if (m.id <= lastId) return;
+    lastId = m.id;
+    if (m.seq) lastSeq = Math.max(lastSeq, m.seq);
+    if (m.sender === "customer" && status !== "closed") { askGroup = false; showGroups(); }
+    var li = line(m);
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
     if (panel.hidden && m.sender !== "customer") { unread += 1; badge.textContent = unread; badge.hidden = false; }
@@ -121,7 +164,9 @@
     };
   }
 
-  function showState(status, agentName, service) {
+  function showState(newStatus, agentName, service) {
+    var status = newStatus;
+    setStatus(newStatus);
     if (status === "active" && agentName) stateLabel.textContent = fmt(T.serving, { name: agentName });
     else if (status === "closed") { stateLabel.textContent = T.closed; if (rateForm && agentName && !rateForm.dataset.done) rateForm.hidden = false; }
     else if (token) stateLabel.textContent = T.waiting;
@@ -132,14 +177,25 @@
     }
   }
 
+  function setStatus(newStatus) {
+    if (!newStatus) return;
+    status = newStatus;
+    // a closed chat reopens with her next message: she may choose again
+    if (status === "closed") { askGroup = true; showGroups(); }
+  }
+
   function applyState(data) {
     token = data.conversation.token;
+    if (data.conversation.group) group = data.conversation.group;
+    askGroup = data.conversation.status === "closed" || !(data.messages || []).some(function (m) { return m.sender === "customer"; });
+    showGroups();
     pollMs = Math.max(1, data.poll_seconds || 2) * 1000;
     (data.messages || []).forEach(addMessage);
     showState(data.conversation.status, data.conversation.agent_name, data.service);
     var p = data.conversation;
     profile.querySelector("[name=name]").value = profile.querySelector("[name=name]").value || p.buyer_name || "";
     profile.querySelector("[name=contact]").value = profile.querySelector("[name=contact]").value || p.buyer_contact || "";
+    showEarlier();
   }
 
   function poll() {
@@ -208,12 +264,36 @@
     if (!text || busy) return;
     busy = true; sendError.textContent = "";
     ensureConversation().then(function () {
-      return call("POST", api + token + "/messages/", { text: text });
+      var body = { text: text };
+      if (askGroup) body.group = group;
+      return call("POST", api + token + "/messages/", body);
     }).then(function (r) {
-      if (r.status === 201) { box.value = ""; r.data.forEach(addMessage); poll(); }
+      if (r.status === 201) { box.value = ""; askGroup = false; showGroups(); r.data.forEach(addMessage); poll(); }
       else sendError.textContent = errorText(r);
     }).catch(function (r) { sendError.textContent = errorText(r); }).then(function () { busy = false; });
   });
+  groups.querySelectorAll("button").forEach(function (b) {
+    b.addEventListener("click", function () { group = b.dataset.group; showGroups(); sendForm.querySelector("textarea").focus(); });
+  });
+
+  // a picture goes up over HTTP (CSRF token, her conversation's address) and comes back as a message
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    if (!file || busy) return;
+    busy = true; sendError.textContent = T.uploading;
+    ensureConversation().then(function () {
+      var form = new FormData();
+      form.append("image", file);
+      if (askGroup) form.append("group", group);
+      return fetch(api + token + "/images/", { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "Accept": "application/json" }, body: form })
+        .then(function (r) { return r.json().then(function (d) { return { status: r.status, data: d }; }, function () { return { status: r.status, data: {} }; }); });
+    }).then(function (r) {
+      sendError.textContent = "";
+      if (r.status === 201) { askGroup = false; showGroups(); r.data.forEach(addMessage); poll(); }
+      else sendError.textContent = errorText(r);
+    }).catch(function (r) { sendError.textContent = errorText(r); }).then(function () { busy = false; fileInput.value = ""; });
+  });
+
   sendForm.querySelector("textarea").addEventListener("input", function () {
     var now = Date.now();
     if (wsOpen && now - lastTyping > 2000) { lastTyping = now; ws.send(JSON.stringify({ type: "typing" })); }

@@ -93,6 +93,7 @@
       wirePane(c.id);
       fillColleagues(pane.querySelector(".transfer select"));
       fetchMessages(c.id);
+      showEarlier(c.id);
       wsSend({ type: "watch", conversation: c.id });
     }
     update(c.id, c);
@@ -119,6 +120,7 @@
     waitLabel(head.querySelector(".wait"), c.awaiting_since);
     var links = head.querySelector(".links");
     links.textContent = "";
+    if (c.group && T.groupTag[c.group]) links.appendChild(el("span", "tag", T.groupTag[c.group]));
     if (c.order_number) links.appendChild(el("span", "tag", T.order + " " + c.order_number));
     if (c.question_id) {
       var a = el("a", "tag", T.question + " #" + c.question_id);
@@ -149,18 +151,45 @@
     sendRead(id);
   }
 
-  function addMessage(id, m) {
-    var s = convs[id];
-    if (m.id <= s.lastId) return;
-    s.lastId = m.id;
+  function line(id, m) {
     var li = el("li", "msg-line " + (m.sender === "agent" ? "mine" : m.sender === "system" && !m.is_auto ? "system" : "theirs") + (m.is_auto ? " auto" : ""));
     li.dataset.id = m.id;
-    if (m.seq) s.lastSeq = Math.max(s.lastSeq || 0, m.seq);
     var who = m.sender === "customer" ? T.customer : m.is_auto ? T.auto : m.author || "";
     var meta = new Date(m.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     if (m.response_seconds != null) meta += " · " + Math.round(m.response_seconds) + T.seconds;
     if (m.sender !== "system" || m.is_auto) li.appendChild(el("span", "meta", who + " " + meta));
-    li.appendChild(el("span", "bubble", m.text));
+    if (m.image) {
+      // pictures only through the conversation's own address (the server checks who asks)
+      var url = base + "conversations/" + id + "/images/" + m.id + "/";
+      var bubble = el("span", "bubble"), a = el("a"), img = el("img", "cc-image");
+      a.href = url; a.target = "_blank"; a.rel = "noopener";
+      img.src = url + "thumb/"; img.alt = T.picture; img.loading = "lazy";
+      a.appendChild(img); bubble.appendChild(a); li.appendChild(bubble);
+    } else li.appendChild(el("span", "bubble", m.text));
+    return li;
+  }
+
+  // The customer's earlier chats from the same browser, read-only under their dates, above.
+  function showEarlier(id) {
+    call("GET", base + "conversations/" + id + "/earlier/").then(function (r) {
+      var s = convs[id];
+      if (r.status !== 200 || !s || !r.data.length) return;
+      var box = s.pane.querySelector(".cc-messages"), first = box.firstChild;
+      r.data.forEach(function (c) {
+        var head = el("li", "msg-line system cc-earlier-date");
+        head.appendChild(el("span", "bubble", T.earlier.replace("%(date)s", new Date(c.started_at).toLocaleDateString())));
+        box.insertBefore(head, first);
+        c.messages.forEach(function (m) { var li = line(id, m); li.classList.add("earlier"); box.insertBefore(li, first); });
+      });
+    });
+  }
+
+  function addMessage(id, m) {
+    var s = convs[id];
+    if (m.id <= s.lastId) return;
+    s.lastId = m.id;
+    if (m.seq) s.lastSeq = Math.max(s.lastSeq || 0, m.seq);
+    var li = line(id, m);
     var box = s.pane.querySelector(".cc-messages");
     box.appendChild(li);
     box.scrollTop = box.scrollHeight;
@@ -347,12 +376,33 @@
       var select = ev.target.querySelector("select");
       if (!select.value) return;
       var noteInput = ev.target.querySelector("[name=note]");
-      call("POST", base + "conversations/" + id + "/transfer/", { agent: parseInt(select.value, 10), note: noteInput ? noteInput.value : "" }).then(function (r) {
+      var note = noteInput ? noteInput.value : "";
+      // a colleague by id, or a group ("group:aftersales"): back to that group's queue
+      var toGroup = select.value.indexOf("group:") === 0 ? select.value.slice(6) : null;
+      var request = toGroup
+        ? call("POST", base + "conversations/" + id + "/transfer-group/", { group: toGroup, note: note })
+        : call("POST", base + "conversations/" + id + "/transfer/", { agent: parseInt(select.value, 10), note: note });
+      request.then(function (r) {
         if (r.status === 200) {
           update(id, r.data); fetchMessages(id); tick();
-          err.textContent = ""; err.appendChild(el("span", "saved", T.transferred + " " + r.data.agent));
+          err.textContent = ""; err.appendChild(el("span", "saved", T.transferred + " " + (toGroup ? T[toGroup] : r.data.agent)));
         } else err.textContent = errorText(r);
       });
+    });
+    var fileInput = form.querySelector("input[type=file]");
+    fileInput.addEventListener("change", function () {
+      var file = fileInput.files && fileInput.files[0];
+      if (!file) return;
+      var data = new FormData();
+      data.append("image", file);
+      err.textContent = T.uploading;
+      fetch(base + "conversations/" + id + "/images/", { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json", "X-CSRFToken": csrf }, body: data })
+        .then(function (r) { return r.json().then(function (d) { return { status: r.status, data: d }; }, function () { return { status: r.status, data: {} }; }); })
+        .then(function (r) {
+          err.textContent = "";
+          if (r.status === 201) { addMessage(id, r.data); tick(); } else err.textContent = errorText(r);
+        }, function () { err.textContent = T.error; })
+        .then(function () { fileInput.value = ""; });
     });
     box.addEventListener("input", function () { lint.hidden = true; });
     pane.querySelector(".convert-btn").addEventListener("click", function () {
@@ -444,6 +494,10 @@
       o.value = c.id;
       select.appendChild(o);
     });
+    var teams = el("optgroup");
+    teams.label = T.toGroup;
+    ["presales", "aftersales"].forEach(function (g) { var o = el("option", "", T[g]); o.value = "group:" + g; teams.appendChild(o); });
+    select.appendChild(teams);
     select.value = keep;
   }
 
