@@ -114,6 +114,28 @@ def _thumbnail(data: bytes, px: int) -> bytes:
         return out.getvalue()
 
 
+def _without_metadata(data: bytes, kind: str) -> tuple[bytes, int, int] | None:
+    """A phone photo carries EXIF: where it was taken (GPS), the phone, the time. Before it is kept,
+    the picture is written again without it, turned upright as the phone meant it (the turn is
+    itself EXIF). ``None`` when there is nothing to take out (kept byte for byte, as sent)."""
+    if kind not in ("jpeg", "webp", "png"):
+        return None
+    with Image.open(BytesIO(data)) as im:
+        if not im.getexif() and not im.info.get("xmp") or getattr(im, "is_animated", False):
+            return None
+        upright = ImageOps.exif_transpose(im) or im.copy()
+        icc = im.info.get("icc_profile")
+        out = BytesIO()
+        # Pillow writes EXIF and XMP only when asked to: neither is passed here.
+        if kind == "jpeg":
+            upright.save(out, "JPEG", quality=92, icc_profile=icc)
+        elif kind == "webp":
+            upright.save(out, "WEBP", quality=90, icc_profile=icc)
+        else:
+            upright.save(out, "PNG", icc_profile=icc)
+        return out.getvalue(), upright.width, upright.height
+
+
 def image_store(*, upload, conversation_id: int) -> StoredImage:
     """Check an uploaded picture and keep it with its thumbnail (names nobody can guess)."""
     size = int(getattr(upload, "size", 0) or 0)
@@ -122,6 +144,9 @@ def image_store(*, upload, conversation_id: int) -> StoredImage:
     data = upload.read(max_bytes + 1) if size <= max_bytes else b""
     kind, width, height = image_check(data=data, size=max(size, len(data)))
     thumb = _thumbnail(data, int(shopsettings.get("chat_image_thumbnail_px")))
+    cleaned = _without_metadata(data, kind)
+    if cleaned is not None:
+        data, width, height = cleaned
     stem = f"chat/{timezone.now():%Y/%m}/{conversation_id}-{secrets.token_urlsafe(18)}"
     name = default_storage.save(f"{stem}.{EXTENSIONS[kind]}", ContentFile(data))
     thumbnail = default_storage.save(f"{stem}-s.jpg", ContentFile(thumb))

@@ -106,6 +106,35 @@ def test_a_customer_sends_a_picture_and_gets_a_small_thumbnail(client, media, qu
     assert client.get(f"{API}conversations/{token}/images/{message.pk}/").status_code == 200
 
 
+def test_where_a_photo_was_taken_never_reaches_the_shop(client, media, quiet):
+    """A phone photo's EXIF (GPS, phone, time) is taken out of the kept original; the picture is
+    kept upright as the phone meant it."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the phone was held upright, the sensor lay on its side
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}  # GPS: Shanghai
+    out = BytesIO()
+    Image.new("RGB", (400, 300), (10, 120, 10)).save(out, "JPEG", exif=exif)
+    token = start(client)["conversation"]["token"]
+
+    response = send_picture(client, token, SimpleUploadedFile("photo.jpg", out.getvalue()))
+
+    assert response.status_code == 201, response.content
+    # turned upright: 400×300 on the sensor is 300×400 as she saw it
+    assert response.json()[0]["image"] == {"type": "jpeg", "width": 300, "height": 400}
+    message = Message.objects.get(pk=response.json()[0]["id"])
+    with Image.open(media / message.image.name) as kept:
+        assert kept.size == (300, 400)
+        assert dict(kept.getexif()) == {}
+    # a picture without EXIF is kept exactly as sent
+    plain = picture("PNG", (120, 80), "plain.png")
+    sent = plain.read()
+    plain.seek(0)
+    response = send_picture(client, token, plain)
+    message = Message.objects.get(pk=response.json()[0]["id"])
+    assert (media / message.image.name).read_bytes() == sent
+
+
 @pytest.mark.parametrize(
     "kind, size, name, expected_type",
     [
