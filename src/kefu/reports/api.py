@@ -132,9 +132,7 @@ def _rate(fraction: float) -> str:
 
 def api_targets(targets: dict[str, float]) -> dict[str, Any]:
     """The shop's targets beside the rows: seconds as a number, rates as the rows print them."""
-    return {
-        key: value if key == "first_response_seconds" else _rate(value) for key, value in targets.items()
-    }
+    return {key: value if key == "first_response_seconds" else _rate(value) for key, value in targets.items()}
 
 
 class AftersalesBreakdownApi(APIView):

@@ -245,7 +245,6 @@ def chat_rating_aggregates() -> dict[str, Any]:
     }
 
 
-
 def rating_figures(row: dict[str, Any]) -> dict[str, Any]:
     """Average rating (2 decimals), share satisfied (4–5) and survey coverage (rated ÷ ended chats)
     from the stored counts; ``None`` where nothing was rated or nothing ended."""

@@ -112,7 +112,13 @@ def _service_rates_chart(rows: list[dict], targets: dict[str, float]) -> dict:
             ("survey_coverage", _("评价覆盖率"), "line", 0),
             ("satisfied_rate", _("满意率"), "line", 0),
         ],
-        percent=("in_time_rate", "abandon_rate", "first_contact_resolution", "survey_coverage", "satisfied_rate"),
+        percent=(
+            "in_time_rate",
+            "abandon_rate",
+            "first_contact_resolution",
+            "survey_coverage",
+            "satisfied_rate",
+        ),
         targets={
             "abandon_rate": target("abandon_rate", _("放弃率目标")),
             "first_contact_resolution": target("first_contact_resolution", _("一次解决率目标")),

@@ -175,7 +175,11 @@ def test_the_api_and_the_downloads_carry_the_ratings_beside_the_old_figures(rate
     service = client.get(f"/api/reports/service/?{query}").json()
     agents = client.get(f"/api/reports/sales/agents/?{query}").json()
     kpi = client.get(f"/api/reports/kpi/?{query}").json()
-    table = list(csv.reader(io.StringIO(client.get(f"/desk/reports/export/service.csv?{query}").content.decode("utf-8-sig"))))
+    table = list(
+        csv.reader(
+            io.StringIO(client.get(f"/desk/reports/export/service.csv?{query}").content.decode("utf-8-sig"))
+        )
+    )
 
     first = service["rows"][0]
     assert (first["chats"], first["answered_chats"], first["in_time_rate"]) == (6, 5, "1.0000")
@@ -189,5 +193,12 @@ def test_the_api_and_the_downloads_carry_the_ratings_beside_the_old_figures(rate
         "小兰": (2, "0.5000"),
     }
     assert table[0][:3] == ["日期", "会话数", "已回复会话"]
-    assert table[0][-6:] == ["已结束会话（可评价）", "客户评价会话", "平均评分", "满意评价（4–5分）", "满意率", "评价覆盖率"]
+    assert table[0][-6:] == [
+        "已结束会话（可评价）",
+        "客户评价会话",
+        "平均评分",
+        "满意评价（4–5分）",
+        "满意率",
+        "评价覆盖率",
+    ]
     assert table[1][-6:] == ["4", "3", "3.67", "2", "0.6667", "0.75"]

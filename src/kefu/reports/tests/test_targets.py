@@ -38,7 +38,12 @@ def test_out_of_the_box_the_charts_draw_the_default_targets(supervisor, login):
         "满意率": None,
     }
     assert "目标：首次响应 20 秒以内；放弃率 低于 5%；一次解决率 80%；评价覆盖率 70%" in html
-    assert charts["sales-data"] == {"支付金额": None, "退款金额": None, "支付订单数": None, "支付买家数": None}
+    assert charts["sales-data"] == {
+        "支付金额": None,
+        "退款金额": None,
+        "支付订单数": None,
+        "支付买家数": None,
+    }
 
 
 # (setting, new value, chart, series, target drawn, the table's words, the API's targets field, value)
@@ -53,8 +58,26 @@ CHANGED = [
         "first_response_seconds",
         30.0,
     ),
-    ("survey_coverage_target", 85, "service-data-rates", "评价覆盖率", 85.0, "评价覆盖率 85%", "survey_coverage", "0.8500"),
-    ("report_abandon_rate_target", 3, "service-data-rates", "放弃率", 3.0, "放弃率 低于 3%", "abandon_rate", "0.0300"),
+    (
+        "survey_coverage_target",
+        85,
+        "service-data-rates",
+        "评价覆盖率",
+        85.0,
+        "评价覆盖率 85%",
+        "survey_coverage",
+        "0.8500",
+    ),
+    (
+        "report_abandon_rate_target",
+        3,
+        "service-data-rates",
+        "放弃率",
+        3.0,
+        "放弃率 低于 3%",
+        "abandon_rate",
+        "0.0300",
+    ),
     (
         "report_first_contact_resolution_target",
         90,
@@ -88,7 +111,9 @@ def test_a_changed_setting_moves_the_target_line_the_table_and_the_api(
 def test_during_a_promotion_the_first_response_line_is_the_promotions_target(supervisor, agent, login):
     shopsettings.shop_setting_set(key="promotion_first_response_seconds", value=240, by=supervisor)
     now = timezone.now()
-    Promotion.objects.create(name="双十二", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1))
+    Promotion.objects.create(
+        name="双十二", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1)
+    )
 
     html = login(supervisor).get(f"/desk/reports/?{RANGE}").content.decode()
     mine = login(agent).get(f"/desk/reports/mine/?{RANGE}").content.decode()
