@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from kefu.chat.models import Conversation, ConversationStatus
+from kefu.core import shopsettings
 from kefu.customers.models import Satisfaction
 from kefu.reports import selectors, summary
 from kefu.reports.models import ServiceDay
@@ -202,3 +203,19 @@ def test_the_api_and_the_downloads_carry_the_ratings_beside_the_old_figures(rate
         "评价覆盖率",
     ]
     assert table[1][-6:] == ["4", "3", "3.67", "2", "0.6667", "0.75"]
+
+
+@pytest.mark.parametrize("summarized", [False, True])
+def test_the_ratings_cost_no_query_of_their_own(rated_chats, django_assert_num_queries, summarized):
+    if summarized:  # the days up to 5 November stored, the rest counted live
+        summary.summary_sweep(now=at("2026-11-06 03:00"))
+    rng = Range(dt.date(2026, 11, 1), dt.date(2026, 11, 30), "day")
+
+    # the settings, the promotions, the stored days' marks, then one query per source (the chats
+    # with their ratings, replies, transfers, questions, answers, cases, complaints, reviews); from
+    # the totals also the totals read and the promotions of the days counted live
+    with shopsettings.snapshot(), django_assert_num_queries(13 if summarized else 11):
+        selectors.service_report(rng=rng)
+    # the stored days' marks, the agents' 催付 and their chats with the ratings (and the totals)
+    with shopsettings.snapshot(), django_assert_num_queries(4 if summarized else 3):
+        selectors.sales_by_agent(rng=rng)
