@@ -99,6 +99,14 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["status", "awaiting_since"]),
             models.Index(fields=["agent", "status"]),
+            # the queue (a handful of chats among a year's): small whatever the history, and it
+            # tells SQLite's planner that few chats wait, where its statistics (all closed at the
+            # moment they were gathered) would make it read the whole table for the badge
+            models.Index(
+                fields=["awaiting_since", "id"],
+                condition=Q(status="waiting"),
+                name="chat_waiting_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

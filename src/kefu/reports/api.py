@@ -28,7 +28,7 @@ from kefu.core.operations import form_errors, form_input, form_schema
 from kefu.reports import access, exports, forms, selectors, services
 from kefu.reports.models import WorkReport
 from kefu.reports.periods import Range
-from kefu.reports.rules import first_response_target
+from kefu.reports.rules import first_response_target, survey_coverage_target, targets_in_force
 
 TAG = "报表"
 
@@ -84,7 +84,8 @@ class SalesByAgentApi(APIView):
         agent_ids = access.access_agents(user=request.user)
         rng, _shop = range_input(request)
         rows = sales_agent_rows(rng, agent_ids)
-        return Response(_envelope(rng, rows, exports.SALES_AGENT_COLUMNS))
+        targets = {"survey_coverage": _rate(survey_coverage_target())}
+        return Response(_envelope(rng, rows, exports.SALES_AGENT_COLUMNS, targets=targets))
 
 
 def sales_agent_rows(rng: Range, agent_ids: list[int] | None) -> list[dict]:
@@ -113,7 +114,25 @@ class ServiceReportApi(APIView):
         rng, _shop = range_input(request)
         target = first_response_target()
         rows = selectors.service_report(rng=rng, agent_ids=agent_ids, target_seconds=target)
-        return Response(_envelope(rng, rows, exports.SERVICE_COLUMNS, target_seconds=target))
+        return Response(
+            _envelope(
+                rng,
+                rows,
+                exports.SERVICE_COLUMNS,
+                target_seconds=target,
+                targets=api_targets(targets_in_force(first_response=target)),
+            )
+        )
+
+
+def _rate(fraction: float) -> str:
+    """A target rate as the rows print rates: ``"0.7000"``."""
+    return f"{fraction:.4f}"
+
+
+def api_targets(targets: dict[str, float]) -> dict[str, Any]:
+    """The shop's targets beside the rows: seconds as a number, rates as the rows print them."""
+    return {key: value if key == "first_response_seconds" else _rate(value) for key, value in targets.items()}
 
 
 class AftersalesBreakdownApi(APIView):
@@ -151,17 +170,26 @@ class KpiApi(APIView):
         agent_ids = access.access_agents(user=request.user)
         rng, _shop = range_input(request)
         rows = selectors.kpi_report(rng=rng, agent_ids=agent_ids)
-        return Response({"start": rng.start.isoformat(), "end": rng.end.isoformat(), "rows": _plain(rows)})
+        return Response(
+            {
+                "start": rng.start.isoformat(),
+                "end": rng.end.isoformat(),
+                "rows": _plain(rows),
+                "targets": {"survey_coverage": _rate(survey_coverage_target())},
+            }
+        )
+
+
+RATES = ("satisfied_rate", "survey_coverage")
 
 
 def _plain(rows: list[dict]) -> list[dict]:
-    return [
-        {
-            k: (f"{v:.2f}" if isinstance(v, Decimal) else v.isoformat() if isinstance(v, dt.date) else v)
-            for k, v in row.items()
-        }
-        for row in rows
-    ]
+    def plain(key: str, v: Any) -> Any:
+        if isinstance(v, Decimal):
+            return f"{v:.4f}" if key in RATES else f"{v:.2f}"
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+    return [{k: plain(k, v) for k, v in row.items()} for row in rows]
 
 
 class QualityReviewOutput(serializers.Serializer):

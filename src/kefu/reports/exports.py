@@ -44,6 +44,16 @@ SALES_COLUMNS = [
     Column("conversion_rate", gettext_noop("咨询转化率"), "rate"),
 ]
 
+# the chats' own satisfaction (the customer's rating 1–5 at the end of a chat)
+CHAT_RATING_COLUMNS = [
+    Column("ended_chats", gettext_noop("已结束会话（可评价）"), "int"),
+    Column("rated_chats", gettext_noop("客户评价会话"), "int"),
+    Column("rating_avg", gettext_noop("平均评分"), "float"),
+    Column("satisfied_chats", gettext_noop("满意评价（4–5分）"), "int"),
+    Column("satisfied_rate", gettext_noop("满意率"), "rate"),
+    Column("survey_coverage", gettext_noop("评价覆盖率"), "rate"),
+]
+
 SALES_AGENT_COLUMNS = [
     Column("agent", gettext_noop("客服"), "text"),
     Column("reminders", gettext_noop("催付次数"), "int"),
@@ -51,6 +61,7 @@ SALES_AGENT_COLUMNS = [
     Column("recovered_amount", gettext_noop("催付挽回金额"), "money"),
     Column("chats", gettext_noop("接待会话数"), "int"),
     Column("answered_chats", gettext_noop("已回复会话数"), "int"),
+    *CHAT_RATING_COLUMNS,
 ]
 
 SERVICE_COLUMNS = [
@@ -78,6 +89,7 @@ SERVICE_COLUMNS = [
     Column("bad_reviews_changed", gettext_noop("中差评已修改/删除"), "int"),
     Column("bad_reviews_explained", gettext_noop("中差评已解释"), "int"),
     Column("bad_reviews_unresolved", gettext_noop("中差评未解决"), "int"),
+    *CHAT_RATING_COLUMNS,
 ]
 
 KPI_COLUMNS = [
@@ -97,6 +109,10 @@ KPI_COLUMNS = [
     Column("quality_avg", gettext_noop("质检均分"), "float"),
     Column("errors", gettext_noop("差错"), "int"),
     Column("error_cost", gettext_noop("差错损失"), "money"),
+    Column("rated_chats", gettext_noop("客户评价会话"), "int"),
+    Column("rating_avg", gettext_noop("平均评分"), "float"),
+    Column("satisfied_rate", gettext_noop("满意率"), "rate"),
+    Column("survey_coverage", gettext_noop("评价覆盖率"), "rate"),
 ]
 
 AFTERSALES_COLUMNS = [

@@ -203,9 +203,9 @@ class SalesDay(models.Model):
 
 
 class ServiceDay(models.Model):
-    """One closed shop day's service figures from one source (chats, replies, transfers, questions,
-    after-sales, complaints, bad reviews, an agent's 催付), for the whole team (``agent_id`` 0) or
-    for one agent. Averages are kept as sum and count so days add up."""
+    """One closed shop day's service figures from one source (chats and their ratings, replies,
+    transfers, questions, after-sales, complaints, bad reviews, an agent's 催付), for the whole team
+    (``agent_id`` 0) or for one agent. Averages are kept as sum and count so days add up."""
 
     day = models.DateField(_("日期"))
     source = models.CharField(_("来源"), max_length=16)
@@ -231,6 +231,11 @@ class ServiceDay(models.Model):
     bad_reviews_changed = models.IntegerField(default=0)
     bad_reviews_explained = models.IntegerField(default=0)
     bad_reviews_unresolved = models.IntegerField(default=0)
+    # the chats' own satisfaction (the customer's 1–5 at the end), by the day the chat started
+    ended_chats = models.IntegerField(default=0)
+    rated_chats = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    satisfied_chats = models.IntegerField(default=0)
     reminders = models.IntegerField(default=0)
     recovered_orders = models.IntegerField(default=0)
     recovered_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)

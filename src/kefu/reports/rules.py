@@ -13,6 +13,7 @@ from django.utils import timezone
 from kefu.chat import rules as chat_rules
 from kefu.core import shopsettings
 from kefu.core.shopsettings import define
+from kefu.customers import rules as customer_rules
 from kefu.team import selectors as team_selectors
 
 conversion_days = define(
@@ -47,6 +48,24 @@ def first_response_target(at: dt.datetime | None = None) -> float:
     """The first-response target in seconds in force now (or at ``at``): a promotion's while one
     runs, else the chat's own setting."""
     return float(team_selectors.first_response_target_at(at or timezone.now()))
+
+
+def survey_coverage_target() -> float:
+    """The share of ended chats the customer should rate (the customers' setting, 70 %), 0–1."""
+    return float(shopsettings.get(customer_rules.survey_coverage_target.key)) / 100
+
+
+def targets_in_force(*, first_response: float | None = None) -> dict[str, float]:
+    """The shop's targets the charts draw as lines and the tables state, from the settings: the
+    first-response target in force now (seconds; a promotion's while one runs), and as fractions
+    (0.7, not 70) the satisfaction survey coverage (the customers' setting), the abandon rate (at
+    most) and first-contact resolution. ``first_response``: the target already read by the caller."""
+    return {
+        "first_response_seconds": first_response if first_response is not None else first_response_target(),
+        "survey_coverage": survey_coverage_target(),
+        "abandon_rate": float(shopsettings.get(abandon_target.key)) / 100,
+        "first_contact_resolution": float(shopsettings.get(fcr_target.key)) / 100,
+    }
 
 
 def first_response_target_of_chat(*, since: dt.datetime, until: dt.datetime) -> Case | Value:

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, CharField, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from kefu.aftersales.models import AfterSalesCase, BadReview, CaseKind, Complain
 from kefu.chat.models import Conversation, ConversationStatus, Message
 from kefu.core import roles, shopsettings
 from kefu.core.models import ActivityLog
+from kefu.customers.models import Satisfaction, SatisfactionKind
 from kefu.helpcenter.models import Question
 from kefu.inbox.models import OPEN_STATES, WorkItem
 from kefu.orders.models import Order, PaymentReminder
@@ -194,6 +195,11 @@ def sales_sources(*, shop: str | None) -> list[Source]:
     ]
 
 
+# the chats' own satisfaction, stored as counts and a sum of scores so days add up
+CHAT_RATING_FIGURES = ("ended_chats", "rated_chats", "rating_sum", "satisfied_chats")
+# a rating of 4 or 5 is a satisfied customer (满意)
+SATISFIED_SCORE = 4
+
 SERVICE_COUNTS = (
     "chats",
     "answered_chats",
@@ -214,8 +220,40 @@ SERVICE_COUNTS = (
     "bad_reviews_changed",
     "bad_reviews_explained",
     "bad_reviews_unresolved",
+    *CHAT_RATING_FIGURES,
 )
 SERVICE_SUMS = ("first_response_sum", "response_sum")
+
+
+def rated_chats() -> QuerySet[Conversation]:
+    """The chats with the score (1–5) their customer gave at the end (``rating``; null: not rated).
+    A chat's rating is the customers' satisfaction of kind chat, one per conversation (unique)."""
+    score = Satisfaction.objects.filter(kind=SatisfactionKind.CHAT, source_id=OuterRef("pk")).values("score")
+    return Conversation.objects.annotate(rating=Subquery(score[:1]))
+
+
+def chat_rating_aggregates() -> dict[str, Any]:
+    """The chats' own satisfaction (over ``rated_chats()``): the chats that ended after an agent took
+    them (those the customer may rate, and any rated one), those rated, the scores' sum (the average
+    is sum ÷ rated, so days add up) and those rated 4 or 5 (satisfied)."""
+    ended = Q(status=ConversationStatus.CLOSED, taken_at__isnull=False) | Q(rating__isnull=False)
+    return {
+        "ended_chats": Count("id", filter=ended),
+        "rated_chats": Count("rating"),
+        "rating_sum": Sum("rating"),
+        "satisfied_chats": Count("id", filter=Q(rating__gte=SATISFIED_SCORE)),
+    }
+
+
+def rating_figures(row: dict[str, Any]) -> dict[str, Any]:
+    """Average rating (2 decimals), share satisfied (4–5) and survey coverage (rated ÷ ended chats)
+    from the stored counts; ``None`` where nothing was rated or nothing ended."""
+    rated = row.get("rated_chats", 0)
+    return {
+        "rating_avg": round(float(row.get("rating_sum") or 0) / rated, 2) if rated else None,
+        "satisfied_rate": ratio(row.get("satisfied_chats", 0), rated),
+        "survey_coverage": ratio(rated, row.get("ended_chats", 0)),
+    }
 
 
 def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
@@ -227,7 +265,7 @@ def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
     return [
         Source(
             "chats",
-            Conversation.objects.annotate(transferred=Exists(transferred)),
+            rated_chats().annotate(transferred=Exists(transferred)),
             "created_at",
             {
                 "chats": Count("id"),
@@ -251,6 +289,7 @@ def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
                     & Q(first_response_at__isnull=False, transferred=False)
                     & Q(session_started_at=F("created_at")),
                 ),
+                **chat_rating_aggregates(),
             },
             agent="agent_id",
         ),
@@ -306,7 +345,14 @@ def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
     ]
 
 
-AGENT_FIGURES = ("reminders", "recovered_orders", "recovered_amount", "chats", "answered_chats")
+AGENT_FIGURES = (
+    "reminders",
+    "recovered_orders",
+    "recovered_amount",
+    "chats",
+    "answered_chats",
+    *CHAT_RATING_FIGURES,
+)
 
 
 def agent_reminder_source() -> Source:
@@ -464,9 +510,13 @@ def sales_by_agent(
     """Per agent over the whole range: reminders sent, orders they recovered, chats answered."""
     chats_source = Source(
         "agent_chats",
-        Conversation.objects.all(),
+        rated_chats(),
         "created_at",
-        {"chats": Count("id"), "answered_chats": Count("id", filter=Q(first_response_at__isnull=False))},
+        {
+            "chats": Count("id"),
+            "answered_chats": Count("id", filter=Q(first_response_at__isnull=False)),
+            **chat_rating_aggregates(),
+        },
         agent="agent_id",
     )
     sources = [agent_reminder_source(), chats_source]
@@ -525,6 +575,10 @@ def sales_by_agent(
                 "recovered_amount": money(row.get("recovered_amount")),
                 "chats": row.get("chats", 0),
                 "answered_chats": row.get("answered_chats", 0),
+                "ended_chats": row.get("ended_chats", 0),
+                "rated_chats": row.get("rated_chats", 0),
+                "satisfied_chats": row.get("satisfied_chats", 0),
+                **rating_figures(row),
             }
         )
     return out
@@ -580,6 +634,8 @@ def service_report(
         row["abandon_rate"] = ratio(row["abandoned_chats"], row["chats"])
         row["transfer_rate"] = ratio(row["transfers"], row["chats"])
         row["first_contact_resolution"] = ratio(row["resolved_first_contact"], row["closed_chats"])
+        row.update(rating_figures(row))
+        row.pop("rating_sum")
     return rows
 
 
@@ -709,9 +765,9 @@ def kpi_report(*, rng: Range, agent_ids: list[int] | None = None) -> list[dict[s
         agent_ids,
         amount=Sum("order__paid_amount"),
     )
-    recovered = {
-        row["agent_id"]: row["recovered_amount"] for row in sales_by_agent(rng=rng, agent_ids=agent_ids)
-    }
+    # her 催付 recovered and her chats' own satisfaction (shown beside the score, not scored)
+    by_agent = {row["agent_id"]: row for row in sales_by_agent(rng=rng, agent_ids=agent_ids)}
+    recovered = {agent_id: row["recovered_amount"] for agent_id, row in by_agent.items()}
     reviewed = _by_agent(
         Order.objects.filter(**between("reviewed_at")), "reviewed_by_id", agent_ids, n=Count("id")
     )
@@ -785,6 +841,10 @@ def kpi_report(*, rng: Range, agent_ids: list[int] | None = None) -> list[dict[s
                 "quality_avg": round(q["avg"], 1) if q.get("n") else None,
                 "errors": error_count,
                 "error_cost": money(errors.get(uid, {}).get("cost")),
+                "rated_chats": by_agent.get(uid, {}).get("rated_chats", 0),
+                "rating_avg": by_agent.get(uid, {}).get("rating_avg"),
+                "satisfied_rate": by_agent.get(uid, {}).get("satisfied_rate"),
+                "survey_coverage": by_agent.get(uid, {}).get("survey_coverage"),
                 **{f"score_{part}": parts[part] for part in KPI_PARTS},
                 "score": round(total, 1),
             }

@@ -25,7 +25,7 @@ from kefu.core.operations import OperationPage
 from kefu.reports import access, exports, forms, selectors, services
 from kefu.reports.models import WorkReport, WorkReportKind
 from kefu.reports.periods import MAX_DAYS
-from kefu.reports.rules import first_response_target
+from kefu.reports.rules import first_response_target, survey_coverage_target
 from kefu.reports.views import _downloads, _range_form
 
 KPI_EXPLAINED = [
@@ -75,6 +75,18 @@ def kpi(request: HttpRequest) -> HttpResponse:
         {"label": label, "weight": shopsettings.get(key), "how": how}
         for _score, key, label, how in KPI_EXPLAINED
     ]
+    coverage_target = f"{survey_coverage_target() * 100:g}"
+    explained.append(
+        {
+            "label": _("客户评价（不计分）"),
+            "weight": "—",
+            "how": _(
+                "期内开始的会话结束后客户给的评分（1–5 分）：评价会话数、平均评分、满意率（4–5 分的评价 ÷ 评价会话）"
+                "和评价覆盖率（评价会话 ÷ 客服接入后结束的会话），覆盖率目标 %(p)s%%。"
+            )
+            % {"p": coverage_target},
+        }
+    )
     return render(
         request,
         "reports/kpi.html",
@@ -83,6 +95,7 @@ def kpi(request: HttpRequest) -> HttpResponse:
             "rng": rng,
             "rows": rows,
             "explained": explained,
+            "coverage_target": coverage_target,
             "sees_everyone": agent_ids is None,
             "downloads": _downloads(request, "kpi"),
         },

@@ -20,7 +20,7 @@ from kefu.reports import access, exports, selectors
 from kefu.reports.api import agent_names, sales_agent_rows
 from kefu.reports.forms import RangeForm, default_range_data
 from kefu.reports.periods import Range
-from kefu.reports.rules import first_response_target
+from kefu.reports.rules import first_response_target, targets_in_force
 from kefu.reports.templatetags.reports_tags import cell_text
 
 
@@ -30,20 +30,37 @@ def _range_form(request: HttpRequest) -> tuple[RangeForm, Range | None]:
     return form, (form.range if form.is_valid() else None)
 
 
-def _chart(rows: list[dict], series: list[tuple[str, str, str, int]]) -> dict[str, Any]:
-    """What reports.js draws: the periods on x, one series per (key, label, bar|line, y axis)."""
-    return {
-        "x": [row["period"].isoformat() for row in rows],
-        "series": [
-            {
-                "name": label,
-                "type": kind,
-                "y": axis,
-                "data": [float(row[key]) if row[key] is not None else None for row in rows],
-            }
-            for key, label, kind, axis in series
-        ],
-    }
+def _chart(
+    rows: list[dict],
+    series: list[tuple[str, str, str, int]],
+    *,
+    percent: tuple[str, ...] = (),
+    targets: dict[str, tuple[float, str]] | None = None,
+) -> dict[str, Any]:
+    """What reports.js draws: the periods on x, one series per (key, label, bar|line, y axis).
+
+    ``percent``: rates drawn as percents (0.7 → 70); ``targets``: a series' shop target (value in
+    the series' own unit, and its label), drawn as a line across the chart (an ECharts markLine)."""
+    targets = targets or {}
+
+    def scaled(key: str, value: Any) -> float | None:
+        if value is None:
+            return None
+        return round(float(value) * 100, 2) if key in percent else float(value)
+
+    out: dict[str, Any] = {"x": [row["period"].isoformat() for row in rows], "series": []}
+    for key, label, kind, axis in series:
+        item: dict[str, Any] = {
+            "name": label,
+            "type": kind,
+            "y": axis,
+            "data": [scaled(key, row[key]) for row in rows],
+        }
+        if key in targets:
+            value, target_label = targets[key]
+            item["target"] = {"value": scaled(key, value), "label": target_label}
+        out["series"].append(item)
+    return out
 
 
 def _sales_chart(rows: list[dict]) -> dict:
@@ -60,7 +77,12 @@ def _sales_chart(rows: list[dict]) -> dict:
     return chart
 
 
-def _service_chart(rows: list[dict]) -> dict:
+def _percent_text(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
+
+
+def _service_chart(rows: list[dict], targets: dict[str, float]) -> dict:
+    seconds = targets["first_response_seconds"]
     chart = _chart(
         rows,
         [
@@ -69,9 +91,59 @@ def _service_chart(rows: list[dict]) -> dict:
             ("first_response_avg", _("平均首次响应（秒）"), "line", 1),
             ("response_avg", _("平均响应（秒）"), "line", 1),
         ],
+        targets={"first_response_avg": (seconds, _("首次响应目标 %(s)s 秒") % {"s": f"{seconds:g}"})},
     )
     chart["axes"] = [_("个"), _("秒")]
     return chart
+
+
+def _service_rates_chart(rows: list[dict], targets: dict[str, float]) -> dict:
+    """The service's rates in percent, each with its shop target where there is one."""
+
+    def target(key: str, label: str) -> tuple[float, str]:
+        return targets[key], f"{label} {_percent_text(targets[key])}"
+
+    chart = _chart(
+        rows,
+        [
+            ("in_time_rate", _("首次响应达标率"), "line", 0),
+            ("abandon_rate", _("放弃率"), "line", 0),
+            ("first_contact_resolution", _("一次解决率"), "line", 0),
+            ("survey_coverage", _("评价覆盖率"), "line", 0),
+            ("satisfied_rate", _("满意率"), "line", 0),
+        ],
+        percent=(
+            "in_time_rate",
+            "abandon_rate",
+            "first_contact_resolution",
+            "survey_coverage",
+            "satisfied_rate",
+        ),
+        targets={
+            "abandon_rate": target("abandon_rate", _("放弃率目标")),
+            "first_contact_resolution": target("first_contact_resolution", _("一次解决率目标")),
+            "survey_coverage": target("survey_coverage", _("评价覆盖率目标")),
+        },
+    )
+    chart["axes"] = ["%"]
+    return chart
+
+
+def service_target_notes(targets: dict[str, float]) -> list[dict[str, str]]:
+    """The targets as the table beside the service chart states them."""
+    return [
+        {
+            "label": _("首次响应"),
+            "text": _("%(s)s 秒以内") % {"s": f"{targets['first_response_seconds']:g}"},
+        },
+        {"label": _("放弃率"), "text": _("低于 %(p)s") % {"p": _percent_text(targets["abandon_rate"])}},
+        {"label": _("一次解决率"), "text": _percent_text(targets["first_contact_resolution"])},
+        *agent_target_notes(targets),
+    ]
+
+
+def agent_target_notes(targets: dict[str, float]) -> list[dict[str, str]]:
+    return [{"label": _("评价覆盖率"), "text": _percent_text(targets["survey_coverage"])}]
 
 
 def _table(rows: list[dict], columns: list[exports.Column]) -> dict:
@@ -105,6 +177,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return mine(request)
     form, rng = _range_form(request)
     target = first_response_target()
+    targets = targets_in_force(first_response=target)
     context: dict[str, Any] = {
         "form": form,
         "live": selectors.live_figures(target_seconds=target),
@@ -119,10 +192,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sales_chart": _sales_chart(sales),
             "sales_table": _table(sales, exports.SALES_COLUMNS),
             "sales_downloads": _downloads(request, "sales"),
-            "service_chart": _service_chart(service),
+            "service_chart": _service_chart(service, targets),
+            "service_rates_chart": _service_rates_chart(service, targets),
             "service_table": _table(service, exports.SERVICE_COLUMNS),
+            "service_targets": service_target_notes(targets),
             "service_downloads": _downloads(request, "service"),
             "agents_table": _table(sales_agent_rows(rng, None), exports.SALES_AGENT_COLUMNS),
+            "agents_targets": agent_target_notes(targets),
             "agents_downloads": _downloads(request, "agents"),
             "aftersales": selectors.aftersales_breakdown(rng=rng),
             "aftersales_downloads": _downloads(request, "aftersales"),
@@ -153,13 +229,19 @@ def mine(request: HttpRequest) -> HttpResponse:
     ids = agent_ids or [request.user.pk]
     context: dict[str, Any] = {"form": form, "agent_name": agent_names(ids).get(ids[0], "")}
     if rng is not None:
-        service = selectors.service_report(rng=rng, agent_ids=ids, target_seconds=first_response_target())
+        targets = targets_in_force()
+        service = selectors.service_report(
+            rng=rng, agent_ids=ids, target_seconds=targets["first_response_seconds"]
+        )
         context |= {
             "rng": rng,
-            "service_chart": _service_chart(service),
+            "service_chart": _service_chart(service, targets),
+            "service_rates_chart": _service_rates_chart(service, targets),
             "service_table": _table(service, exports.SERVICE_COLUMNS),
+            "service_targets": service_target_notes(targets),
             "service_downloads": _downloads(request, "service"),
             "agents_table": _table(sales_agent_rows(rng, ids), exports.SALES_AGENT_COLUMNS),
+            "agents_targets": agent_target_notes(targets),
         }
     return render(request, "reports/mine.html", context)
 

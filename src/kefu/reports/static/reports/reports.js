@@ -1,5 +1,7 @@
 // The reports' charts: each element with data-chart="<id>" is drawn from the JSON block <id>
-// (Django's json_script), holding {x: [periods], axes: [left, right], series: [{name, type, y, data}]}.
+// (Django's json_script), holding {x: [periods], axes: [left, right], series: [{name, type, y, data,
+// target?: {value, label}}]}. A series' target is the shop's (sent by the server, never written
+// here) and is drawn as a dashed line across the chart (markLine).
 // No inline script: the page only carries data, this file draws it.
 (function () {
   "use strict";
@@ -18,7 +20,7 @@
         return { type: "value", name: name, position: i === 0 ? "left" : "right", splitLine: { show: i === 0 } };
       }),
       series: spec.series.map(function (s) {
-        return {
+        var series = {
           name: s.name,
           type: s.type,
           yAxisIndex: s.y || 0,
@@ -26,6 +28,16 @@
           smooth: s.type === "line",
           connectNulls: true,
         };
+        if (s.target && s.target.value !== null && s.target.value !== undefined) {
+          series.markLine = {
+            silent: true,
+            symbol: "none",
+            lineStyle: { type: "dashed" },
+            label: { position: "insideEndTop", formatter: s.target.label },
+            data: [{ yAxis: s.target.value, name: s.target.label }],
+          };
+        }
+        return series;
       }),
     });
     window.addEventListener("resize", function () { chart.resize(); });
