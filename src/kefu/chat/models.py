@@ -18,6 +18,11 @@ def _conversation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# The history entries of a chat handed on: to a colleague, or back to a group's queue. Both count as
+# a transfer in the service figures (and a transferred chat is not solved at the first contact).
+TRANSFER_VERBS = ("chat_transfer", "chat_transfer_group")
+
+
 class ConversationStatus(models.TextChoices):
     WAITING = "waiting", _("待接入")
     ACTIVE = "active", _("接待中")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.aftersales.models import AfterSalesCase, BadReview, CaseKind, Complaint
-from kefu.chat.models import Conversation, ConversationStatus, Message
+from kefu.chat.models import TRANSFER_VERBS, Conversation, ConversationStatus, Message
 from kefu.core import roles, shopsettings
 from kefu.core.models import ActivityLog
 from kefu.customers.models import Satisfaction, SatisfactionKind
@@ -259,7 +259,9 @@ def rating_figures(row: dict[str, Any]) -> dict[str, Any]:
 def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
     """The service figures' sources; those with ``agent`` are an agent's own in her view."""
     transferred = ActivityLog.objects.filter(
-        verb="chat_transfer", content_type__model="conversation", object_id=Cast(OuterRef("pk"), CharField())
+        verb__in=TRANSFER_VERBS,
+        content_type__model="conversation",
+        object_id=Cast(OuterRef("pk"), CharField()),
     )
     closed = Q(status=ConversationStatus.CLOSED)
     return [
@@ -304,7 +306,7 @@ def service_sources(*, since: dt.datetime, until: dt.datetime) -> list[Source]:
         ),
         Source(
             "transfers",
-            ActivityLog.objects.filter(verb="chat_transfer"),
+            ActivityLog.objects.filter(verb__in=TRANSFER_VERBS),
             "created_at",
             {"transfers": Count("id")},
             agent="actor_id",
