@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -57,7 +58,7 @@ def profiles_refresh(nicks: Iterable[str] | None = None) -> dict[str, int]:
     if wanted is not None and not wanted:
         return {"customers_created": 0, "customers_updated": 0}
     if wanted is None or (len(wanted) > WHOLE_TABLE_NAMES and len(wanted) * 4 > Order.objects.count()):
-        with transaction.atomic():
+        with transaction.atomic(), _sorting_beside():
             created, updated = _refresh(None)
         return {"customers_created": created, "customers_updated": updated}
     created = updated = 0
@@ -67,6 +68,26 @@ def profiles_refresh(nicks: Iterable[str] | None = None) -> dict[str, int]:
         created += c
         updated += u
     return {"customers_created": created, "customers_updated": updated}
+
+
+@contextmanager
+def _sorting_beside() -> Iterator[None]:
+    """SQLite: sort the whole order table by member name on a second thread, in small runs merged
+    through temporary files (as the bulk load builds its indexes): less time than one sort in the
+    import's 64 MB page cache."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA threads = 2")
+        cursor.execute("PRAGMA cache_size = -2000")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute("PRAGMA threads = 0")
 
 
 FIGURES = ("orders_count", "paid_orders", "paid_amount", "first_paid_at", "last_paid_at", "last_order_at")
