@@ -69,10 +69,13 @@ def _import_orders(path: Path, report: ImportReport, *, shop: str, progress: Pro
     # table. A bulk load (a first load) counts every buyer's profile again in one sorted pass over
     # the order table: cheaper than looking up tens of thousands of names one by one.
     started, cpu = time.perf_counter(), time.process_time()
-    customer_profiles.profiles_refresh(None if bulk else report.buyers)
+    refreshed = customer_profiles.profiles_refresh(None if bulk else report.buyers)
     report.timed("profiles_after_load", time.perf_counter() - started, time.process_time() - cpu)
     report.customers_created = customer_profiles.profiles_count() - profiles_before
-    report.customers_updated = len(report.buyers_added | report.buyers) - report.customers_created
+    if bulk:  # the profiles whose figures the recount changed
+        report.customers_updated = refreshed["customers_updated"]
+    else:
+        report.customers_updated = len(report.buyers_added | report.buyers) - report.customers_created
 
 
 def _import_lines(
