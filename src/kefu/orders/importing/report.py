@@ -19,7 +19,8 @@ class ImportReport:
     lines: int = 0
     error_count: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
-    # the buyers' profiles: the member names the written orders named, what the import did to them
+    # the buyers' profiles: the member names of the orders the import changed (refreshed from the
+    # table after the load; a bulk load counts every profile again instead), what it did to them
     buyers: set[str] = field(default_factory=set, repr=False)
     without_buyer: int = 0
     # the member names of the orders the import created: added to their profiles batch by batch

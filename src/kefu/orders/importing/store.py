@@ -165,9 +165,7 @@ def write_orders(
             for start in range(0, len(writes), step):
                 chunk = writes[start : start + step]
                 raw.execute(_upsert_sql(len(chunk)), list(chain.from_iterable(chunk)))
-    if not add_profiles:  # a bulk load: one pass over the table after the load is cheaper
-        report.buyers.update(row[_BUYER] for row in created)
-        report.buyers.discard("")
+    if not add_profiles:  # a bulk load: every profile is counted again after the load, in one pass
         return
     # the new orders' buyers: their profiles, in the same transaction as the orders
     started, cpu = time.perf_counter(), time.process_time()

@@ -4,11 +4,12 @@ import functools
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Max, Min, Sum
 
 from kefu.customers.models import Customer
 from kefu.customers.tests.factories import CustomerFactory
-from kefu.orders.customer_profiles import contacts_of_customer
+from kefu.orders.customer_profiles import contacts_of_customer, profiles_refresh
 from kefu.orders.importing import bulkload, read
 from kefu.orders.importing.importer import import_file
 from kefu.orders.models import Order
@@ -155,3 +156,97 @@ def test_a_bulk_load_builds_the_profiles_after_it_in_one_pass(tmp_path, monkeypa
     assert report.customers_created == 4
     for nick in ("buyer0", "buyer1", "buyer2", "buyer3"):
         assert _stored(nick) == _direct(nick), nick
+
+
+def _recount() -> dict[str, tuple]:
+    """Every profile's figures counted straight from the order table, the phone being that of the
+    latest order that has one (a tie in time: the later imported)."""
+    out = {}
+    for nick in sorted(set(Order.objects.exclude(buyer_nick="").values_list("buyer_nick", flat=True))):
+        orders = Order.objects.filter(buyer_nick=nick)
+        paid = orders.filter(paid_at__isnull=False).aggregate(
+            n=Count("id"), amount=Sum("paid_amount"), first=Min("paid_at"), last=Max("paid_at")
+        )
+        phoned = orders.exclude(receiver_phone="").order_by("-created_at", "-id").first()
+        out[nick] = (
+            orders.count(),
+            paid["n"],
+            paid["amount"] or Decimal("0.00"),
+            paid["first"],
+            paid["last"],
+            orders.aggregate(last=Max("created_at"))["last"],
+            phoned.receiver_phone if phoned else "",
+        )
+    return out
+
+
+def _profiles() -> dict[str, tuple]:
+    return {c.buyer_nick: _stored(c.buyer_nick) for c in Customer.objects.exclude(buyer_nick="")}
+
+
+def _rows(orders: list[tuple]) -> list[dict]:
+    return [
+        row(
+            number,
+            "买家已付款，等待卖家发货" if paid else UNPAID,
+            买家会员名=nick,
+            买家实际支付金额=paid or "0.00",
+            订单创建时间=created,
+            订单付款时间=created[:-2] + "59" if paid else "",
+            联系手机=phone,
+        )
+        for number, nick, created, paid, phone in orders
+    ]
+
+
+# The shop's history, as the files of its everyday imports (one after the other); a first load
+# imports the same orders, in the same order, as one file. (number, member name, created, paid, phone)
+HISTORIES = {
+    "buyers over several files, an old order arriving late": [
+        [
+            ("1", "amy", "2026-11-01 10:00:00", "10.00", "18600000001"),
+            ("2", "bob", "2026-11-02 10:00:00", None, "18600000002"),
+            ("3", "amy", "2026-11-03 10:00:00", "20.50", "18600000003"),
+        ],
+        [
+            ("4", "amy", "2026-10-20 10:00:00", "1.10", "18600000004"),
+            ("5", "bob", "2026-11-05 10:00:00", "7.77", "18600000005"),
+            ("6", "cat", "2026-11-05 11:00:00", None, "18600000006"),
+        ],
+    ],
+    "the latest order has no phone: the phone before it stays": [
+        [("10", "dan", "2026-11-01 10:00:00", "5.00", "18600000010")],
+        [("11", "dan", "2026-11-09 10:00:00", "6.00", ""), ("12", "eve", "2026-11-02 10:00:00", None, "")],
+    ],
+    "two orders at the same minute: the later imported gives the phone": [
+        [
+            ("20", "fay", "2026-11-01 10:00:00", "3.00", "18600000020"),
+            ("21", "fay", "2026-11-01 10:00:00", "4.00", "18600000021"),
+        ],
+        [
+            ("22", "fay", "2026-11-01 10:00:00", None, "18600000022"),
+            ("23", "", "2026-11-01 10:00:00", "1.00", ""),
+        ],
+    ],
+}
+
+
+@pytest.mark.parametrize("files", HISTORIES.values(), ids=HISTORIES.keys())
+def test_a_first_load_and_everyday_imports_give_the_profiles_of_a_recount(tmp_path, monkeypatch, files):
+    monkeypatch.setattr(read, "batches", functools.partial(read.batches, size=2))
+    for i, orders in enumerate(files):
+        import_file(export(tmp_path, _rows(orders), name=f"day{i}.csv"))
+    everyday = _profiles()
+    assert everyday == _recount()
+
+    Order.objects.all().delete()
+    Customer.objects.all().delete()
+    monkeypatch.setattr(bulkload, "MIN_ROWS", 1)  # on SQLite a bulk load, however small the file
+    first_load = [order for orders in files for order in orders]
+    report = import_file(export(tmp_path, _rows(first_load), name="history.csv"))
+
+    assert ("profiles_per_batch_s" in report.timings) == (connection.vendor != "sqlite")
+    assert report.customers_created == len(everyday)
+    assert _profiles() == everyday
+    assert profiles_refresh() == {"customers_created": 0, "customers_updated": 0}, "a recount changes nothing"
+    assert _profiles() == everyday
