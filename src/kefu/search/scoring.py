@@ -163,6 +163,8 @@ def _query_weight(word: str, df: dict[str, int], n: int) -> float:
 
 
 def _score_one(query: ParsedQuery, doc: dict[str, Counter], df: dict[str, int], n: int) -> Scored:
+    """The score, written plainly: the reference ``Scorer`` must match to the last bit (a test
+    compares them); searches use ``Scorer``, which does the same arithmetic in the same order."""
     lengths = {name: max(1, counter.total()) for name, counter in doc.items()}
     total = 0.0
     matched = 0.0

@@ -184,14 +184,17 @@ def _large_index_candidates(
 ) -> list[int]:
     """Candidates when even the query's rarest term is in more documents than can be ranked (a
     large index: every word of a customer's question is in thousands of articles). Titles (and
-    similar questions) that hold all of the customer's topic words first, then all but the most
+    similar questions) that hold all of the customer's topic words (each with its synonyms, not
+    its pieces) first, then all but the most
     common one (each left out in turn, rarest sets first), and so on, until enough are found; the index ranks a match set only when it is
     small enough to rank fast (independent words assumed), else hands over the first it meets."""
     groups = []
     for group in parsed.groups:
         if group.weight < 1.0:
             continue
-        terms = [t for t in group.terms() if df.get(t)]
+        present = [(t, w) for t, w in group.alternatives if df.get(t)]
+        # The word and its synonyms; the pieces and characters only when nothing else is there.
+        terms = [t for t, w in present if w >= scoring.SYNONYM_WEIGHT] or [t for t, _w in present]
         if terms:
             groups.append((sum(df[t] for t in terms), terms))
     groups.sort(key=lambda g: g[0])
@@ -206,6 +209,7 @@ def _large_index_candidates(
             category_id=category_id,
             limit=LARGE_CANDIDATES,
             ranked=estimate <= RANK_BUDGET,
+            rank_at_most=RANK_BUDGET,
         )
         found.update(dict.fromkeys(ids))
         if len(found) >= LARGE_ENOUGH:
