@@ -3,6 +3,7 @@
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import rjieba
 from django.db import connection
@@ -242,7 +243,7 @@ def _frequencies(kind: str, terms: set[str]) -> tuple[dict[str, int], int | None
 _ROW_COLUMNS = ("object_id", "category_id", "title_terms", "title_grams", "body_terms", "body_grams")
 
 
-def _entries(ids: list[int]) -> list[dict[str, str]]:
+def _entries(ids: list[int]) -> list[dict[str, Any]]:
     """The stored terms of the candidates, as plain rows (the scorer needs no model objects)."""
     sql = (
         f"SELECT {', '.join(_ROW_COLUMNS)} FROM search_searchentry "
