@@ -423,6 +423,72 @@ def grow(keep: str, source_n: int, n: int) -> None:
     conn.close()
 
 
+def grow_pg(pg_url: str, source_n: int, n: int) -> None:
+    """``grow`` for PostgreSQL: the kept ``<pg-url>_<N>`` database made from ``<pg-url>_<N0>`` (a
+    template copy, then the articles and index rows copied ``n / source_n`` times inside the
+    server; the full-text indexes are dropped for the copy and built again once at the end)."""
+    import psycopg
+
+    factor, rest = divmod(n, source_n)
+    if rest or factor < 2:
+        raise SystemExit(f"{n} is not a multiple (≥ 2) of {source_n}")
+    base, _, name = pg_url.rpartition("/")
+    source, target = f"{name}_{source_n}", f"{name}_{n}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    with psycopg.connect(f"{base}/{target}", autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        indexes = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_searchentry' "
+            "AND indexdef LIKE '%USING gin%'"
+        ).fetchall()
+        for index, _definition in indexes:
+            conn.execute(f"DROP INDEX {index}")
+
+        def columns(table: str) -> list[str]:
+            rows = conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND is_generated = 'NEVER' ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            return [row[0] for row in rows]
+
+        (step,) = conn.execute("SELECT MAX(id) FROM helpcenter_article").fetchone()
+        (entry_step,) = conn.execute("SELECT MAX(id) FROM search_searchentry").fetchone()
+        article_columns, entry_columns = columns("helpcenter_article"), columns("search_searchentry")
+        for k in range(1, factor):
+            picks = [
+                f"id + {k * step}" if c == "id" else f"title || ' #{k}'" if c == "title" else c
+                for c in article_columns
+            ]
+            conn.execute(
+                f"INSERT INTO helpcenter_article ({', '.join(article_columns)}) "
+                f"SELECT {', '.join(picks)} FROM helpcenter_article WHERE id <= {step}"
+            )
+            entry_picks = [
+                f"id + {k * entry_step}"
+                if c == "id"
+                else f"object_id + {k * step}"
+                if c == "object_id"
+                else c
+                for c in entry_columns
+            ]
+            conn.execute(
+                f"INSERT INTO search_searchentry ({', '.join(entry_columns)}) "
+                f"SELECT {', '.join(entry_picks)} FROM search_searchentry "
+                f"WHERE kind = 'article' AND id <= {entry_step}"
+            )
+        conn.execute(f"UPDATE search_searchterm SET df = df * {factor} WHERE kind = 'article'")
+        for table in ("helpcenter_article", "search_searchentry"):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
+        for _index, definition in indexes:
+            conn.execute(definition)
+        conn.execute("VACUUM ANALYZE")
+
+
 def _kept_home(keep: str, db: str, n: int) -> Path:
     home = Path(keep) / f"{db}-{n}"
     home.mkdir(parents=True, exist_ok=True)
@@ -511,8 +577,8 @@ def main() -> None:
         "--grow-from",
         type=int,
         metavar="N0",
-        help="with --keep and one size N (SQLite): make the N-article database by copying the kept "
-        "N0-article one N/N0 times (see grow()), then search it",
+        help="with --keep, one size N and --only: make the N-article database by copying the kept "
+        "N0-article one N/N0 times (see grow(), grow_pg()), then search it",
     )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--atec", action="store_true", help=argparse.SUPPRESS)
@@ -527,9 +593,12 @@ def main() -> None:
     if not ATEC.exists():
         print(f"ATEC relevance skipped: {ATEC} not found")
     if args.grow_from:
-        if not args.keep or len(sizes) != 1 or dbs != ["sqlite"]:
-            raise SystemExit("--grow-from needs --keep, one --sizes N and --only sqlite")
-        grow(args.keep, args.grow_from, sizes[0])
+        if not args.keep or len(sizes) != 1 or len(dbs) != 1:
+            raise SystemExit("--grow-from needs --keep, one --sizes N and --only sqlite|postgresql")
+        if dbs == ["sqlite"]:
+            grow(args.keep, args.grow_from, sizes[0])
+        else:
+            grow_pg(args.pg_url, args.grow_from, sizes[0])
     results = []
     for db in dbs:
         for i, n in enumerate(sizes):

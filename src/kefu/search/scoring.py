@@ -163,6 +163,8 @@ def _query_weight(word: str, df: dict[str, int], n: int) -> float:
 
 
 def _score_one(query: ParsedQuery, doc: dict[str, Counter], df: dict[str, int], n: int) -> Scored:
+    """The score, written plainly: the reference ``Scorer`` must match to the last bit (a test
+    compares them); searches use ``Scorer``, which does the same arithmetic in the same order."""
     lengths = {name: max(1, counter.total()) for name, counter in doc.items()}
     total = 0.0
     matched = 0.0
@@ -229,15 +231,169 @@ def title_variants(doc_fields: dict[str, str]) -> list[dict[str, str]]:
     return [{**doc_fields, "title_terms": t, "title_grams": g} for t, g in zip(terms, grams, strict=False)]
 
 
+def _norm(length: int, typical: float) -> float:
+    """BM25's length normalisation of a field of ``length`` terms (at least 1)."""
+    return 1.0 - B + B * max(1, length) / typical
+
+
+class _Field:
+    """One stored column of one document: its term counts and its length normalisation, for the
+    word fields and the gram fields (the same counter serves bigrams and single characters)."""
+
+    __slots__ = ("counts", "norm")
+
+    def __init__(self, text: str, typical: float):
+        counts = Counter(text.split())
+        self.counts: dict[str, int] = counts
+        self.norm = _norm(counts.total(), typical)
+
+
+_TITLE_TERMS = WORD_FIELDS["title_terms"]
+_BODY_TERMS = WORD_FIELDS["body_terms"]
+_TITLE_GRAMS = GRAM_FIELDS["title_grams"]
+_BODY_GRAMS = GRAM_FIELDS["body_grams"]
+# The character fields are the gram fields (same columns, boosts and typical lengths; a test checks).
+
+
+def _tf(term: str, title: _Field, title_boost: float, body: _Field, body_boost: float) -> float:
+    """``_field_tf`` over a title field and a body field already counted (same arithmetic, same order)."""
+    total = 0.0
+    tf = title.counts.get(term, 0)
+    if tf:
+        total += title_boost * tf / title.norm
+    tf = body.counts.get(term, 0)
+    if tf:
+        total += body_boost * tf / body.norm
+    return total
+
+
+class Scorer:
+    """The scorer of one query over many candidates: what depends only on the query (each term's
+    idf, the weight of each customer word) is worked out once; a candidate's body is counted once
+    however many wordings its title has. Scores are those of ``_score_one`` to the last bit."""
+
+    def __init__(self, query: ParsedQuery, df: dict[str, int], n: int):
+        self.query = query
+        self.groups = []
+        for group in query.groups:
+            alternatives = [
+                (
+                    term,
+                    weight,
+                    idf(df.get(term, 0), n),
+                    len(term) == 1,
+                    len(term) == 1 and len(group.word) > 1,
+                )
+                for term, weight in group.alternatives
+            ]
+            topic_weight = _query_weight(group.word, df, n) if group.weight == 1.0 else 0.0
+            self.groups.append((group.word, group.weight, alternatives, topic_weight))
+        self.grams = [(gram, GRAM_WEIGHT * idf(df.get(gram, 0), n)) for gram in query.grams]
+        self.chars = [(char, CHAR_WEIGHT * idf(df.get(char, 0), n)) for char in query.chars]
+        self.weights = sum(group.weight for group in query.groups)
+        self.has_topic = any(group.weight == 1.0 for group in query.groups)
+
+    def score(self, doc_fields: dict[str, str]) -> Scored:
+        """``score_detail``: the best of the document's title wordings."""
+        body_terms = _Field(doc_fields.get("body_terms", ""), _BODY_TERMS[1])
+        body_grams = _Field(doc_fields.get("body_grams", ""), _BODY_GRAMS[1])
+        best = Scored(0.0, 0.0)
+        for variant in title_variants(doc_fields):
+            title_terms = _Field(variant.get("title_terms", ""), _TITLE_TERMS[1])
+            title_grams = _Field(variant.get("title_grams", ""), _TITLE_GRAMS[1])
+            scored = self._one(title_terms, title_grams, body_terms, body_grams)
+            if (scored.score, scored.coverage) > (best.score, best.coverage):
+                best = scored
+        return best
+
+    def _one(
+        self, title_terms: _Field, title_grams: _Field, body_terms: _Field, body_grams: _Field
+    ) -> Scored:
+        # ``_field_tf`` written out (same arithmetic, same order): this loop runs for every
+        # alternative of every word of the query, for each candidate.
+        t_boost, b_boost = _TITLE_TERMS[0], _BODY_TERMS[0]
+        tg_boost, bg_boost = _TITLE_GRAMS[0], _BODY_GRAMS[0]
+        t_get, t_norm = title_terms.counts.get, title_terms.norm
+        b_get, b_norm = body_terms.counts.get, body_terms.norm
+        tg_get, tg_norm = title_grams.counts.get, title_grams.norm
+        bg_get, bg_norm = body_grams.counts.get, body_grams.norm
+        total = 0.0
+        matched = 0.0
+        topic_matched = False
+        topic_weight = topic_answered = 0.0
+        credited: set[str] = set()
+        for word, group_weight, alternatives, word_weight in self.groups:
+            best, best_term, share = 0.0, "", 0.0
+            for term, weight, term_idf, single, char_evidence in alternatives:
+                in_title = t_get(term, 0)
+                in_body = b_get(term, 0)
+                tf = 0.0
+                if in_title:
+                    tf += t_boost * in_title / t_norm
+                if in_body:
+                    tf += b_boost * in_body / b_norm
+                factor = weight
+                title_char = 0
+                if not tf and single:
+                    # A one-character word inside the document's longer word: 换 in 换货.
+                    title_char = tg_get(term, 0)
+                    in_body = bg_get(term, 0)
+                    if title_char:
+                        tf += tg_boost * title_char / tg_norm
+                    if in_body:
+                        tf += bg_boost * in_body / bg_norm
+                    factor = CHAR_FALLBACK_WEIGHT * weight
+                elif single:
+                    title_char = tg_get(term, 0)
+                if tf:
+                    value = factor * term_idf * (tf * (K1 + 1.0) / (K1 + tf))
+                    if value > best:
+                        best, best_term = value, term
+                    # ``_evidence``: a character for a longer word counts little, a body-only match less.
+                    evidence = factor
+                    if char_evidence:
+                        evidence *= CHAR_EVIDENCE
+                    if not (in_title or title_char):
+                        evidence *= BODY_EVIDENCE
+                    if evidence > share:
+                        share = evidence
+            if best:
+                matched += group_weight
+                topic_matched = topic_matched or group_weight == 1.0
+                # One article word found through several of the customer's words counts once.
+                if best_term not in credited or best_term == word:
+                    total += group_weight * best
+                    credited.add(best_term)
+            if group_weight == 1.0:
+                topic_weight += word_weight
+                topic_answered += word_weight * min(1.0, share)
+        for grams in (self.grams, self.chars):
+            for gram, gram_weight in grams:
+                in_title = tg_get(gram, 0)
+                in_body = bg_get(gram, 0)
+                if in_title or in_body:
+                    tf = 0.0
+                    if in_title:
+                        tf += tg_boost * in_title / tg_norm
+                    if in_body:
+                        tf += bg_boost * in_body / bg_norm
+                    total += gram_weight * (tf * (K1 + 1.0) / (K1 + tf))
+        total *= _title_coverage(
+            self.query, {"title_terms": title_terms.counts, "title_chars": title_grams.counts}
+        )
+        if self.query.groups:
+            total *= COORDINATION_FLOOR + (1.0 - COORDINATION_FLOOR) * matched / self.weights
+            if not topic_matched and self.has_topic:
+                total *= QUESTION_ONLY_SHARE
+        coverage = topic_answered / topic_weight if topic_weight else 0.0
+        total *= 1.0 - COVERAGE_RANK + COVERAGE_RANK * coverage
+        return Scored(score=total, coverage=coverage)
+
+
 def score_detail(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n: int) -> Scored:
     """BM25F of one document, by the wording of its title (or similar question) that fits best;
     a word counts once however many of its alternatives match."""
-    best = Scored(0.0, 0.0)
-    for variant in title_variants(doc_fields):
-        scored = _score_one(query, split_fields(variant), df, n)
-        if (scored.score, scored.coverage) > (best.score, best.coverage):
-            best = scored
-    return best
+    return Scorer(query, df, n).score(doc_fields)
 
 
 def score(query: ParsedQuery, doc_fields: dict[str, str], df: dict[str, int], n: int) -> float:

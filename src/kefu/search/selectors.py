@@ -3,14 +3,14 @@
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import rjieba
-from django.db.models import Q
+from django.db import connection
 
 from kefu.core import shopsettings
 from kefu.search import analysis, rules, scoring
 from kefu.search.backends import backend
-from kefu.search.models import SearchEntry, SearchTerm
 from kefu.search.synonyms import VERSION_KIND, SynonymTable, cached_map, synonym_map
 
 MAX_QUERY_WORDS = 24
@@ -185,14 +185,17 @@ def _large_index_candidates(
 ) -> list[int]:
     """Candidates when even the query's rarest term is in more documents than can be ranked (a
     large index: every word of a customer's question is in thousands of articles). Titles (and
-    similar questions) that hold all of the customer's topic words first, then all but the most
+    similar questions) that hold all of the customer's topic words (each with its synonyms, not
+    its pieces) first, then all but the most
     common one (each left out in turn, rarest sets first), and so on, until enough are found; the index ranks a match set only when it is
     small enough to rank fast (independent words assumed), else hands over the first it meets."""
     groups = []
     for group in parsed.groups:
         if group.weight < 1.0:
             continue
-        terms = [t for t in group.terms() if df.get(t)]
+        present = [(t, w) for t, w in group.alternatives if df.get(t)]
+        # The word and its synonyms; the pieces and characters only when nothing else is there.
+        terms = [t for t, w in present if w >= scoring.SYNONYM_WEIGHT] or [t for t, _w in present]
         if terms:
             groups.append((sum(df[t] for t in terms), terms))
     groups.sort(key=lambda g: g[0])
@@ -207,6 +210,7 @@ def _large_index_candidates(
             category_id=category_id,
             limit=LARGE_CANDIDATES,
             ranked=estimate <= RANK_BUDGET,
+            rank_at_most=RANK_BUDGET,
         )
         found.update(dict.fromkeys(ids))
         if len(found) >= LARGE_ENOUGH:
@@ -216,10 +220,16 @@ def _large_index_candidates(
 
 def _frequencies(kind: str, terms: set[str]) -> tuple[dict[str, int], int | None]:
     """Document frequencies of ``terms`` (and of "", the number of documents) and the synonym list's
-    version, in one query."""
-    rows = SearchTerm.objects.filter(
-        Q(kind=kind, term__in=[*terms, ""]) | Q(kind=VERSION_KIND, term="")
-    ).values_list("kind", "term", "df")
+    version, in one query (plain SQL: no model objects for a few dozen numbers)."""
+    wanted = [*terms, ""]
+    placeholders = ", ".join(["%s"] * len(wanted))
+    sql = (
+        "SELECT kind, term, df FROM search_searchterm "
+        f"WHERE (kind = %s AND term IN ({placeholders})) OR (kind = %s AND term = '')"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, *wanted, VERSION_KIND])
+        rows = cursor.fetchall()
     df: dict[str, int] = {}
     version = None
     for row_kind, term, value in rows:
@@ -228,6 +238,20 @@ def _frequencies(kind: str, terms: set[str]) -> tuple[dict[str, int], int | None
         else:
             df[term] = value
     return df, version
+
+
+_ROW_COLUMNS = ("object_id", "category_id", "title_terms", "title_grams", "body_terms", "body_grams")
+
+
+def _entries(ids: list[int]) -> list[dict[str, Any]]:
+    """The stored terms of the candidates, as plain rows (the scorer needs no model objects)."""
+    sql = (
+        f"SELECT {', '.join(_ROW_COLUMNS)} FROM search_searchentry "
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
 
 def search(
@@ -271,13 +295,11 @@ def search_all(
         ids = _large_index_candidates(kind, parsed, df, n, wanted, category_id)
     if not ids:
         return []
-    rows = SearchEntry.objects.filter(id__in=ids).values(
-        "object_id", "category_id", "title_terms", "title_grams", "body_terms", "body_grams"
-    )
+    rows = _entries(ids)
     hits = []
+    scorer = scoring.Scorer(parsed, df, n)
     for row in rows:
-        fields = {k: row[k] for k in ("title_terms", "title_grams", "body_terms", "body_grams")}
-        scored = scoring.score_detail(parsed, fields, df, n)
+        scored = scorer.score(row)
         if scored.score > 0 and scored.coverage >= min_coverage:
             hits.append(
                 Hit(

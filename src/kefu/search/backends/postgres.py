@@ -29,22 +29,38 @@ def candidates(*, kind: str, terms: list[str], category_id: int | None, limit: i
 
 
 def title_candidates(
-    *, kind: str, groups: list[list[str]], category_id: int | None, limit: int, ranked: bool
+    *,
+    kind: str,
+    groups: list[list[str]],
+    category_id: int | None,
+    limit: int,
+    ranked: bool,
+    rank_at_most: int,
 ) -> list[int]:
-    """Ids of the rows whose title weights (A: title and similar questions, B: their bigrams) hold
-    a term of every group; best ``limit`` first by ts_rank when ``ranked``, else the first
-    ``limit`` the index meets (ranking reads every match, which a large index cannot afford for a
-    common word)."""
+    """Ids of the rows whose titles (title and similar questions, words and bigrams: the small
+    ``title_document`` of migration 0007, its own GIN index) hold a term of every group.
+    ``ranked``: best ``limit`` first by ts_rank among the first ``rank_at_most`` matches (words
+    that always go together can make a match set far larger than expected, and ranking reads every
+    match); else the first ``limit`` the index meets."""
     if not groups:
         return []
-    query = " & ".join("(" + " | ".join(f"{_lexeme(t)}:AB" for t in group) + ")" for group in groups)
-    order = "ORDER BY ts_rank(document, %s::tsquery) DESC, id " if ranked else ""
+    query = " & ".join("(" + " | ".join(_lexeme(t) for t in group) + ")" for group in groups)
     sql = (
-        "SELECT id FROM search_searchentry "
-        f"WHERE document @@ %s::tsquery AND kind = %s{' AND category_id = %s' if category_id else ''} "
-        f"{order}LIMIT %s"
+        f"SELECT id{', ts_rank(title_document, %s::tsquery) AS rank' if ranked else ''} "
+        "FROM search_searchentry "
+        f"WHERE title_document @@ %s::tsquery AND kind = %s{' AND category_id = %s' if category_id else ''} "
+        "LIMIT %s"
     )
-    params = [query, kind, *([category_id] if category_id else []), *([query] if ranked else []), limit]
+    params = [
+        *([query] if ranked else []),
+        query,
+        kind,
+        *([category_id] if category_id else []),
+        rank_at_most if ranked else limit,
+    ]
+    if ranked:
+        sql = f"SELECT id FROM ({sql}) AS matches ORDER BY rank DESC, id LIMIT %s"
+        params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -4,6 +4,8 @@ from django.db import connection
 
 # bm25() column weights, in the FTS5 table's column order: title_terms, title_grams, body_terms, body_grams.
 WEIGHTS = "10.0, 3.0, 2.0, 0.5"
+# The same for the title table (title_terms, title_grams).
+TITLE_WEIGHTS = "10.0, 3.0"
 
 
 def candidates(*, kind: str, terms: list[str], category_id: int | None, limit: int) -> list[int]:
@@ -23,22 +25,32 @@ def candidates(*, kind: str, terms: list[str], category_id: int | None, limit: i
 
 
 def title_candidates(
-    *, kind: str, groups: list[list[str]], category_id: int | None, limit: int, ranked: bool
+    *,
+    kind: str,
+    groups: list[list[str]],
+    category_id: int | None,
+    limit: int,
+    ranked: bool,
+    rank_at_most: int,
 ) -> list[int]:
-    """Ids of the rows whose title columns (title and similar questions) hold a term of every
-    group; best ``limit`` first by bm25 when ``ranked``, else the first ``limit`` the index meets
-    (ranking reads every match, which a large index cannot afford for a common word)."""
+    """Ids of the rows whose titles (title and similar questions: the small ``search_title_fts``
+    of migration 0008) hold a term of every group. ``ranked``: best ``limit`` first by bm25 among
+    the first ``rank_at_most`` matches (words that always go together, 蓝牙 耳机, can make a match
+    set far larger than expected, and ranking reads every match); else the first ``limit`` the
+    index meets."""
     if not groups:
         return []
-    expression = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
-    match = "{title_terms title_grams}: (" + expression + ")"
-    order = f"ORDER BY bm25(search_fts, {WEIGHTS}) " if ranked else ""
+    match = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
     sql = (
-        "SELECT e.id FROM search_fts CROSS JOIN search_searchentry e ON e.id = search_fts.rowid "
-        f"WHERE search_fts MATCH %s AND e.kind = %s{' AND e.category_id = %s' if category_id else ''} "
-        f"{order}LIMIT %s"
+        f"SELECT e.id{f', bm25(search_title_fts, {TITLE_WEIGHTS}) AS rank' if ranked else ''} "
+        "FROM search_title_fts CROSS JOIN search_searchentry e ON e.id = search_title_fts.rowid "
+        f"WHERE search_title_fts MATCH %s AND e.kind = %s{' AND e.category_id = %s' if category_id else ''} "
+        "LIMIT %s"
     )
-    params = [match, kind, *([category_id] if category_id else []), limit]
+    params = [match, kind, *([category_id] if category_id else []), rank_at_most if ranked else limit]
+    if ranked:
+        sql = f"SELECT id FROM ({sql}) AS matches ORDER BY rank, id LIMIT %s"
+        params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

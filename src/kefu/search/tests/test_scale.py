@@ -4,6 +4,7 @@ taken from the titles when every word of the question is in too many documents t
 import pytest
 
 from kefu.search import selectors
+from kefu.search.services import remove_documents
 from kefu.search.synonyms import synonym_groups_replace
 from kefu.search.tests.conftest import KIND
 
@@ -59,3 +60,16 @@ def test_a_changed_synonym_list_is_used_by_the_next_search(index, find, supervis
     assert find("冬衣") == [1]
     synonym_groups_replace(lines=["棉袄 夹克"], by=supervisor)
     assert find("冬衣") == []
+
+
+def test_the_title_index_follows_edits_and_removals(index, find, monkeypatch):
+    index(*CORPUS)
+    monkeypatch.setattr(selectors, "POSTINGS_BUDGET", 0)
+    monkeypatch.setattr(selectors, "RANK_BUDGET", 0)
+    assert find("吹风机维修")[0] == 1
+    # The article's title changes: the title index answers for the new title, not the old one.
+    index((1, "加湿器怎么清洗？", "拆下水箱清洗。"))
+    assert 1 not in find("吹风机维修")
+    assert find("加湿器清洗") == [1]
+    remove_documents(kind=KIND, object_ids=[1])
+    assert find("加湿器清洗") == []
