@@ -46,6 +46,15 @@ def category_list_public() -> list[Category]:
     return list(Category.objects.order_by("position", "id"))
 
 
+def public_version(categories: list[Category]) -> tuple:
+    """What the public directory and article pages show changes only when this does: the
+    categories (names, order, kept counts: a publish, unpublish, move or delete changes them) and
+    the last change of any article (an edit, a publish or an import stamps it). One query, read
+    from the end of an index: the same cost at any number of articles."""
+    changed = Article.objects.aggregate(at=Max("updated_at"))["at"]
+    return (tuple((c.pk, c.name, c.position, c.published_count) for c in categories), changed)
+
+
 @dataclass
 class ArticleResults:
     """One page of articles; ``scores`` only when the list came from a keyword search."""
