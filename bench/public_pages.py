@@ -11,7 +11,9 @@ categories' kept counts are built as a shop's import builds them), the peer thro
 has no import). Each runs on SQLite under gunicorn with 2 workers on a loopback port:
 
 - kefu with its production command: ``gunicorn -c python:kefu.gunicorn_conf kefu.asgi:application``
-  (uvicorn workers, the app, the word dictionary and the synonym table loaded once before fork);
+  (uvicorn workers, the app, the word dictionary and the synonym table loaded once before fork), then
+  the same config with plain WSGI workers (``--worker-class sync kefu.wsgi:application``, a
+  pages-only host; ``--no-sync`` leaves this run out);
 - django-helpdesk 2.6.1 from PyPI in its own venv (``--peer``, default /work/helpdesk-peer; created
   with ``pip install 'django-helpdesk[teams]==2.6.1' gunicorn`` when absent), with a minimal Django project
   this script writes there at run time, served by gunicorn's default sync workers.
