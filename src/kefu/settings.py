@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # last, as its documentation asks: it answers a locked-out login with the lockout page
     "axes.middleware.AxesMiddleware",
+    # innermost: keeps the chain above synchronous under ASGI (no thread hop per middleware)
+    "kefu.core.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "kefu.urls"

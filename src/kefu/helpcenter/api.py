@@ -323,7 +323,7 @@ class ArticleDetailApi(APIView):
     )
     def get(self, request, pk: int):
         article = selectors.article_get_public(article_id=pk)
-        services.article_view_count(article=article)
+        services.article_view_count(article_id=article.pk)
         article.refresh_from_db(fields=["views", "helpful_yes", "helpful_no"])
         article.views += services.article_views_pending(article.pk)
         data = {

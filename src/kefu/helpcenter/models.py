@@ -78,6 +78,8 @@ class Article(models.Model):
             models.Index(
                 fields=["category", "status", "-published_at", "-id"], name="article_category_newest"
             ),
+            # The public pages' version: the last change of any article, read from the index's end.
+            models.Index(fields=["updated_at"], name="article_updated_at"),
         ]
 
     def __str__(self) -> str:

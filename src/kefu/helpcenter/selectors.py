@@ -3,6 +3,7 @@
 import html
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.db.models import Count, Max, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
@@ -44,6 +45,15 @@ def category_list_public() -> list[Category]:
     """The public directory's categories in display order, each with its kept count of published
     articles: one query however many articles there are."""
     return list(Category.objects.order_by("position", "id"))
+
+
+def public_version(categories: list[Category]) -> tuple:
+    """What the public directory and article pages show changes only when this does: the
+    categories (names, order, kept counts: a publish, unpublish, move or delete changes them) and
+    the last change of any article (an edit, a publish or an import stamps it). One query, read
+    from the end of an index: the same cost at any number of articles."""
+    changed = Article.objects.aggregate(at=Max("updated_at"))["at"]
+    return (tuple((c.pk, c.name, c.position, c.published_count) for c in categories), changed)
 
 
 @dataclass
@@ -155,9 +165,12 @@ def highlight_terms(q: str) -> list[str]:
     return search_selectors.parse_query(q).highlight_terms() if q.strip() else []
 
 
+@lru_cache(maxsize=1024)
 def article_plain_text(body: str) -> str:
     """What a reader sees of an article body: Markdown marks gone; HTML an author typed stays as
-    text (escaped before rendering), so a snippet never drops or runs it."""
+    text (escaped before rendering), so a snippet never drops or runs it. Kept per process by the
+    body itself: a result list shows the same popular articles again and again, and rendering the
+    Markdown was most of what a search page's snippets cost."""
     return html.unescape(strip_tags(render_markdown(body.replace("<", "&lt;"))))
 
 

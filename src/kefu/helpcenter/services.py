@@ -419,10 +419,10 @@ _views_pending: Counter[int] = Counter()
 _views_flushed_at = [time.monotonic()]
 
 
-def article_view_count(*, article: Article) -> None:
-    """Count one view of ``article``; written later with the other views (``article_views_flush``)."""
+def article_view_count(*, article_id: int) -> None:
+    """Count one view of the article; written later with the other views (``article_views_flush``)."""
     with _views_lock:
-        _views_pending[article.pk] += 1
+        _views_pending[article_id] += 1
         due = (
             _views_pending.total() >= VIEW_FLUSH_VIEWS
             or time.monotonic() - _views_flushed_at[0] >= VIEW_FLUSH_SECONDS

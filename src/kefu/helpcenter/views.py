@@ -22,7 +22,7 @@ from kefu.core.activity import activity_list
 from kefu.core.decorators import staff_required
 from kefu.core.forms import apply_service_errors
 from kefu.core.operations import OperationPage, is_htmx
-from kefu.helpcenter import forms, selectors, services
+from kefu.helpcenter import forms, pagecache, selectors, services
 from kefu.helpcenter.models import Article, Category, Question, SimilarQuestionProposal
 from kefu.helpcenter.rendering import render_markdown
 from kefu.search.highlight import highlight
@@ -91,15 +91,26 @@ def _page_links(page: int, pages: int, params: dict) -> list[dict]:
 
 @require_GET
 def home(request):
-    """The directory: categories down the side, a keyword search, one page of articles."""
+    """The directory: categories down the side, a keyword search, one page of articles. Without a
+    search, a visitor without a session gets the page this process keeps (see ``pagecache``)."""
     form = forms.SearchForm(request.GET)
     form.is_valid()
     q = form.cleaned_data.get("q") or ""
+    categories = selectors.category_list_public()
+    if q:
+        return _home_page(request, form, q, categories)
+    page_size = selectors.article_page_size()
+    return pagecache.serve(
+        request,
+        key=("home", page_size, selectors.public_version(categories)),
+        render=lambda: _home_page(request, form, q, categories),
+    )
+
+
+def _home_page(request, form: forms.SearchForm, q: str, categories: list[Category]) -> HttpResponse:
     category_id = form.cleaned_data.get("category")
     page = form.cleaned_data.get("page") or 1
     page_size = selectors.article_page_size()
-
-    categories = selectors.category_list_public()
     current_category = next((c for c in categories if c.pk == category_id), None)
     if category_id and current_category is None:
         category_id = None
@@ -147,14 +158,27 @@ def home(request):
 
 @require_GET
 def article_detail(request, pk: int):
-    article = selectors.article_get_public(article_id=pk)
+    """An article. Its view is counted on every request (in memory, written in batches); a visitor
+    without a session who did not come from a search gets the page this process keeps."""
     from_search = request.GET.get("s", "")
+    if from_search:
+        response = _article_page(request, pk, from_search)
+    else:
+        version = selectors.public_version(selectors.category_list_public())
+        response = pagecache.serve(
+            request, key=("article", pk, version), render=lambda: _article_page(request, pk, "")
+        )
+    services.article_view_count(article_id=pk)
+    return response
+
+
+def _article_page(request, pk: int, from_search: str) -> HttpResponse:
+    article = selectors.article_get_public(article_id=pk)
     if from_search.isdigit() and len(from_search) < 18:
         services.search_log_click(log_id=int(from_search), article=article)
         # kept so that a "helpful" on this page knows which search it answered
         remembered = {**request.session.get(FROM_SEARCH_SESSION_KEY, {}), str(pk): int(from_search)}
         request.session[FROM_SEARCH_SESSION_KEY] = dict(list(remembered.items())[-50:])
-    services.article_view_count(article=article)
     article.views += services.article_views_pending(article.pk)
     related = _related(article)
     voted = pk in request.session.get(VOTED_SESSION_KEY, [])

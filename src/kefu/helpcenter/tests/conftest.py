@@ -2,16 +2,19 @@
 
 import pytest
 
-from kefu.helpcenter import services
+from kefu.helpcenter import pagecache, services
 from kefu.helpcenter.tests.factories import CategoryFactory
 
 
 @pytest.fixture(autouse=True)
 def _no_views_pending():
-    """Views counted in memory by one test never reach another test's articles."""
+    """Views counted in memory by one test never reach another test's articles, nor pages kept by
+    one test its pages."""
     services.article_views_forget()
+    pagecache.clear()
     yield
     services.article_views_forget()
+    pagecache.clear()
 
 
 @pytest.fixture

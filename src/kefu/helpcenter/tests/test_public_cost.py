@@ -91,8 +91,8 @@ def test_a_page_view_writes_nothing_until_views_are_flushed(categories, django_a
     article, other = add_articles(categories, 2)
     with django_assert_num_queries(0):
         for _ in range(3):
-            services.article_view_count(article=article)
-        services.article_view_count(article=other)
+            services.article_view_count(article_id=article.pk)
+        services.article_view_count(article_id=other.pk)
     assert services.article_views_pending(article.pk) == 3
     with django_assert_num_queries(1):
         assert services.article_views_flush() == 4
@@ -106,7 +106,7 @@ def test_views_are_flushed_by_themselves_after_a_while(categories, monkeypatch):
     (article,) = add_articles(categories, 1)
     monkeypatch.setattr(services, "VIEW_FLUSH_VIEWS", 3)
     for _ in range(3):
-        services.article_view_count(article=article)
+        services.article_view_count(article_id=article.pk)
     article.refresh_from_db()
     assert article.views == 3
     assert services.article_views_pending(article.pk) == 0

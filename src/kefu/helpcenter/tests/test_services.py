@@ -283,8 +283,8 @@ def test_views_and_feedback_are_counted_with_f_expressions(categories):
     article = ArticleFactory(category=categories[0])
     stale = Article.objects.get(pk=article.pk)  # a second reader's stale copy
 
-    services.article_view_count(article=article)
-    services.article_view_count(article=stale)
+    services.article_view_count(article_id=article.pk)
+    services.article_view_count(article_id=stale.pk)
     services.article_feedback(article=article, helpful=True, visitor="s:a", ip_address="10.0.0.1")
     services.article_feedback(article=stale, helpful=True, visitor="s:b", ip_address="10.0.0.2")
     services.article_feedback(article=stale, helpful=False, visitor="s:c", ip_address="10.0.0.3")

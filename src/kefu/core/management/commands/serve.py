@@ -10,6 +10,10 @@ Which setup it runs follows from the environment, nothing to choose:
 
 The huey consumer runs beside the server so the periodic sweeps (timeouts, SLA) happen without a
 second command.
+
+``--gunicorn`` (scaled setup): gunicorn with uvicorn workers and ``kefu.gunicorn_conf``, which loads
+the application, the word dictionary and the synonym table once in the master before it forks, so
+the workers share that memory instead of each loading its own copy.
 """
 
 import os
@@ -35,8 +39,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-worker", action="store_true", help="do not start the huey consumer")
         parser.add_argument("--no-access-log", action="store_true", help="do not log every request")
+        parser.add_argument(
+            "--gunicorn",
+            action="store_true",
+            help="gunicorn master with uvicorn workers, the app loaded once before forking (with KEFU_REDIS_URL)",
+        )
 
-    def handle(self, *args, demo, host, port, workers, no_worker, no_access_log, **options):
+    def handle(self, *args, demo, host, port, workers, no_worker, no_access_log, gunicorn, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已就绪 (database ready)")
         if demo and demo_data.shop_has_own_data():
@@ -86,6 +95,21 @@ class Command(BaseCommand):
         ]
         if no_access_log:
             server_cmd += ["--no-access-log", "--log-level", "warning"]
+        if gunicorn:
+            # the same uvicorn settings, from kefu.gunicorn_conf
+            server_cmd = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:kefu.gunicorn_conf",
+                "kefu.asgi:application",
+            ]
+            env.update(
+                KEFU_BIND=f"{host}:{port}",
+                KEFU_WORKERS=str(processes),
+                KEFU_ACCESS_LOG="0" if no_access_log else "1",
+            )
         self.stdout.write(f"kefu 正在运行：http://{host}:{port}/  ({processes} 个进程, Ctrl+C 退出)")
         self.stdout.flush()
         server = subprocess.Popen(server_cmd, env=env)  # noqa: S603
