@@ -11,13 +11,14 @@ import html
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kefu.core import ratelimit
+from kefu.core import ratelimit, roles
 from kefu.core.api import paginate
 from kefu.core.operations import form_errors, form_input, form_schema
 from kefu.helpcenter import forms, selectors, services
@@ -859,3 +860,77 @@ class SimilarProposalRejectApi(SimilarProposalAcceptApi):
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
+
+
+# --- staff: search analytics ----------------------------------------------------------------------
+
+
+class SearchStatSerializer(serializers.Serializer):
+    query = serializers.CharField(help_text="顾客搜的词（已去掉电话、单号等长数字和邮箱）")
+    searches = serializers.IntegerField()
+    empty = serializers.IntegerField(help_text="什么也没搜到的次数")
+    clicked = serializers.IntegerField(help_text="搜完点开了文章的次数")
+    unanswered = serializers.IntegerField(help_text="没搜到或没点开的次数")
+    top_article = serializers.SerializerMethodField(help_text="排在第一的文章")
+
+    class Meta:
+        ref_name = "HelpSearchStat"
+
+    def get_top_article(self, stat) -> dict | None:
+        if not stat.top_article_id:
+            return None
+        return {"id": stat.top_article_id, "title": stat.top_article_title}
+
+
+class SearchAnalyticsSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.IntegerField(), help_text="searches, empty, no_click")
+    top = SearchStatSerializer(many=True, help_text="搜得最多的词")
+    gaps = SearchStatSerializer(many=True, help_text="内容缺口：没搜到或没人点开的词")
+
+    class Meta:
+        ref_name = "HelpSearchAnalytics"
+
+
+class SearchAnalyticsApi(APIView):
+    """What customers searched (supervisors and admins): totals, top searches, content gaps."""
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        parameters=[OpenApiParameter("days", int, description="往前看多少天（1–366，默认 30）")],
+        responses=SearchAnalyticsSerializer,
+        summary="搜索分析",
+        operation_id="help_search_analytics",
+    )
+    def get(self, request):
+        if not roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN):
+            raise exceptions.PermissionDenied(_("只有主管或管理员可以查看搜索分析。"))
+        days = selectors.search_analytics_days(request.query_params.get("days"))
+        return Response(SearchAnalyticsSerializer(selectors.search_analytics(days=days)).data)
+
+
+class SimilarAddedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    similar_questions = serializers.ListField(child=serializers.CharField(), source="similar_list")
+
+    class Meta:
+        ref_name = "HelpSimilarAdded"
+
+
+class SearchGapSimilarApi(APIView):
+    """From a content gap, one call: the searched wording becomes a similar question of an article."""
+
+    @extend_schema(
+        tags=[STAFF_TAG],
+        request=form_schema(forms.SearchGapSimilarForm),
+        responses=SimilarAddedSerializer,
+        summary="把搜索词加为文章的相似问法",
+        operation_id="help_search_gap_similar",
+    )
+    def post(self, request):
+        data = form_input(forms.SearchGapSimilarForm, request)
+        article = services.search_gap_to_similar(
+            query=data["query"], article=data["article"], by=request.user
+        )
+        return Response(SimilarAddedSerializer(article).data)

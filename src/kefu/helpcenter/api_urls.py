@@ -37,6 +37,10 @@ urlpatterns = [
         name="staff_article_unpublish",
     ),
     path("staff/synonyms/", api.SynonymsApi.as_view(), name="staff_synonyms"),
+    path("staff/search-analytics/", api.SearchAnalyticsApi.as_view(), name="staff_search_analytics"),
+    path(
+        "staff/search-analytics/similar/", api.SearchGapSimilarApi.as_view(), name="staff_search_gap_similar"
+    ),
     path("staff/similar-proposals/", api.SimilarProposalListApi.as_view(), name="staff_similar_proposals"),
     path(
         "staff/similar-proposals/<int:pk>/accept/",

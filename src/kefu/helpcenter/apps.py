@@ -11,10 +11,13 @@ class HelpcenterConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from kefu.core import demo, navigation, roles, worklist
+        from kefu.core import demo, navigation, roles, sweeps, worklist
         from kefu.helpcenter import demo as helpcenter_demo
         from kefu.helpcenter import rules  # noqa: F401 - declares the help center's shop settings
         from kefu.helpcenter.selectors import question_new_count, similar_proposal_pending_count
+        from kefu.helpcenter.services import search_logs_sweep
+
+        sweeps.register("helpcenter_search_logs", search_logs_sweep)
 
         navigation.register_badge("new_questions", lambda request: question_new_count())
         navigation.register_link(_("客户问题"), "helpcenter:staff_questions", order=10, badge="new_questions")

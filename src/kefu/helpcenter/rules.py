@@ -14,6 +14,12 @@ agents_publish = define(
     label="客服可直接发布文章",
     help_text="关闭时客服提交的文章是草稿，由主管审核发布；打开后客服也能发布、修改已发布的文章",
 )
+search_log_keep_days = define(
+    "search_log_keep_days",
+    180,
+    label="搜索记录保留天数",
+    help_text="顾客在帮助中心搜过的词（已去掉电话、单号）保留这么多天，供搜索分析使用；更早的每天清掉",
+)
 
 
 def question_due(created_at: datetime) -> datetime:

@@ -307,3 +307,23 @@ def search_totals(*, days: int = 30) -> dict[str, int]:
         empty=Count("id", filter=Q(results=0)),
         no_click=Count("id", filter=Q(clicked_article__isnull=True)),
     )
+
+
+SEARCH_ANALYTICS_MAX_DAYS = 366
+
+
+def search_analytics_days(value: str | None) -> int:
+    """The period the analytics look back on: whole days from 1 to a year; anything else is 30."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= SEARCH_ANALYTICS_MAX_DAYS else 30
+
+
+def search_analytics(*, days: int = 30, limit: int = 50) -> dict:
+    """What customers searched in the last ``days`` days: the totals, the top searches and the
+    content gaps (wordings that found nothing or whose results nobody opened). Four queries."""
+    return {
+        "days": days,
+        "totals": search_totals(days=days),
+        "top": search_stats(days=days, limit=limit),
+        "gaps": search_stats(days=days, limit=limit, gaps_only=True),
+    }

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -838,6 +839,15 @@ def search_log_record(*, query: str, results: int, top_article_id: int | None) -
     if not text:
         return None
     return SearchLog.objects.create(query=text, results=results, top_article_id=top_article_id)
+
+
+def search_logs_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Forget the searches older than the shop keeps them (one DELETE; the analytics never look
+    back further than a year)."""
+    now = now or timezone.now()
+    keep_days = int(shopsettings.get("search_log_keep_days"))
+    forgotten, _per_model = SearchLog.objects.filter(created_at__lt=now - timedelta(days=keep_days)).delete()
+    return {"search_logs_forgotten": forgotten}
 
 
 def search_log_click(*, log_id: int, article: Article) -> None:

@@ -781,15 +781,8 @@ def staff_search_stats(request):
     which article answered; from a gap, one click to a new article or a similar question."""
     if not roles.has_role(request.user, roles.SUPERVISOR, roles.ADMIN):
         raise PermissionDenied(_("只有主管或管理员可以查看搜索分析。"))
-    days = request.GET.get("days", "30")
-    days_value = int(days) if days.isdigit() and 0 < int(days) <= 366 else 30
-    context = {
-        "days": days_value,
-        "totals": selectors.search_totals(days=days_value),
-        "top": selectors.search_stats(days=days_value),
-        "gaps": selectors.search_stats(days=days_value, gaps_only=True),
-    }
-    return render(request, "helpcenter/staff/search_stats.html", context)
+    days = selectors.search_analytics_days(request.GET.get("days"))
+    return render(request, "helpcenter/staff/search_stats.html", selectors.search_analytics(days=days))
 
 
 class StaffSearchGapSimilar(OperationPage):

@@ -38,6 +38,8 @@ HELP_OPERATIONS = {
     ("get", "/api/v1/help/staff/similar-proposals/"),
     ("post", "/api/v1/help/staff/similar-proposals/{id}/accept/"),
     ("post", "/api/v1/help/staff/similar-proposals/{id}/reject/"),
+    ("get", "/api/v1/help/staff/search-analytics/"),
+    ("post", "/api/v1/help/staff/search-analytics/similar/"),
 }
 
 

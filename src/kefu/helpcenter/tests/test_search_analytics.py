@@ -1,8 +1,13 @@
 """Search analytics for supervisors: what customers searched (anonymised), what found nothing or
 was never opened, and one click from a gap to a new article or a similar question."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from kefu.core import sweeps
+from kefu.core.models import ShopSetting
 from kefu.helpcenter import selectors, services
 from kefu.helpcenter.models import SearchLog
 from kefu.helpcenter.tests.factories import ArticleFactory
@@ -71,3 +76,51 @@ def test_the_statistics_take_a_fixed_number_of_queries(refund, django_assert_max
     with django_assert_max_num_queries(2):
         rows = selectors.search_stats()
     assert [(r.query, r.searches, r.top_article_title) for r in rows][0] == ("退款", 2, "退款多久能到账？")
+
+
+def test_the_api_gives_the_analytics_the_page_shows_and_turns_a_gap_into_a_similar_question(
+    client, login, supervisor, agent, refund
+):
+    client.get("/", {"q": "你们招客服吗"})
+    client.get("/", {"q": "退钱要等几天"})  # found, never opened
+    api = login(supervisor)
+
+    got = api.get("/api/v1/help/staff/search-analytics/", {"days": "7"}).json()
+
+    assert got["days"] == 7
+    assert got["totals"] == {"searches": 2, "empty": 1, "no_click": 2}
+    gaps = {row["query"]: row for row in got["gaps"]}
+    assert gaps["你们招客服吗"]["empty"] == 1 and gaps["你们招客服吗"]["top_article"] is None
+    assert gaps["退钱要等几天"]["top_article"] == {"id": refund.pk, "title": "退款多久能到账？"}
+
+    made = api.post(
+        "/api/v1/help/staff/search-analytics/similar/",
+        {"query": "退钱要等几天", "article": refund.pk},
+        content_type="application/json",
+    )
+    assert made.status_code == 200, made.content
+    refund.refresh_from_db()
+    assert refund.similar_list == ["退钱要等几天"] == made.json()["similar_questions"]
+    # an agent sees neither
+    assert login(agent).get("/api/v1/help/staff/search-analytics/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("7", 7), ("366", 366), ("0", 30), ("367", 30), ("-5", 30), ("abc", 30), ("", 30), (None, 30)],
+)
+def test_the_period_is_whole_days_up_to_a_year(typed, days):
+    assert selectors.search_analytics_days(typed) == days
+
+
+def test_searches_older_than_the_shop_keeps_them_are_forgotten(refund):
+    ShopSetting.objects.create(key="search_log_keep_days", value=30)
+    now = timezone.now()
+    for age_days, query in [(0, "今天"), (29, "上个月"), (31, "更早"), (400, "去年")]:
+        log = services.search_log_record(query=query, results=0, top_article_id=None)
+        SearchLog.objects.filter(pk=log.pk).update(created_at=now - timedelta(days=age_days))
+
+    report = sweeps.sweeps_run(now=now, only=["helpcenter_search_logs"])
+
+    assert report == {"helpcenter_search_logs": {"search_logs_forgotten": 2}}
+    assert sorted(SearchLog.objects.values_list("query", flat=True)) == sorted(["今天", "上个月"])
