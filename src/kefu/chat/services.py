@@ -158,6 +158,7 @@ def _offer(conversation: Conversation, *, now: dt.datetime) -> bool:
     if not open_chats and not routing.has_chooser():
         return False
     user_id = routing.choose_agent(group=conversation.group, open_chats=open_chats)
+    agent: User | None
     if user_id in on_duty:
         agent = on_duty[user_id].user
     else:

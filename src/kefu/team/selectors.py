@@ -253,7 +253,7 @@ ROUTE_GROUPS = {
 }
 
 
-def _routing_read() -> tuple[dict[int, dict[str, Any]], date, list[tuple[int, str]]]:
+def _routing_read() -> tuple[dict[int, Any], date, list[tuple[int, str]]]:
     """What routing reads of the team: the active members, and today's rota (user, duty)."""
     members = {
         m["user_id"]: m
@@ -273,7 +273,7 @@ def routing_clear(**_kwargs: Any) -> None:
     _routing.clear()
 
 
-def _routing_team(at: datetime) -> tuple[dict[int, dict[str, Any]], set[int] | None]:
+def _routing_team(at: datetime) -> tuple[dict[int, Any], set[int] | None]:
     """The active members, and who of them the rota has at work at ``at`` (None: no rota that day)."""
     if kept.is_keeping():
         members, day, rota = _routing.get()
@@ -282,13 +282,13 @@ def _routing_team(at: datetime) -> tuple[dict[int, dict[str, Any]], set[int] | N
                 return members, None
             shifts = set(rules.shifts_at(at))
             return members, {user_id for user_id, duty in rota if duty in shifts}
-    members = {
+    team: dict[int, Any] = {
         m["user_id"]: m
         for m in TeamMember.objects.filter(active=True).values("user_id", "group", "max_chats")
     }
-    if not members or not rota_set_up(day=timezone.localdate(at)):
-        return members, None
-    return members, on_duty_user_ids(at=at)
+    if not team or not rota_set_up(day=timezone.localdate(at)):
+        return team, None
+    return team, on_duty_user_ids(at=at)
 
 
 def choose_agent(*, group: str, open_chats: dict[int, int], at: datetime | None = None) -> int | None:
