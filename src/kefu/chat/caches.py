@@ -9,8 +9,8 @@
   (``kefu.core.kept``). Outside the sockets they are read afresh.
 
 A change saved in this process (the settings page, the linter's phrase list, the auto-reply rules;
-the team app connects its own) empties the store at once (``connect`` in the app's ready); a change saved by another server process is seen here
-within ``KEEP_SECONDS``.
+the team app connects its own) empties the store at once (``connect`` in the app's ready); a change
+saved by another server process is seen here within ``KEEP_SECONDS``.
 """
 
 from typing import Any
@@ -46,7 +46,8 @@ def clear() -> None:
 
 
 def connect() -> None:
-    """Empty the store when this process saves a setting or a linter phrase."""
+    """Empty the store when this process saves a setting, a linter phrase, an auto-reply rule or
+    promotion mode."""
     for signal in (post_save, post_delete):
         signal.connect(_settings.clear, sender=ShopSetting, dispatch_uid="chat-caches-settings")
         signal.connect(_lint_rules.clear, sender=ForbiddenPhrase, dispatch_uid="chat-caches-lint")
