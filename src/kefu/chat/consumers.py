@@ -24,6 +24,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -142,6 +143,16 @@ class _ChatSocket(AsyncJsonWebsocketConsumer):
 
     async def open(self):  # pragma: no cover - overridden
         raise NotImplementedError
+
+    async def dispatch(self, message):
+        # Channels would first close stale database connections on the database thread before
+        # every frame and every push (a trip to the thread that queues the writes, for each of
+        # them); every database call of these sockets does that itself around the call
+        # (DatabaseSyncToAsync), so a push or a ping never waits behind the writes.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None:
@@ -342,7 +353,8 @@ def _queue_board() -> _QueueBoard:
 @database_sync_to_async
 def _customer_send(conversation: Conversation, ip: str, text: Any, group: Any) -> dict:
     conversation_id = conversation.pk
-    with shopsettings.snapshot(caches.shop_settings()):
+    # the greeting's and routing's rules as this process keeps them (a few seconds at most)
+    with shopsettings.snapshot(caches.shop_settings()), caches.keeping():
         limits = (
             (f"chat-send:{ip}", int(shopsettings.get("chat_send_rate_limit"))),
             (f"chat-conv:{conversation_id}", int(shopsettings.get("chat_conversation_rate_limit"))),
@@ -480,7 +492,7 @@ def _staff_may_watch(user, conversation_id: int) -> bool:
 
 @database_sync_to_async
 def _staff_send(user, conversation_id: int, text: Any, force: bool) -> dict:
-    with shopsettings.snapshot(caches.shop_settings()):
+    with shopsettings.snapshot(caches.shop_settings()), caches.keeping():
         if not isinstance(text, str):
             return {"error": _("请输入消息内容。")}
         try:

@@ -6,7 +6,8 @@ several server processes share them):
 - ``chat-c<id>``: everyone looking at one conversation — the customer's window(s) and the consoles
   that have it open. Messages (with their sequence number), typing, read state, status changes.
 - ``chat-agent<user id>``: one agent's consoles — a conversation was offered or transferred to them.
-- ``chat-staff``: every console — the waiting list changed, a colleague's presence changed.
+- ``chat-staff``: every console — the waiting list changed (at most every ``INBOX_EVERY`` seconds
+  per process, the changes of a burst together), a colleague's presence changed.
 - ``chat-queue``: every waiting customer's window — the queue moved, ask for your position.
 
 A push is a nudge, never the only copy: everything pushed is in the database first, and a window that
@@ -104,7 +105,55 @@ def _enqueue(layer, group: str, event: dict[str, Any]) -> None:
     if queue is None:
         queue = _queues[loop] = asyncio.Queue()
         loop.create_task(_sender(layer, queue))
+    if group == STAFF and event["type"] == "chat.inbox":
+        _inbox_burst(loop, queue).add(event)
+        return
     queue.put_nowait((group, event))
+
+
+INBOX_EVERY = 0.5  # seconds: the consoles' waiting list is nudged at most this often per process
+
+
+class _InboxBurst:
+    """The waiting list's nudges to every console, one per burst: the first change goes out at
+    once, the changes of the next ``INBOX_EVERY`` seconds leave together at its end (the last
+    state, with every conversation that changed). A console fetches its inbox after a nudge anyway,
+    so 50 new chats a second cost the consoles two frames a second instead of 50 each."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue) -> None:
+        self.loop, self.queue = loop, queue
+        self.sent_at = -INBOX_EVERY
+        self.pending: dict[str, Any] | None = None
+        self.conversations: set[int] = set()
+
+    def add(self, event: dict[str, Any]) -> None:
+        now = self.loop.time()
+        if self.pending is None and now - self.sent_at >= INBOX_EVERY:
+            self.sent_at = now
+            self.queue.put_nowait((STAFF, event))
+            return
+        if self.pending is None:
+            self.loop.call_later(INBOX_EVERY - (now - self.sent_at), self.flush)
+        self.pending = event["state"]
+        self.conversations.add(event["state"]["conversation"])
+
+    def flush(self) -> None:
+        if self.pending is None:
+            return
+        state = {**self.pending, "conversations": sorted(self.conversations)}
+        self.pending, self.conversations = None, set()
+        self.sent_at = self.loop.time()
+        self.queue.put_nowait((STAFF, {"type": "chat.inbox", "state": state}))
+
+
+_inbox_bursts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _InboxBurst] = weakref.WeakKeyDictionary()
+
+
+def _inbox_burst(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue) -> _InboxBurst:
+    burst = _inbox_bursts.get(loop)
+    if burst is None:
+        burst = _inbox_bursts[loop] = _InboxBurst(loop, queue)
+    return burst
 
 
 async def _sender(layer, queue: asyncio.Queue) -> None:

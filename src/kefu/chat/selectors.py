@@ -120,6 +120,28 @@ def open_chats_by_agent(*, now: dt.datetime | None = None) -> dict[int, int]:
     return dict(rows)
 
 
+def agents_for_routing(*, now: dt.datetime | None = None) -> dict[int, AgentPresence]:
+    """Every active agent on duty (在线, console alive), each with their user (the name only) and
+    ``open_chats``, the number of conversations they are serving: what routing chooses from and the
+    agent a chat is then given to, in one query."""
+    now = now or timezone.now()
+    timeout = dt.timedelta(seconds=int(shopsettings.get("chat_presence_timeout_seconds")))
+    rows = (
+        AgentPresence.objects.filter(
+            status=PresenceStatus.ONLINE, last_seen_at__gte=now - timeout, user__is_active=True
+        )
+        .select_related("user")
+        .only("user_id", "user__username", "user__first_name", "user__last_name", "user__is_active")
+        .annotate(
+            open_chats=Count(
+                "user__chat_conversations",
+                filter=Q(user__chat_conversations__status=ConversationStatus.ACTIVE),
+            )
+        )
+    )
+    return {p.user_id: p for p in rows}
+
+
 def waiting_ids(*, limit: int) -> list[int]:
     """The longest-waiting conversations first (what is offered first when an agent frees up)."""
     return list(

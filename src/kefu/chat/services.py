@@ -33,7 +33,7 @@ from kefu.chat.models import (
     Sender,
     SuggestionUse,
 )
-from kefu.core import promotion, roles, routing, shopsettings
+from kefu.core import kept, promotion, roles, routing, shopsettings
 from kefu.core.activity import activity_record
 from kefu.core.types import User
 from kefu.customers import services as customer_services
@@ -169,13 +169,18 @@ def _offer(conversation: Conversation, *, now: dt.datetime, exclude: int | None 
     customer stays in the queue). ``exclude``: an agent not to offer it to (who handed it over)."""
     if not shopsettings.get("chat_auto_assign") or not selectors.within_working_hours(now=now):
         return False
-    open_chats = selectors.open_chats_by_agent(now=now)
+    on_duty = selectors.agents_for_routing(now=now)  # with each agent's name: no second read
     if exclude is not None:
-        open_chats.pop(exclude, None)
+        on_duty.pop(exclude, None)
+    open_chats = {user_id: p.open_chats for user_id, p in on_duty.items()}  # type: ignore[attr-defined]
     if not open_chats and not routing.has_chooser():
         return False
     user_id = routing.choose_agent(group=conversation.group, open_chats=open_chats)
-    agent = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    agent: User | None
+    if user_id in on_duty:
+        agent = on_duty[user_id].user
+    else:
+        agent = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if agent is None:
         return False
     conversation.status = ConversationStatus.ACTIVE
@@ -869,6 +874,14 @@ def presence_touch(*, by: User, now: dt.datetime | None = None) -> None:
     """The agent did something (a reply, a take): it counts as activity, and an agent the console
     had set to 离开 for being idle is 在线 again (colleagues are told)."""
     now = now or timezone.now()
+    if kept.is_keeping() and int(shopsettings.get("presence_away_minutes")) > 0:
+        # the console's socket: this same user (the socket keeps it) was touched under 15 s ago,
+        # so the activity is fresh and the idle sweep (minutes of inactivity) cannot have set 离开
+        # since: both writes would change nothing
+        touched = getattr(by, "_presence_touched_at", None)
+        if touched is not None and dt.timedelta(0) <= now - touched < HEARTBEAT_EVERY:
+            return
+        transaction.on_commit(lambda: setattr(by, "_presence_touched_at", now))
     AgentPresence.objects.filter(user=by).filter(
         Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=now - HEARTBEAT_EVERY)
     ).update(last_activity_at=now)

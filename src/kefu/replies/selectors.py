@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.core import roles, shopsettings
+from kefu.core import kept, roles, shopsettings
 from kefu.replies import placeholders
 from kefu.replies.models import (
     AutoReplyRule,
@@ -188,22 +188,52 @@ def promotion_render(promotion: Promotion, *, buyer: str = "") -> str:
     return placeholders.fill(promotion.text, values, drop_empty=True).replace("（）", "")
 
 
+def _autoreply_rules_read() -> tuple[Promotion | None, dict[str, str]]:
+    """Promotion mode's row and the switched-on rules' texts by trigger: the greeting's two reads."""
+    texts: dict[str, str] = {}
+    for trigger, text in AutoReplyRule.objects.filter(is_enabled=True).values_list("trigger", "text"):
+        texts.setdefault(trigger, text)
+    return Promotion.objects.order_by("id").first(), texts
+
+
+# Kept a few seconds inside the chat sockets (``kefu.core.kept``): every new chat is greeted from
+# them; saving a rule or promotion mode in this process empties the store (the chat connects it).
+_autoreply_rules = kept.Kept(_autoreply_rules_read)
+
+
+def autoreply_rules_clear(**_kwargs) -> None:
+    _autoreply_rules.clear()
+
+
 def autoreply_text(*, trigger: str, buyer: str = "") -> str | None:
     """The automatic reply to send for ``trigger``, placeholders filled; None when that rule is off.
 
     For "first_message" while promotion mode runs (switched on and inside its period) the promotion
-    text, carrying its name, period and offer, is sent instead of the plain welcome.
+    text, carrying its name, period and offer, is sent instead of the plain welcome. Inside the chat
+    sockets (``kept.keeping``) the rules are read at most every few seconds; the period is still
+    judged against the moment of the message.
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown auto-reply trigger: {trigger!r}")
-    if trigger == AutoReplyRule.Trigger.FIRST_MESSAGE:
-        promotion = Promotion.objects.order_by("id").first()
-        if promotion is not None and promotion.is_running():
+    if kept.is_keeping():
+        promotion, texts = _autoreply_rules.get()
+        if (
+            trigger == AutoReplyRule.Trigger.FIRST_MESSAGE
+            and promotion is not None
+            and promotion.is_running()
+        ):
             return promotion_render(promotion, buyer=buyer)
-    rule = AutoReplyRule.objects.filter(trigger=trigger, is_enabled=True).first()
-    if rule is None or not rule.text.strip():
+        text = texts.get(trigger, "")
+    else:
+        if trigger == AutoReplyRule.Trigger.FIRST_MESSAGE:
+            promotion = Promotion.objects.order_by("id").first()
+            if promotion is not None and promotion.is_running():
+                return promotion_render(promotion, buyer=buyer)
+        rule = AutoReplyRule.objects.filter(trigger=trigger, is_enabled=True).first()
+        text = rule.text if rule is not None else ""
+    if not text.strip():
         return None
-    return placeholders.fill(rule.text, placeholders.shop_values(buyer=buyer), drop_empty=True)
+    return placeholders.fill(text, placeholders.shop_values(buyer=buyer), drop_empty=True)
 
 
 def autoreply_no_answer_seconds() -> int:

@@ -22,6 +22,7 @@ class TeamConfig(AppConfig):
         )
 
         routing.register_chooser(selectors.choose_agent)
+        _routing_kept_fresh(selectors)
         promotion.register(selectors.PromotionProvider())
         duty.register(selectors.on_duty_now)
         sweeps.register("team", _handover_sweep(services.handover_sweep))
@@ -52,6 +53,22 @@ class TeamConfig(AppConfig):
         navigation.register_link(_("人力测算"), "team:staffing", order=63, only_roles=(SUPERVISOR,))
         navigation.register_link(_("应急预案"), "team:plans", order=64, only_roles=(SUPERVISOR,))
         demo.register("团队", team_demo.load)
+
+
+def _routing_kept_fresh(selectors):
+    """What the chat sockets keep of the team for routing (members, rota, promotions) is emptied
+    as soon as this process saves or deletes one of them."""
+    from django.db.models.signals import post_delete, post_save
+
+    from kefu.team.models import Promotion, RotaEntry, TeamMember
+
+    for signal in (post_save, post_delete):
+        for model, clear in (
+            (TeamMember, selectors.routing_clear),
+            (RotaEntry, selectors.routing_clear),
+            (Promotion, selectors.promotions_clear),
+        ):
+            signal.connect(clear, sender=model, dispatch_uid=f"team-routing-{model.__name__}")
 
 
 def _handover_sweep(handover_sweep):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.chat.models import AgentPresence, Conversation, ConversationStatus, Message, PresenceStatus, Sender
 from kefu.core import handover as handover_registry
-from kefu.core import shopsettings
+from kefu.core import kept, shopsettings
 from kefu.core.handover import Matter
 from kefu.core.types import User
 from kefu.orders import selectors as order_selectors
@@ -253,26 +253,61 @@ ROUTE_GROUPS = {
 }
 
 
+def _routing_read() -> tuple[dict[int, Any], date, list[tuple[int, str]]]:
+    """What routing reads of the team: the active members, and today's rota (user, duty)."""
+    members = {
+        m["user_id"]: m
+        for m in TeamMember.objects.filter(active=True).values("user_id", "group", "max_chats")
+    }
+    today = timezone.localdate()
+    rota = list(RotaEntry.objects.filter(day=today).values_list("user_id", "duty"))
+    return members, today, rota
+
+
+# Kept a few seconds inside the chat sockets (``kefu.core.kept``), where dozens of chats a second
+# are routed; saving a member or a rota day in this process empties it (``routing_clear``).
+_routing = kept.Kept(_routing_read)
+
+
+def routing_clear(**_kwargs: Any) -> None:
+    _routing.clear()
+
+
+def _routing_team(at: datetime) -> tuple[dict[int, Any], set[int] | None]:
+    """The active members, and who of them the rota has at work at ``at`` (None: no rota that day)."""
+    if kept.is_keeping():
+        members, day, rota = _routing.get()
+        if day == timezone.localdate(at):
+            if not rota:
+                return members, None
+            shifts = set(rules.shifts_at(at))
+            return members, {user_id for user_id, duty in rota if duty in shifts}
+    team: dict[int, Any] = {
+        m["user_id"]: m
+        for m in TeamMember.objects.filter(active=True).values("user_id", "group", "max_chats")
+    }
+    if not team or not rota_set_up(day=timezone.localdate(at)):
+        return team, None
+    return team, on_duty_user_ids(at=at)
+
+
 def choose_agent(*, group: str, open_chats: dict[int, int], at: datetime | None = None) -> int | None:
     """The agent a waiting chat goes to (registered with ``kefu.core.routing``).
 
     Of the agents chat reports online (``open_chats``): members of the chat's group (then 辅助),
     on duty by the rota when today has a rota, below their limit of concurrent chats; the fewest
     open chats wins, the lower id on a tie. Before the team is set up (no members) every online
-    agent counts, so a new shop's chat works from the first day.
+    agent counts, so a new shop's chat works from the first day. The open chats are chat's count of
+    the moment; the members and the rota may be a few seconds old inside the chat sockets.
     """
     if not open_chats:
         return None
     at = at or timezone.now()
-    members = {
-        m["user_id"]: m
-        for m in TeamMember.objects.filter(active=True).values("user_id", "group", "max_chats")
-    }
+    members, duty = _routing_team(at)
     if not members:
         candidates = list(open_chats)
         return min(candidates, key=lambda u: (open_chats[u], u))
-    if rota_set_up(day=timezone.localdate(at)):
-        duty = on_duty_user_ids(at=at)
+    if duty is not None:
         members = {u: m for u, m in members.items() if u in duty}
     default_limit = int(shopsettings.get("team_max_concurrent_chats"))
     free = {
@@ -375,7 +410,26 @@ def current_shift(*, at: datetime | None = None) -> tuple[date, str]:
 # --- promotions ------------------------------------------------------------------------------
 
 
+def _promotions_read() -> tuple[datetime, list[Promotion]]:
+    """The promotions not over a day ago, earliest start first, and when they were read."""
+    now = timezone.now()
+    rows = list(Promotion.objects.filter(ends_at__gt=now - timedelta(days=1)).order_by("starts_at", "id"))
+    return now, rows
+
+
+_promotions = kept.Kept(_promotions_read)
+
+
+def promotions_clear(**_kwargs: Any) -> None:
+    _promotions.clear()
+
+
 def promotion_at(at: datetime) -> Promotion | None:
+    if kept.is_keeping():
+        # inside the chat sockets: the promotions read a few seconds ago, judged at ``at``
+        read_at, rows = _promotions.get()
+        if at >= read_at - timedelta(days=1):
+            return next((p for p in rows if p.starts_at <= at < p.ends_at), None)
     return Promotion.objects.filter(starts_at__lte=at, ends_at__gt=at).order_by("starts_at").first()
 
 

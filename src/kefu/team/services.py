@@ -140,6 +140,8 @@ def rota_generate(*, year: int, month: int, by: User) -> RotaResult:
     with transaction.atomic():
         RotaEntry.objects.filter(user_id__in=user_ids, day__range=(days[0], days[-1]), edited=False).delete()
         RotaEntry.objects.bulk_create(rows, batch_size=500)
+        # a bulk insert sends no save signal: the chat sockets' routing reads the new rota at once
+        transaction.on_commit(selectors.routing_clear)
         activity_record(
             target=by,
             actor=by,

@@ -5,9 +5,9 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from kefu.core import routing
+from kefu.core import kept, routing
 from kefu.team import selectors, services
-from kefu.team.models import Duty
+from kefu.team.models import Duty, TeamMember
 
 
 def _at(hour=10):
@@ -75,3 +75,61 @@ def test_with_a_rota_only_agents_on_duty_get_chats(team, supervisor):
 def test_chat_asks_through_the_registry(team):
     ids = {name: user.pk for name, user in team.items()}
     assert routing.choose_agent(group="aftersales", open_chats={ids["li"]: 0, ids["zhao"]: 4}) == ids["zhao"]
+
+
+class _Clock:
+    now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("how", "seconds_later", "li_gets_it"),
+    [
+        # the supervisor saves li's lower limit in this process: the next chat already respects it
+        ("saved here", 0, False),
+        # saved by another server process: the chat sockets keep the old limit a few seconds
+        ("saved elsewhere", 1, True),
+        ("saved elsewhere", kept.KEEP_SECONDS + 0.1, False),
+    ],
+)
+def test_inside_the_chat_sockets_a_members_limit_changed_counts_within_seconds(
+    team, supervisor, monkeypatch, how, seconds_later, li_gets_it
+):
+    clock = _Clock()
+    monkeypatch.setattr(kept, "time", clock)
+    kept.clear_all()
+    ids = {name: user.pk for name, user in team.items()}
+    chats = {ids["li"]: 2, ids["wang"]: 3}
+    with kept.keeping():
+        assert selectors.choose_agent(group="presales", open_chats=chats, at=timezone.now()) == ids["li"]
+        if how == "saved here":
+            services.member_save(user=team["li"], by=supervisor, group="presales", max_chats=2)
+        else:
+            TeamMember.objects.filter(user=team["li"]).update(max_chats=2)
+        clock.now += seconds_later
+        chosen = selectors.choose_agent(group="presales", open_chats=chats, at=timezone.now())
+    assert chosen == (ids["li"] if li_gets_it else ids["wang"])
+    # pages and the API never see the kept rows
+    assert selectors.choose_agent(group="presales", open_chats=chats, at=timezone.now()) == ids["wang"]
+    kept.clear_all()
+
+
+def test_inside_the_chat_sockets_a_rota_set_now_counts_at_once(team, supervisor):
+    kept.clear_all()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    ids = {name: user.pk for name, user in team.items()}
+    chats = {ids["li"]: 0, ids["wang"]: 3}
+    running = selectors.rules.shifts_at(now)
+    with kept.keeping():
+        assert selectors.choose_agent(group="presales", open_chats=chats, at=now) == ids["li"]
+        # today's rota: li rests, wang works the shift running now (nobody at work between shifts)
+        services.rota_set(user=team["li"], day=today, duty=Duty.REST, by=supervisor)
+        services.rota_set(
+            user=team["wang"], day=today, duty=running[0] if running else Duty.DAY, by=supervisor
+        )
+        chosen = selectors.choose_agent(group="presales", open_chats=chats, at=now)
+    assert chosen == (ids["wang"] if running else None)
+    kept.clear_all()
